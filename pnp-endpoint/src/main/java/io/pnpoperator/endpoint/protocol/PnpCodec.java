@@ -1,0 +1,127 @@
+package io.pnpoperator.endpoint.protocol;
+
+import io.pnpoperator.endpoint.protocol.ProtocolException.Problem;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns device XML into {@link DeviceMessage}s and {@link ServerMessage}s into XML. Thread-safe. */
+public final class PnpCodec {
+
+    /** Default limit of a device message; the largest real one, device-info, is a few KiB. */
+    public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
+    private final SafeXmlReader reader;
+
+    public PnpCodec(int maxBytes) {
+        this.reader = new SafeXmlReader(maxBytes);
+    }
+
+    public DeviceMessage readDevice(byte[] body) throws ProtocolException {
+        XmlElement pnp = reader.read(body);
+        if (!pnp.name().equals("pnp") || !pnp.namespace().equals(Service.PNP_NAMESPACE)) {
+            throw new ProtocolException(Problem.UNSUPPORTED_MESSAGE,
+                    "root element must be <pnp xmlns=\"" + Service.PNP_NAMESPACE + "\">, found <" + pnp.name() + ">");
+        }
+        for (XmlElement body1 : pnp.children()) {
+            if (body1.name().equals("info") && body1.namespace().equals(Service.WORK_INFO.namespace())) {
+                return readWorkRequest(pnp, body1);
+            }
+            if (body1.name().equals("response")) {
+                return readResponse(pnp, body1);
+            }
+        }
+        throw new ProtocolException(Problem.UNSUPPORTED_MESSAGE,
+                "expected a work-info <info> or a <response> inside <pnp>");
+    }
+
+    public byte[] write(ServerMessage message) {
+        return ServerXmlWriter.write(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static WorkRequest readWorkRequest(XmlElement pnp, XmlElement info) throws ProtocolException {
+        Optional<String> udiText = pnp.attribute("udi").or(() -> info.textAt("deviceId", "udi"));
+        Udi udi = Udi.parse(udiText.orElseThrow(() -> missing("udi")));
+        String correlator = info.attribute("correlator").filter(c -> !c.isBlank())
+                .orElseThrow(() -> missing("correlator on <info>"));
+        return new WorkRequest(udi, correlator, info.textAt("deviceId", "hostname").orElse(""));
+    }
+
+    private static WorkResponse readResponse(XmlElement pnp, XmlElement response) throws ProtocolException {
+        Udi udi = Udi.parse(pnp.attribute("udi").orElseThrow(() -> missing("udi on <pnp>")));
+        Service service = Service.fromNamespace(response.namespace()).orElseThrow(() -> new ProtocolException(
+                Problem.UNSUPPORTED_MESSAGE, "unknown service namespace '" + response.namespace() + "'"));
+        Optional<String> correlator = response.attribute("correlator").filter(c -> !c.isBlank());
+        if (service == Service.FAULT) {
+            XmlElement fault = response.child("fault").orElseThrow(() -> missing("<fault> in a fault response"));
+            DeviceError error = new DeviceError("FAULT", fault.textAt("faultcode").orElse(""),
+                    fault.textAt("faultstring").orElse(""));
+            return new WorkResponse(udi, service, correlator, false, Optional.of(error), new Report.Nothing());
+        }
+        String success = response.attribute("success").orElseThrow(() -> missing("success on <response>"));
+        if (!success.equals("1") && !success.equals("0")) {
+            throw new ProtocolException(Problem.MALFORMED_XML, "success must be 1 or 0, found '" + success + "'");
+        }
+        Optional<DeviceError> error = response.child("errorInfo").map(e -> new DeviceError(
+                e.textAt("errorSeverity").orElse(""), e.textAt("errorCode").orElse(""),
+                e.textAt("errorMessage").orElse("")));
+        return new WorkResponse(udi, service, correlator, success.equals("1"), error, readReport(service, response));
+    }
+
+    private static Report readReport(Service service, XmlElement response) throws ProtocolException {
+        return switch (service) {
+            case CLI_CONFIG -> new Report.ConfigResult(response.children("resultEntry").map(PnpCodec::readLine).toList());
+            case CLI_EXEC -> new Report.ExecOutput(String.join("", response.child("execLog").stream()
+                    .flatMap(log -> log.children("dialogueLog"))
+                    .map(d -> d.child("received").flatMap(r -> r.child("text")).map(XmlElement::text).orElse(""))
+                    .toList()));
+            case DEVICE_INFO -> readDeviceInfo(response);
+            default -> new Report.Nothing();
+        };
+    }
+
+    private static Report.ConfigResult.Line readLine(XmlElement entry) {
+        int number = entry.attribute("lineNumber").map(PnpCodec::parseIntOrZero).orElse(0);
+        boolean ok = entry.child("success").isPresent();
+        String error = entry.child("failure").map(f -> f.textAt("errorInfo", "errorMessage")
+                .orElse(f.text().trim())).orElse("");
+        return new Report.ConfigResult.Line(number, entry.attribute("cliString").orElse(""), ok, error);
+    }
+
+    private static Report.DeviceInfo readDeviceInfo(XmlElement response) throws ProtocolException {
+        List<Report.FileSystem> fileSystems = new java.util.ArrayList<>();
+        for (XmlElement fs : response.child("fileSystemList").map(XmlElement::children).orElse(List.of())) {
+            fileSystems.add(new Report.FileSystem(fs.attribute("name").orElse(""), fs.attribute("type").orElse(""),
+                    parseLong(fs, "size"), parseLong(fs, "freespace")));
+        }
+        return new Report.DeviceInfo(
+                response.textAt("imageInfo", "versionString").orElse(""),
+                response.textAt("imageInfo", "imageFile").orElse(""),
+                response.textAt("imageInfo", "configReg").orElse(""),
+                response.textAt("hardwareInfo", "platformName").orElse(""),
+                response.textAt("hardwareInfo", "boardId").orElse(""),
+                List.copyOf(fileSystems));
+    }
+
+    private static long parseLong(XmlElement element, String attribute) throws ProtocolException {
+        String value = element.attribute(attribute).orElse("0");
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ProtocolException(Problem.MALFORMED_XML,
+                    "fileSystem " + attribute + " '" + value + "' is not a number");
+        }
+    }
+
+    private static int parseIntOrZero(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static ProtocolException missing(String what) {
+        return new ProtocolException(Problem.MISSING_FIELD, "missing " + what);
+    }
+}

@@ -1,0 +1,40 @@
+package io.pnpoperator.endpoint.workflow;
+
+import java.util.Optional;
+
+/**
+ * What a device is provisioned with, and so which steps run. An absent part switches its steps off:
+ * no image, no upgrade; no config, no day-0 config; guestshell off, none of the guestshell steps.
+ *
+ * @param configRegister the value for {@code config-register}, e.g. {@code 0x2102}
+ * @param image          the target image; devices on its version skip the upgrade
+ * @param config         whether a day-0 configuration is applied (its text is served by the edge)
+ * @param guestshell     the guestshell part of the workflow
+ */
+public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
+                      Optional<Guestshell> guestshell) {
+
+    /** A target image; {@code md5} is lower-case hex, as devices verify it. */
+    public record Image(String file, String version, String md5) {
+    }
+
+    /** A file the device copies, with where it goes on the device and its MD5 when known. */
+    public record Artifact(String name, String destination, Optional<String> md5) {
+
+        /** The device path: a destination ending in {@code :} or {@code /} is a folder for the file. */
+        public String devicePath() {
+            return destination.endsWith(":") || destination.endsWith("/") ? destination + name : destination;
+        }
+    }
+
+    /**
+     * @param packageFile  a guestshell tarball to copy and install when the device has none; without it
+     *                     {@code guestshell enable} uses the package bundled with IOS-XE
+     * @param script       the Python script copied to the device and run in the guestshell
+     * @param eemApplet    the EEM applet (defined by the day-0 config) that installs the guestshell
+     * @param minFreeBytes bootflash space needed before the guestshell is installed; 0 skips the check
+     */
+    public record Guestshell(Optional<Artifact> packageFile, Optional<Artifact> script, Optional<String> eemApplet,
+                             long minFreeBytes) {
+    }
+}

@@ -1,0 +1,29 @@
+package io.pnpoperator.endpoint.workflow;
+
+import java.time.Duration;
+
+/**
+ * How long devices are told to wait, and how often a failing step is tried.
+ *
+ * @param maxAttempts     tries of a step (first try included) before the device is marked failed
+ * @param retry           backoff after a failed try
+ * @param reload          backoff while a device reloads into its new image
+ * @param guestshell      backoff while the guestshell installs or starts
+ * @param blocked         backoff of a blocked device (low bootflash), until a person moves it on
+ * @param failed          backoff of a failed device, until a person moves it on
+ * @param finished        backoff of a provisioned device
+ */
+public record Timings(int maxAttempts, Duration retry, Duration reload, Duration guestshell, Duration blocked,
+                      Duration failed, Duration finished) {
+
+    public Timings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1, was " + maxAttempts);
+        }
+    }
+
+    public static Timings defaults() {
+        return new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
+                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
+    }
+}

@@ -21,9 +21,4 @@ public record Timings(int maxAttempts, Duration retry, Duration reload, Duration
             throw new IllegalArgumentException("max attempts must be at least 1, was " + maxAttempts);
         }
     }
-
-    public static Timings defaults() {
-        return new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
-                Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
-    }
 }

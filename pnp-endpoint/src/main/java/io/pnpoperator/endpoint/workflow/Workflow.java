@@ -5,6 +5,7 @@ import io.pnpoperator.endpoint.protocol.ServerMessage;
 import io.pnpoperator.endpoint.protocol.Work;
 import io.pnpoperator.endpoint.protocol.WorkRequest;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,8 +90,7 @@ public final class Workflow {
         next.pending(Optional.empty()).lastCorrelator(correlator);
 
         Outcome outcome = read(device, pending, response, next);
-        String result = response.success() ? RESULT_SUCCESS
-                : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;
+        String result = resultOf(response);
         if (outcome.kind() != Outcome.Kind.SETBACK) {
             if (outcome.kind() == Outcome.Kind.ADVANCE) {
                 next.attempts(0).lastError(Optional.empty());
@@ -105,26 +105,31 @@ public final class Workflow {
         if (attempts >= timings.maxAttempts()) {
             next.phase(Phase.FAILED);
             transitions.add(transition(next, device.step(), device.step(), pending.service().shortName(),
-                    Optional.of(correlator), result, outcome.reason(), contact));
+                    Optional.of(correlator), result, outcome.reason(), contact.now()));
             return decision(next, transitions, backoff(response, correlator, "failed after " + attempts
                     + " attempts: " + outcome.reason().orElse(""), timings.failed()));
         }
         Step retryAt = Steps.firstActive(outcome.next(), profile);
         next.step(retryAt, contact.now()).phase(Phase.of(retryAt));
         transitions.add(transition(next, device.step(), retryAt, pending.service().shortName(), Optional.of(correlator),
-                result, outcome.reason(), contact));
+                result, outcome.reason(), contact.now()));
         return decision(next, transitions, backoff(response, correlator, "attempt " + attempts + " of "
                 + timings.maxAttempts() + " failed: " + outcome.reason().orElse(""), timings.retry()));
     }
 
+    /** How a response is named in history and metrics: success, failure (errorInfo) or fault. */
+    public static String resultOf(WorkResponse response) {
+        return response.success() ? RESULT_SUCCESS : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;
+    }
+
     /** A person moves a device to a step, as the old server's users edited DEVICE_STATUS.csv. */
-    public Change moveByOperator(Device device, Step step, Contact contact) {
+    public Change moveByOperator(Device device, Step step, Instant now) {
         Device.Builder next = device.toBuilder().attempts(0).lastError(Optional.empty())
                 .pending(Optional.empty()).configToken(Optional.empty());
         List<Transition> transitions = new ArrayList<>();
-        next.phase(Phase.of(step)).step(step, contact.now());
+        next.phase(Phase.of(step)).step(step, now);
         transitions.add(transition(next, device.step(), step, RESULT_OPERATOR, Optional.empty(), RESULT_OPERATOR,
-                Optional.empty(), contact));
+                Optional.empty(), now));
         return new Change(next.build(), List.copyOf(transitions));
     }
 
@@ -153,14 +158,14 @@ public final class Workflow {
         if (step != Step.CONFIG_START) {
             device.configToken(Optional.empty());
         }
-        transitions.add(transition(device, from, step, work, correlator, result, error, contact));
+        transitions.add(transition(device, from, step, work, correlator, result, error, contact.now()));
     }
 
     private static Transition transition(Device.Builder device, Step from, Step to, String work,
                                          Optional<String> correlator, String result, Optional<String> error,
-                                         Contact contact) {
+                                         Instant at) {
         return new Transition(device.serial(), device.nextSequence(), from, to, device.phase(), work,
-                correlator, result, error, contact.now());
+                correlator, result, error, at);
     }
 
     private static ServerMessage backoff(WorkResponse response, String correlator, String reason,

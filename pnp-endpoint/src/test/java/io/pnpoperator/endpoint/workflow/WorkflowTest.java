@@ -41,7 +41,8 @@ class WorkflowTest {
             return URI.create("http://pnp.lab/configs/" + token + "/" + serial + ".cfg");
         }
     };
-    static final Timings TIMINGS = Timings.defaults();
+    static final Timings TIMINGS = new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
+            Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
 
     Workflow workflow = new Workflow(FULL, TIMINGS, () -> "tok3n");
     Instant now = Instant.parse("2026-11-24T08:00:00Z");
@@ -144,7 +145,7 @@ class WorkflowTest {
             assertThat(d.step()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
         }
 
-        Change unblocked = workflow.moveByOperator(d, Step.RUN_EVENT_MANAGER, contact());
+        Change unblocked = workflow.moveByOperator(d, Step.RUN_EVENT_MANAGER, now);
         assertThat(unblocked.device().phase()).isEqualTo(Phase.PROVISIONING);
         assertThat(unblocked.transitions()).singleElement().satisfies(t -> {
             assertThat(t.from()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
@@ -301,7 +302,7 @@ class WorkflowTest {
     @Test
     void answerToARequestSupersededByAnOperatorIsIgnored() {
         Device d = apply(ask(at(Step.CHECK_GUESTSHELL), "c-old"));
-        Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, contact()).device();
+        Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, now).device();
         Decision late = workflow.onWorkResponse(moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
                 Optional.empty(), new Report.ExecOutput(appList("DEPLOYED"))), contact());
         assertThat(late.change().device().step()).isEqualTo(Step.RUN_PY_SCRIPT);
@@ -312,7 +313,7 @@ class WorkflowTest {
     void operatorMoveClearsAFailure() {
         Device failed = at(Step.UPGRADE_INPROGRESS).toBuilder().phase(Phase.FAILED).attempts(3)
                 .lastError(Optional.of("checksum")).build();
-        Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, contact()).device();
+        Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, now).device();
         assertThat(moved.phase()).isEqualTo(Phase.PROVISIONING);
         assertThat(moved.attempts()).isZero();
         assertThat(moved.lastError()).isEmpty();

@@ -1,0 +1,39 @@
+package io.pnpoperator.endpoint;
+
+import java.net.URI;
+import java.nio.file.Path;
+import io.pnpoperator.endpoint.workflow.Timings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The endpoint's settings ({@code pnp.*}); each can also be given as an environment variable, e.g.
+ * {@code PNP_DEVICE_PORT}. The README's configuration reference lists them.
+ *
+ * @param devicePort   port devices talk PnP to and download artifacts from
+ * @param adminPort    port of the admin API, the dashboard page, health and metrics
+ * @param adminAddress address the admin port binds to; loopback unless you put it behind something
+ * @param dataDir      folder of the embedded database
+ * @param profile      the standalone profile file (a PnpProfile manifest)
+ * @param publicUrl    base URL devices download from; when unset, taken from each request's Host
+ * @param configsDir   day-0 configurations: {@code <SERIAL>.cfg}, else the profile's template
+ * @param imagesDir    IOS-XE images
+ * @param filesDir     other files copied to devices (guestshell tarball, scripts)
+ * @param maxBodySize  largest device message accepted
+ * @param workflow     backoffs and retry bounds ({@code pnp.workflow.*}; defaults in application.yaml)
+ */
+@ConfigurationProperties("pnp")
+public record PnpProperties(
+        @DefaultValue("8080") int devicePort,
+        @DefaultValue("8081") int adminPort,
+        @DefaultValue("127.0.0.1") String adminAddress,
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("./pnp-profile.yaml") Path profile,
+        URI publicUrl,
+        @DefaultValue("./configs") Path configsDir,
+        @DefaultValue("./images") Path imagesDir,
+        @DefaultValue("./files") Path filesDir,
+        @DefaultValue("1MB") DataSize maxBodySize,
+        Timings workflow) {
+}

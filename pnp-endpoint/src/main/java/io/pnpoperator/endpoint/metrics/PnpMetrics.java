@@ -1,0 +1,83 @@
+package io.pnpoperator.endpoint.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pnpoperator.endpoint.protocol.DeviceMessage;
+import io.pnpoperator.endpoint.protocol.WorkResponse;
+import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The fleet in Prometheus terms: {@code pnp_work_requests_total{work}}, {@code pnp_work_responses_total{work,result}},
+ * {@code pnp_devices{phase}}, {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total}.
+ */
+public class PnpMetrics {
+
+    /** Device counts come from one GROUP BY query, at most this often, however often Prometheus scrapes. */
+    static final Duration COUNT_EVERY = Duration.ofSeconds(5);
+
+    private final MeterRegistry registry;
+    private final DeviceStore store;
+    private final Counter bytesSent;
+    private final Timer provisioning;
+    private final AtomicReference<Counted> counted = new AtomicReference<>(new Counted(Instant.EPOCH, Map.of()));
+
+    private record Counted(Instant at, Map<Phase, Long> byPhase) {
+    }
+
+    public PnpMetrics(MeterRegistry registry, DeviceStore store) {
+        this.registry = registry;
+        this.store = store;
+        this.bytesSent = Counter.builder("pnp.artifact.bytes.sent")
+                .description("Bytes of images, files and configurations sent to devices").register(registry);
+        this.provisioning = Timer.builder("pnp.provisioning.duration")
+                .description("Time from a device's first contact to FINISHED").publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(6))
+                .register(registry);
+        for (Phase phase : Phase.values()) {
+            Gauge.builder("pnp.devices", () -> devicesIn(phase)).tag("phase", phase.label())
+                    .description("Devices by phase").register(registry);
+        }
+    }
+
+    public void exchanged(DeviceMessage message, DeviceDialog.Exchange exchange) {
+        if (message instanceof WorkResponse response) {
+            String result = exchange.decision().isPresent() ? Workflow.resultOf(response) : "unknown-device";
+            Counter.builder("pnp.work.responses").description("Device work responses by service and result")
+                    .tag("work", response.service().shortName()).tag("result", result).register(registry).increment();
+        } else {
+            Counter.builder("pnp.work.requests").description("Work requests answered, by the service asked")
+                    .tag("work", exchange.answer().service().shortName()).register(registry).increment();
+        }
+        exchange.decision().ifPresent(d -> d.change().transitions().stream()
+                .filter(t -> t.to() == Step.FINISHED && t.from() != Step.FINISHED).findFirst()
+                .ifPresent(t -> recordProvisioned(d.change().device())));
+    }
+
+    public void sent(long bytes) {
+        bytesSent.increment(bytes);
+    }
+
+    private void recordProvisioned(Device device) {
+        device.finishedAt().ifPresent(done -> provisioning.record(Duration.between(device.firstSeen(), done)));
+    }
+
+    private double devicesIn(Phase phase) {
+        Counted now = counted.get();
+        if (Instant.now().isAfter(now.at().plus(COUNT_EVERY))) {
+            now = new Counted(Instant.now(), store.countByPhase());
+            counted.set(now);
+        }
+        return now.byPhase().getOrDefault(phase, 0L);
+    }
+}

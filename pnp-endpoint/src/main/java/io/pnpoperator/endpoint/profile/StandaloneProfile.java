@@ -1,0 +1,154 @@
+package io.pnpoperator.endpoint.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pnpoperator.crds.PnpApi;
+import io.pnpoperator.endpoint.artifacts.Artifact;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
+import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.endpoint.workflow.Profile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The standalone server's profile: a PnpProfile manifest in a local file, checked against the local
+ * folders at start. Anything it names that is missing or malformed stops the server with a message
+ * naming the path, before a device is told to fetch it.
+ */
+public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZeroConfigs configs) {
+
+    static final String KIND = "PnpProfile";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Where the standalone server keeps what it serves. */
+    public record Folders(Path configs, Path images, Path files) {
+    }
+
+    public static StandaloneProfile load(Path file, Folders folders) {
+        ProfileManifest manifest = read(file);
+        String where = "profile " + file;
+        if (!PnpApi.API_VERSION.equals(manifest.apiVersion()) || !KIND.equals(manifest.kind())) {
+            throw new ProfileException(where + ": expected apiVersion " + PnpApi.API_VERSION + " and kind " + KIND
+                    + ", found " + manifest.apiVersion() + " and " + manifest.kind());
+        }
+        if (manifest.metadata() == null || blank(manifest.metadata().name())) {
+            throw new ProfileException(where + ": metadata.name is required");
+        }
+        ProfileManifest.Spec spec = manifest.spec();
+        if (spec == null) {
+            throw new ProfileException(where + ": spec is required");
+        }
+
+        Map<String, Path> images = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        Optional<ProfileManifest.Image> image = Optional.ofNullable(spec.image());
+        image.ifPresent(i -> {
+            require(!blank(i.file()), where + ": spec.image.file is required when spec.image is given");
+            require(!blank(i.version()), where + ": spec.image.version is required: devices already on it skip the upgrade");
+            images.put(i.file(), existing(folders.images(), i.file(), "spec.image.file", where));
+            require(blank(i.md5()) || i.md5().matches("[0-9a-f]{32}"),
+                    where + ": spec.image.md5 '" + i.md5() + "' is not 32 lower-case hex digits");
+        });
+        List<ProfileManifest.File> fileSpecs = spec.files() == null ? List.of() : spec.files();
+        for (int i = 0; i < fileSpecs.size(); i++) {
+            ProfileManifest.File f = fileSpecs.get(i);
+            String field = "spec.files[" + i + "]";
+            require(!blank(f.name()), where + ": " + field + ".name is required");
+            require(!blank(f.destination()) && f.destination().contains(":"),
+                    where + ": " + field + ".destination must be a device path such as bootflash: or bootflash:guest-share/");
+            files.put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
+        }
+        ArtifactCatalog catalog = new ArtifactCatalog(new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files)));
+
+        Optional<Profile.Image> targetImage = image.map(i -> {
+            Artifact measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
+            require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
+                    + " but " + measured.path() + " has MD5 " + measured.md5());
+            return new Profile.Image(i.file(), i.version(), measured.md5());
+        });
+        Optional<String> configRegister = Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank());
+        configRegister.ifPresent(r -> require(r.matches("0x[0-9a-fA-F]{1,4}"),
+                where + ": spec.configRegister '" + r + "' is not a hex value such as 0x2102"));
+
+        DayZeroConfigs configs = DayZeroConfigs.none();
+        if (spec.config() != null) {
+            ProfileManifest.Config c = spec.config();
+            require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
+            configs = new DayZeroConfigs(folders.configs(), existing(folders.configs(), c.template(),
+                    "spec.config.template", where), !Boolean.FALSE.equals(c.perDevice()));
+        }
+
+        Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())
+                .filter(g -> !Boolean.FALSE.equals(g.enabled()))
+                .map(g -> {
+                    long minFree = g.minFreeBytes() == null ? 0 : g.minFreeBytes();
+                    require(minFree >= 0, where + ": spec.guestshell.minFreeBytes must not be negative");
+                    return new Profile.Guestshell(
+                            listed(g.packageFile(), "spec.guestshell.package", fileSpecs, catalog, where),
+                            listed(g.script(), "spec.guestshell.script", fileSpecs, catalog, where),
+                            Optional.ofNullable(g.eemApplet()).filter(a -> !a.isBlank()), minFree);
+                });
+        Profile profile = new Profile(manifest.metadata().name(), configRegister, targetImage, configs.enabled(),
+                guestshell);
+        return new StandaloneProfile(profile, catalog, configs);
+    }
+
+    private static ProfileManifest read(Path file) {
+        try {
+            return YAML.readValue(Files.readAllBytes(file), ProfileManifest.class);
+        } catch (NoSuchFileException e) {
+            throw new ProfileException("profile " + file + " not found: set pnp.profile to your PnpProfile file");
+        } catch (JsonProcessingException e) {
+            throw new ProfileException("profile " + file + " is not a valid PnpProfile: " + e.getOriginalMessage()
+                    + locationOf(e));
+        } catch (IOException e) {
+            throw new ProfileException("profile " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    /** A file name of the profile, resolved in its folder: a plain name only, and it must be there. */
+    private static Path existing(Path folder, String name, String field, String where) {
+        require(name.matches("[A-Za-z0-9][A-Za-z0-9._+-]*") && !name.contains(".."),
+                where + ": " + field + " '" + name + "' must be a plain file name");
+        Path path = folder.resolve(name);
+        require(Files.isRegularFile(path), where + ": " + field + " names " + path + ", which does not exist");
+        return path;
+    }
+
+    private static Optional<Profile.Artifact> listed(String name, String field, List<ProfileManifest.File> files,
+                                                     ArtifactCatalog catalog, String where) {
+        if (blank(name)) {
+            return Optional.empty();
+        }
+        ProfileManifest.File file = files.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() ->
+                new ProfileException(where + ": " + field + " '" + name + "' is not listed in spec.files"));
+        String md5 = catalog.find(Kind.FILE, name).map(Artifact::md5).orElseThrow();
+        return Optional.of(new Profile.Artifact(name, file.destination(), Optional.of(md5)));
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new ProfileException(message);
+        }
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+}

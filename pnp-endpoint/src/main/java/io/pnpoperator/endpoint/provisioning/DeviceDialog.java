@@ -1,0 +1,75 @@
+package io.pnpoperator.endpoint.provisioning;
+
+import io.pnpoperator.endpoint.protocol.DeviceMessage;
+import io.pnpoperator.endpoint.protocol.ServerMessage;
+import io.pnpoperator.endpoint.protocol.WorkRequest;
+import io.pnpoperator.endpoint.protocol.WorkResponse;
+import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.Contact;
+import io.pnpoperator.endpoint.workflow.Decision;
+import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.Workflow;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One exchange with a device: read its state, let the workflow decide, store the decision, and only
+ * then hand back the answer. When another writer (a second replica, a retry of the same device, an
+ * operator) changed the device in between, read again and decide again.
+ */
+public final class DeviceDialog {
+
+    static final int MAX_TRIES = 8;
+
+    private final DeviceStore store;
+    private final Workflow workflow;
+
+    public DeviceDialog(DeviceStore store, Workflow workflow) {
+        this.store = store;
+        this.workflow = workflow;
+    }
+
+    /** The answer to a device message, and what was decided; no decision for a response from an unknown device. */
+    public record Exchange(Optional<Decision> decision, ServerMessage answer) {
+    }
+
+    public Exchange handle(DeviceMessage message, Contact contact) {
+        String serial = message.udi().serial();
+        return retrying(serial, read -> {
+            if (message instanceof WorkRequest request) {
+                return Optional.of(workflow.onWorkRequest(read.map(DeviceStore.Stored::device), request, contact));
+            }
+            return read.map(stored -> workflow.onWorkResponse(stored.device(), (WorkResponse) message, contact));
+        }, Decision::change).map(d -> new Exchange(Optional.of(d), d.answer()))
+                .orElseGet(() -> new Exchange(Optional.empty(), new ServerMessage.Bye(message.udi(),
+                        ((WorkResponse) message).correlator().orElse(""))));
+    }
+
+    /** Moves a known device to a step; empty when there is no such device. */
+    public Optional<Change> moveByOperator(String serial, Step step, Instant now) {
+        return retrying(serial, read -> read.map(stored -> workflow.moveByOperator(stored.device(), step, now)),
+                Function.identity());
+    }
+
+    private <T> Optional<T> retrying(String serial, Function<Optional<DeviceStore.Stored>, Optional<T>> decide,
+                                     Function<T, Change> changeOf) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<DeviceStore.Stored> read = store.find(serial);
+            Optional<T> decided = decide.apply(read);
+            if (decided.isEmpty()) {
+                return decided;
+            }
+            try {
+                store.save(read, changeOf.apply(decided.get()));
+                return decided;
+            } catch (ConcurrentUpdateException e) {
+                if (attempt >= MAX_TRIES) {
+                    throw new IllegalStateException(e.getMessage() + " " + MAX_TRIES + " times in a row", e);
+                }
+            }
+        }
+    }
+}

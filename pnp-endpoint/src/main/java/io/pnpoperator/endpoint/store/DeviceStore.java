@@ -1,0 +1,36 @@
+package io.pnpoperator.endpoint.store;
+
+import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Transition;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where devices and their history live. Writes are optimistic: a save names the revision it read, and
+ * fails with {@link ConcurrentUpdateException} when another writer got there first.
+ */
+public interface DeviceStore {
+
+    /** A device as read, with the revision a save must name. */
+    record Stored(Device device, long revision) {
+    }
+
+    Optional<Stored> find(String serial);
+
+    List<Device> list();
+
+    Map<Phase, Long> countByPhase();
+
+    /** The device's transitions, oldest first. */
+    List<Transition> history(String serial);
+
+    /**
+     * Stores a change and its transitions in one transaction.
+     *
+     * @param read the state the change was decided from; empty for a device not stored yet
+     */
+    void save(Optional<Stored> read, Change change) throws ConcurrentUpdateException;
+}

@@ -1,0 +1,164 @@
+package io.pnpoperator.endpoint.store;
+
+import io.pnpoperator.endpoint.protocol.Service;
+import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.Transition;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Devices in SQL tables (embedded H2 by default, MariaDB when configured), migrated by Flyway. */
+public class JdbcDeviceStore implements DeviceStore {
+
+    static final int MAX_TEXT = 2000;
+
+    private static final String COLUMNS = "serial, pid, vid, hostname, ip_address, step, phase, attempts, last_error, "
+            + "first_seen, last_contact, step_since, finished_at, running_version, running_image, bootflash_free, "
+            + "guestshell, config_applied, script_ran, pending_correlator, pending_service, last_correlator, "
+            + "config_token, transition_count, revision";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public Optional<Stored> find(String serial) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
+                (rs, n) -> new Stored(device(rs), rs.getLong("revision")), serial).stream().findFirst();
+    }
+
+    @Override
+    public List<Device> list() {
+        return jdbc.query("SELECT " + COLUMNS + " FROM devices ORDER BY first_seen, serial", (rs, n) -> device(rs));
+    }
+
+    @Override
+    public Map<Phase, Long> countByPhase() {
+        Map<Phase, Long> counts = new EnumMap<>(Phase.class);
+        jdbc.query("SELECT phase, COUNT(*) AS devices FROM devices GROUP BY phase",
+                rs -> {
+                    counts.put(Phase.fromLabel(rs.getString("phase")), rs.getLong("devices"));
+                });
+        return counts;
+    }
+
+    @Override
+    public List<Transition> history(String serial) {
+        return jdbc.query("SELECT serial, seq, from_step, to_step, phase, work, correlator, result, error, happened_at "
+                + "FROM transitions WHERE serial = ? ORDER BY seq", (rs, n) -> new Transition(rs.getString("serial"),
+                rs.getLong("seq"), Step.valueOf(rs.getString("from_step")), Step.valueOf(rs.getString("to_step")),
+                Phase.fromLabel(rs.getString("phase")), rs.getString("work"),
+                Optional.ofNullable(rs.getString("correlator")), rs.getString("result"),
+                Optional.ofNullable(rs.getString("error")), instant(rs, "happened_at")), serial);
+    }
+
+    @Override
+    public void save(Optional<Stored> read, Change change) throws ConcurrentUpdateException {
+        Device d = change.device();
+        boolean saved;
+        try {
+            saved = Boolean.TRUE.equals(transactions.execute(tx -> {
+                int rows = read.isEmpty() ? insert(d) : update(d, read.get().revision());
+                if (rows == 0) {
+                    tx.setRollbackOnly();
+                    return false;
+                }
+                for (Transition t : change.transitions()) {
+                    jdbc.update("INSERT INTO transitions (serial, seq, from_step, to_step, phase, work, correlator, "
+                                    + "result, error, happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            t.serial(), t.sequence(), t.from().name(), t.to().name(), t.phase().label(), t.work(),
+                            t.correlator().orElse(null), t.result(), t.error().map(JdbcDeviceStore::clip).orElse(null),
+                            time(t.at()));
+                }
+                return true;
+            }));
+        } catch (DuplicateKeyException e) {
+            saved = false;
+        }
+        if (!saved) {
+            throw new ConcurrentUpdateException(d.serial());
+        }
+    }
+
+    private int insert(Device d) {
+        return jdbc.update("INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", values(d));
+    }
+
+    private int update(Device d, long revision) {
+        Object[] values = values(d);
+        Object[] arguments = new Object[values.length - 1 + 2];
+        System.arraycopy(values, 1, arguments, 0, values.length - 1);
+        arguments[arguments.length - 2] = d.serial();
+        arguments[arguments.length - 1] = revision;
+        return jdbc.update("UPDATE devices SET pid = ?, vid = ?, hostname = ?, ip_address = ?, step = ?, phase = ?, "
+                + "attempts = ?, last_error = ?, first_seen = ?, last_contact = ?, step_since = ?, finished_at = ?, "
+                + "running_version = ?, running_image = ?, bootflash_free = ?, guestshell = ?, config_applied = ?, "
+                + "script_ran = ?, pending_correlator = ?, pending_service = ?, last_correlator = ?, config_token = ?, "
+                + "transition_count = ?, revision = revision + 1 WHERE serial = ? AND revision = ?", arguments);
+    }
+
+    private static Object[] values(Device d) {
+        return new Object[] {d.serial(), d.pid(), d.vid(), d.hostname(), d.ipAddress(), d.step().name(),
+            d.phase().label(), d.attempts(), d.lastError().map(JdbcDeviceStore::clip).orElse(null), time(d.firstSeen()),
+            time(d.lastContact()), time(d.stepSince()), d.finishedAt().map(JdbcDeviceStore::time).orElse(null),
+            d.version().orElse(null), d.image().orElse(null),
+            d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
+            d.configApplied(), d.scriptRan(), d.pending().map(Device.Pending::correlator).orElse(null),
+            d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
+            d.configToken().orElse(null), d.sequence()};
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        long free = rs.getLong("bootflash_free");
+        OptionalLong bootflashFree = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(free);
+        Optional<Device.Pending> pending = Optional.ofNullable(rs.getString("pending_correlator"))
+                .map(c -> new Device.Pending(c, serviceOf(rs)));
+        return new Device(rs.getString("serial"), rs.getString("pid"), rs.getString("vid"), rs.getString("hostname"),
+                rs.getString("ip_address"), Step.valueOf(rs.getString("step")), Phase.fromLabel(rs.getString("phase")),
+                rs.getInt("attempts"), Optional.ofNullable(rs.getString("last_error")), instant(rs, "first_seen"),
+                instant(rs, "last_contact"), instant(rs, "step_since"),
+                Optional.ofNullable(rs.getObject("finished_at", LocalDateTime.class)).map(t -> t.toInstant(ZoneOffset.UTC)),
+                Optional.ofNullable(rs.getString("running_version")), Optional.ofNullable(rs.getString("running_image")),
+                bootflashFree, Optional.ofNullable(rs.getString("guestshell")), rs.getBoolean("config_applied"),
+                rs.getBoolean("script_ran"), pending, Optional.ofNullable(rs.getString("last_correlator")),
+                Optional.ofNullable(rs.getString("config_token")), rs.getLong("transition_count"));
+    }
+
+    private static Service serviceOf(ResultSet rs) {
+        try {
+            return Service.valueOf(rs.getString("pending_service"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("unreadable pending_service", e);
+        }
+    }
+
+    private static LocalDateTime time(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    }
+
+    private static String clip(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+    }
+}

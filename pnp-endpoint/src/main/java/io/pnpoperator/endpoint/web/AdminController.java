@@ -1,0 +1,70 @@
+package io.pnpoperator.endpoint.web;
+
+import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Step;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The admin API: list devices, look at one with its history, and move one to a step (unblock, retry). */
+@RestController
+@RequestMapping("/api/devices")
+class AdminController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    private static final List<String> STEPS = Arrays.stream(Step.values()).map(Step::name).toList();
+
+    private final DeviceStore store;
+    private final DeviceDialog dialog;
+    private final Clock clock;
+
+    AdminController(DeviceStore store, DeviceDialog dialog, Clock clock) {
+        this.store = store;
+        this.dialog = dialog;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    List<DeviceView> devices() {
+        return store.list().stream().map(DeviceView::of).toList();
+    }
+
+    @GetMapping("/{serial}")
+    ResponseEntity<?> device(@PathVariable String serial) {
+        String sn = serial.toUpperCase(Locale.ROOT);
+        return store.find(sn).<ResponseEntity<?>>map(s -> ResponseEntity.ok(DeviceView.of(s.device())
+                .withHistory(store.history(sn)))).orElseGet(() -> noSuchDevice(sn));
+    }
+
+    /** Body {@code {"step":"RUN_EVENT_MANAGER"}}; the device continues from that step at its next contact. */
+    @PutMapping("/{serial}/step")
+    ResponseEntity<?> moveTo(@PathVariable String serial, @RequestBody(required = false) Map<String, Object> body) {
+        Object requested = body == null ? null : body.get("step");
+        if (!(requested instanceof String name) || !STEPS.contains(name)) {
+            return ResponseEntity.badRequest().body(Map.of("error", requested == null
+                    ? "body must be {\"step\": \"<STEP>\"}" : "unknown step '" + requested + "'", "validSteps", STEPS));
+        }
+        String sn = serial.toUpperCase(Locale.ROOT);
+        return dialog.moveByOperator(sn, Step.valueOf(name), clock.instant()).<ResponseEntity<?>>map(change -> {
+            log.info("device {} moved to {} by an operator", sn, name);
+            return ResponseEntity.ok(DeviceView.of(change.device()));
+        }).orElseGet(() -> noSuchDevice(sn));
+    }
+
+    private static ResponseEntity<Map<String, String>> noSuchDevice(String serial) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no device with serial " + serial));
+    }
+}

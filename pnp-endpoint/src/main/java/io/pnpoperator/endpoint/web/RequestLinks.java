@@ -1,0 +1,31 @@
+package io.pnpoperator.endpoint.web;
+
+import io.pnpoperator.endpoint.workflow.Links;
+import java.net.URI;
+
+/**
+ * Download links under one base URL: {@code pnp.public-url} when set, else the address the device
+ * itself used to reach this server (its Host header), which is right behind NAT and load balancers alike.
+ */
+record RequestLinks(String base) implements Links {
+
+    static RequestLinks of(URI publicUrl, String requestBase) {
+        String base = publicUrl != null ? publicUrl.toString() : requestBase;
+        return new RequestLinks(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    }
+
+    @Override
+    public URI image(String file) {
+        return URI.create(base + "/images/" + file);
+    }
+
+    @Override
+    public URI file(String name) {
+        return URI.create(base + "/files/" + name);
+    }
+
+    @Override
+    public URI config(String serial, String token) {
+        return URI.create(base + "/configs/" + token + "/" + serial + ".cfg");
+    }
+}

@@ -1,0 +1,70 @@
+package io.pnpoperator.sim;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code java -jar pnp-device-sim.jar --server http://127.0.0.1:8080 --devices 1}: runs simulated ISR1k
+ * routers through a PnP server and prints a summary. Exit code 0 when every device finished.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: pnp-device-sim --server URL [options]
+              --server URL            the PnP server, e.g. http://127.0.0.1:8080 (required)
+              --devices N             simulated routers (default 1)
+              --concurrency C         routers in their dialog at once (default: min(N, 100))
+              --serial-prefix P       serials are P00001, P00002, ... (default SIM)
+              --version V             IOS-XE version the routers start on (default 17.06.01a)
+              --bootflash-free BYTES  free bootflash before copies (default 3000000000)
+              --speed S               backoffs and reloads take 1/S of their time (default 1)
+              --timeout SECONDS       give up after this long (default 3600)
+              --misbehave WHAT        checksum (image copies arrive damaged) or fault:<service>
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = parse(args);
+        if (flags == null || !flags.containsKey("server")) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        int devices = Integer.parseInt(flags.getOrDefault("devices", "1"));
+        int concurrency = Integer.parseInt(flags.getOrDefault("concurrency", Integer.toString(Math.min(devices, 100))));
+        DeviceOptions options = DeviceOptions.defaults()
+                .withVersion(flags.getOrDefault("version", DeviceOptions.defaults().version()))
+                .withBootflashFree(Long.parseLong(flags.getOrDefault("bootflash-free",
+                        Long.toString(DeviceOptions.defaults().bootflashFree()))))
+                .withSpeed(Double.parseDouble(flags.getOrDefault("speed", "1")));
+        String misbehave = flags.getOrDefault("misbehave", "");
+        if (misbehave.equals("checksum")) {
+            options = options.withCorruptImage();
+        } else if (misbehave.startsWith("fault:")) {
+            options = options.withFaultOn(Set.of(misbehave.substring("fault:".length())));
+        } else if (!misbehave.isEmpty()) {
+            System.err.println("unknown --misbehave '" + misbehave + "'\n" + USAGE);
+            System.exit(2);
+        }
+        Fleet.Summary summary = Fleet.run(URI.create(flags.get("server")), devices, concurrency,
+                flags.getOrDefault("serial-prefix", "SIM"), options,
+                Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout", "3600"))));
+        System.out.print(summary.print());
+        System.exit(summary.finished() == devices ? 0 : 1);
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                return null;
+            }
+            flags.put(args[i].substring(2), args[++i]);
+        }
+        return flags;
+    }
+}

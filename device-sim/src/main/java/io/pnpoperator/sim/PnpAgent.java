@@ -1,0 +1,160 @@
+package io.pnpoperator.sim;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.w3c.dom.Element;
+
+/**
+ * The PnP agent of one simulated router: HELLO, then work request, work, work response, again and again,
+ * obeying backoffs, until the server parks it with a long backoff or the deadline passes.
+ */
+public final class PnpAgent {
+
+    /** How a device's simulation ended: parked by a long backoff (with the server's reason), or timed out. */
+    public record Result(String serial, boolean parked, String reason, int exchanges) {
+        /** Parked with the backoff the server gives provisioned devices. */
+        public boolean finished() {
+            return parked && reason.equals("provisioned");
+        }
+    }
+
+    static final int MAX_HTTP_RETRIES = 20;
+
+    private final URI server;
+    private final SimulatedRouter router;
+    private final DeviceOptions options;
+    private final HttpClient http;
+    private final Stats stats;
+    private int counter;
+    private int exchanges;
+
+    public PnpAgent(URI server, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
+        this.server = server;
+        this.router = router;
+        this.options = options;
+        this.http = http;
+        this.stats = stats;
+    }
+
+    public SimulatedRouter router() {
+        return router;
+    }
+
+    /** Runs the device's dialog until it is parked or {@code deadline} passes. */
+    public Result run(Instant deadline) throws InterruptedException {
+        try {
+            get(server.resolve("/pnp/HELLO"));
+            while (Instant.now().isBefore(deadline)) {
+                String correlator = "CiscoPnP-1.0-" + router.serial() + "-" + (++counter);
+                Element answer = post("/pnp/WORK-REQUEST", workRequest(correlator));
+                Optional<Element> request = Xml.child(answer, "request");
+                if (request.isEmpty()) {
+                    continue;
+                }
+                SimulatedRouter.Answer done = router.handle(request.get(), correlator, this::download);
+                Element reply = post("/pnp/WORK-RESPONSE", done.xml());
+                if (options.repeatResponses()) {
+                    reply = post("/pnp/WORK-RESPONSE", done.xml());
+                }
+                Element answered = reply;
+                Optional<Backoff> wait = backoff(request.get())
+                        .or(() -> Xml.child(answered, "request").flatMap(PnpAgent::backoff));
+                if (done.reloadAfter()) {
+                    Thread.sleep(options.scaled(options.reloadTime()).toMillis());
+                    router.reload();
+                }
+                if (wait.isPresent()) {
+                    if (wait.get().after().compareTo(options.parkAfter()) >= 0) {
+                        return new Result(router.serial(), true, wait.get().reason(), exchanges);
+                    }
+                    Thread.sleep(options.scaled(wait.get().after()).toMillis());
+                }
+            }
+        } catch (IOException e) {
+            return new Result(router.serial(), false, "server unreachable: " + e.getMessage(), exchanges);
+        }
+        return new Result(router.serial(), false, "deadline passed", exchanges);
+    }
+
+    /** A backoff the server asked for: how long, and why. */
+    private record Backoff(Duration after, String reason) {
+    }
+
+    private static Optional<Backoff> backoff(Element request) {
+        return Xml.child(request, "backoff").map(b -> {
+            Duration after = Xml.child(b, "callbackAfter").map(c -> Duration.ofHours(number(c, "hours"))
+                    .plusMinutes(number(c, "minutes")).plusSeconds(number(c, "seconds"))).orElse(Duration.ZERO);
+            return new Backoff(after, Xml.text(b, "reason").orElse(""));
+        });
+    }
+
+    private static long number(Element parent, String name) {
+        return Xml.text(parent, name).map(Long::parseLong).orElse(0L);
+    }
+
+    private String workRequest(String correlator) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" udi=\""
+                + router.udi() + "\"><info xmlns=\"urn:cisco:pnp:work-info\" correlator=\"" + correlator
+                + "\"><deviceId><udi>" + router.udi() + "</udi><hostname>Router</hostname><authRequired>false"
+                + "</authRequired><viaProxy>false</viaProxy></deviceId></info></pnp>";
+    }
+
+    private Element post(String path, String xml) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
+        for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
+            try {
+                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() == 200) {
+                    stats.exchanged(System.nanoTime() - start);
+                    exchanges++;
+                    return Xml.parse(response.body());
+                }
+                stats.httpError();
+                if (attempt >= MAX_HTTP_RETRIES) {
+                    throw new IOException(path + " answered HTTP " + response.statusCode() + ": "
+                            + new String(response.body(), StandardCharsets.UTF_8).trim());
+                }
+            } catch (IOException e) {
+                stats.httpError();
+                if (attempt >= MAX_HTTP_RETRIES) {
+                    throw e;
+                }
+            }
+            // As a real agent: the same message again after a pause, so the server sees a repeat.
+            Thread.sleep(Math.max(1, options.scaled(Duration.ofSeconds(10)).toMillis()));
+        }
+    }
+
+    private void get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 200) {
+            throw new IOException(uri + " answered HTTP " + response.statusCode());
+        }
+    }
+
+    private byte[] download(URI source) throws IOException {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(source).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            stats.downloaded(response.body().length);
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

@@ -25,7 +25,8 @@ public final class PnpAgent {
         }
     }
 
-    static final int MAX_HTTP_RETRIES = 20;
+    static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
+    static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(100);
 
     private final URI server;
     private final SimulatedRouter router;
@@ -34,6 +35,7 @@ public final class PnpAgent {
     private final Stats stats;
     private int counter;
     private int exchanges;
+    private Instant deadline = Instant.MAX;
 
     public PnpAgent(URI server, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
         this.server = server;
@@ -48,7 +50,8 @@ public final class PnpAgent {
     }
 
     /** Runs the device's dialog until it is parked or {@code deadline} passes. */
-    public Result run(Instant deadline) throws InterruptedException {
+    public Result run(Instant until) throws InterruptedException {
+        deadline = until;
         try {
             get(server.resolve("/pnp/HELLO"));
             while (Instant.now().isBefore(deadline)) {
@@ -106,32 +109,38 @@ public final class PnpAgent {
                 + "</authRequired><viaProxy>false</viaProxy></deviceId></info></pnp>";
     }
 
+    /**
+     * Posts a message and reads the answer. Like a real agent, a device whose server is unreachable or
+     * answers 5xx sends the same message again after a pause, until the deadline; a 4xx is final.
+     */
     private Element post(String path, String xml) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
             long start = System.nanoTime();
+            String failure;
+            HttpResponse<byte[]> response = null;
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if (response.statusCode() == 200) {
-                    stats.exchanged(System.nanoTime() - start);
-                    exchanges++;
-                    return Xml.parse(response.body());
-                }
-                stats.httpError();
-                if (attempt >= MAX_HTTP_RETRIES) {
-                    throw new IOException(path + " answered HTTP " + response.statusCode() + ": "
-                            + new String(response.body(), StandardCharsets.UTF_8).trim());
-                }
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                failure = path + " answered HTTP " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                stats.httpError();
-                if (attempt >= MAX_HTTP_RETRIES) {
-                    throw e;
-                }
+                failure = path + ": " + e;
             }
-            // As a real agent: the same message again after a pause, so the server sees a repeat.
-            Thread.sleep(Math.max(1, options.scaled(Duration.ofSeconds(10)).toMillis()));
+            if (response != null && response.statusCode() == 200) {
+                stats.exchanged(System.nanoTime() - start);
+                exchanges++;
+                return Xml.parse(response.body());
+            }
+            if (response != null && response.statusCode() < 500) {
+                throw new IOException(failure);
+            }
+            stats.httpError();
+            if (Instant.now().isAfter(deadline)) {
+                throw new IOException(failure);
+            }
+            Thread.sleep(Math.max(RETRY_PAUSE_MIN.toMillis(), options.scaled(RETRY_PAUSE).toMillis()));
         }
     }
 

@@ -81,7 +81,7 @@ public final class PnpAgent {
                 }
             }
         } catch (IOException e) {
-            return new Result(router.serial(), false, "server unreachable: " + e.getMessage(), exchanges);
+            return new Result(router.serial(), false, "server unreachable: " + e, exchanges);
         }
         return new Result(router.serial(), false, "deadline passed", exchanges);
     }

@@ -34,6 +34,7 @@ public final class SimulatedRouter {
     private final String serial;
     private final DeviceOptions options;
     private final Map<String, String> bootflash = new ConcurrentHashMap<>();
+    private final Map<String, Integer> executed = new ConcurrentHashMap<>();
     private String version;
     private String imageFile;
     private String bootImage;
@@ -89,6 +90,11 @@ public final class SimulatedRouter {
         return Map.copyOf(bootflash);
     }
 
+    /** How many requests of each service (e.g. {@code image-install}) the router has carried out. */
+    public Map<String, Integer> executed() {
+        return Map.copyOf(executed);
+    }
+
     /** Boots the image the last install set, as after a reload. */
     void reload() {
         if (bootImage != null) {
@@ -102,6 +108,7 @@ public final class SimulatedRouter {
 
     Answer handle(Element request, String correlator, Downloads downloads) {
         String service = request.getNamespaceURI() == null ? "" : request.getNamespaceURI().replace(NS, "");
+        executed.merge(service, 1, Integer::sum);
         if (options.faultOn().contains(service)) {
             return new Answer(fault("An unknown XML tag has been received"), false);
         }

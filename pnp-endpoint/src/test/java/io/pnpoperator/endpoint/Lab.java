@@ -78,10 +78,6 @@ public final class Lab {
         }
     }
 
-    public Path root() {
-        return root;
-    }
-
     public Path path(String relative) {
         return root.resolve(relative);
     }

@@ -135,6 +135,19 @@ class ProvisioningEndToEndTest {
     }
 
     @Test
+    void routerAnsweringFaultsIsRetriedThenMarkedFailedWithTheFault() throws Exception {
+        PnpAgent agent = agent("FGL0000FLT1", ROUTER.withFaultOn(java.util.Set.of("cli-config")));
+        PnpAgent.Result result = agent.run(Instant.now().plusSeconds(60));
+
+        assertThat(result.reason()).startsWith("failed after 3 attempts: XSVC:Client: An unknown XML tag has been received");
+        JsonNode device = server.device("FGL0000FLT1");
+        assertThat(device.get("phase").asText()).isEqualTo("Failed");
+        assertThat(device.get("step").asText()).isEqualTo("NEW_DEVICE");
+        assertThat(history(device)).extracting(t -> t.get("result").asText()).containsExactly("fault", "fault", "fault");
+        assertThat(agent.router().executed()).containsEntry("cli-config", 3);
+    }
+
+    @Test
     void deployedGuestshellIsEnabledAndMissingOneIsInstalledFromThePackage() throws Exception {
         PnpAgent deployed = agent("FGL0000DEP1", ROUTER.withGuestshellAfterEem("DEPLOYED"));
         PnpAgent missing = agent("FGL0000NON1", ROUTER.withGuestshellAfterEem("NONE"));
@@ -159,6 +172,8 @@ class ProvisioningEndToEndTest {
         history(device).forEach(t -> sequences.add(t.get("sequence").asLong()));
         assertThat(sequences).isEqualTo(java.util.stream.LongStream.rangeClosed(1, sequences.size()).boxed().toList());
         assertThat(steps(device)).doesNotHaveDuplicates();
+        assertThat(agent.router().executed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2)
+                .containsEntry("config-upgrade", 1).containsEntry("cli-config", 1);
         assertThat(agent.router().scriptRuns()).isEqualTo(1);
     }
 

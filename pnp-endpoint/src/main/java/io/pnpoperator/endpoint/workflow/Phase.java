@@ -2,12 +2,10 @@ package io.pnpoperator.endpoint.workflow;
 
 /** The coarse view of a device, for lists, alerts and the {@code pnp_devices{phase}} gauge. */
 public enum Phase {
-    PENDING("Pending"),
     PROVISIONING("Provisioning"),
     BLOCKED("Blocked"),
     FAILED("Failed"),
-    PROVISIONED("Provisioned"),
-    UNCLAIMED("Unclaimed");
+    PROVISIONED("Provisioned");
 
     private final String label;
 

@@ -35,6 +35,7 @@ public final class SimulatedRouter {
     private final DeviceOptions options;
     private final Map<String, String> bootflash = new ConcurrentHashMap<>();
     private final Map<String, Integer> executed = new ConcurrentHashMap<>();
+    private final Map<String, Integer> completed = new ConcurrentHashMap<>();
     private String version;
     private String imageFile;
     private String bootImage;
@@ -90,9 +91,14 @@ public final class SimulatedRouter {
         return Map.copyOf(bootflash);
     }
 
-    /** How many requests of each service (e.g. {@code image-install}) the router has carried out. */
+    /** How many requests of each service (e.g. {@code image-install}) the router was given, failed ones included. */
     public Map<String, Integer> executed() {
         return Map.copyOf(executed);
+    }
+
+    /** How many requests of each service the router carried out successfully. */
+    public Map<String, Integer> completed() {
+        return Map.copyOf(completed);
     }
 
     /** Boots the image the last install set, as after a reload. */
@@ -113,7 +119,7 @@ public final class SimulatedRouter {
             return new Answer(fault("An unknown XML tag has been received"), false);
         }
         try {
-            return switch (service) {
+            Answer answer = switch (service) {
                 case "cli-config" -> new Answer(cliConfig(request, correlator), false);
                 case "cli-exec" -> new Answer(cliExec(request, correlator), false);
                 case "device-info" -> new Answer(success(service, correlator, deviceInfo()), false);
@@ -124,6 +130,8 @@ public final class SimulatedRouter {
                 case "reload" -> new Answer(success(service, correlator, ""), true);
                 default -> new Answer(fault("An unknown XML tag has been received"), false);
             };
+            completed.merge(service, 1, Integer::sum);
+            return answer;
         } catch (DeviceException e) {
             return new Answer(error(service, correlator, e.code, e.getMessage()), false);
         }

@@ -172,7 +172,7 @@ class ProvisioningEndToEndTest {
         history(device).forEach(t -> sequences.add(t.get("sequence").asLong()));
         assertThat(sequences).isEqualTo(java.util.stream.LongStream.rangeClosed(1, sequences.size()).boxed().toList());
         assertThat(steps(device)).doesNotHaveDuplicates();
-        assertThat(agent.router().executed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2)
+        assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2)
                 .containsEntry("config-upgrade", 1).containsEntry("cli-config", 1);
         assertThat(agent.router().scriptRuns()).isEqualTo(1);
     }

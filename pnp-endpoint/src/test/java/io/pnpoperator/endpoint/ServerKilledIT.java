@@ -8,7 +8,6 @@ import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
 import io.pnpoperator.sim.Stats;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,8 +43,8 @@ class ServerKilledIT {
     Path folder;
     Process server;
     final HttpClient http = HttpClient.newHttpClient();
-    final int devicePort = freePort();
-    final int adminPort = freePort();
+    final int devicePort = PnpServer.freePort();
+    final int adminPort = PnpServer.freePort();
 
     @AfterEach
     void stop() {
@@ -127,13 +126,5 @@ class ServerKilledIT {
     private String get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -86,8 +86,8 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
         if (spec.config() != null) {
             ProfileManifest.Config c = spec.config();
             require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
-            configs = new DayZeroConfigs(folders.configs(), existing(folders.configs(), c.template(),
-                    "spec.config.template", where), !Boolean.FALSE.equals(c.perDevice()));
+            configs = new DayZeroConfigs(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
+                    "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
 
         Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())

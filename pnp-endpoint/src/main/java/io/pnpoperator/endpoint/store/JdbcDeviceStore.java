@@ -103,6 +103,7 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     private int update(Device d, long revision) {
+        // values() starts with the serial, the key: SET takes the rest, WHERE the serial and the revision read.
         Object[] values = values(d);
         Object[] arguments = new Object[values.length - 1 + 2];
         System.arraycopy(values, 1, arguments, 0, values.length - 1);

@@ -208,6 +208,24 @@ class WorkflowTest {
     }
 
     @Test
+    void unreadableAppListMeansWaitAndLookAgain() {
+        Device d = at(Step.CHECK_GUESTSHELL);
+        d = apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput("% IOx is starting, try later")));
+        assertThat(d.step()).isEqualTo(Step.WAIT_FOR_GUESTSHELL);
+        assertThat(d.guestshell()).contains("UNKNOWN");
+        assertThat(d.lastError()).contains("guestshell state unknown: % IOx is starting, try later");
+    }
+
+    @Test
+    void provisionedDeviceStaysFinishedAtEveryContact() {
+        Device d = at(Step.FINISHED);
+        for (int i = 0; i < 3; i++) {
+            d = expect(d, Service.BACKOFF, "provisioned", ok(), Step.FINISHED);
+        }
+        assertThat(d.sequence()).isZero();
+    }
+
+    @Test
     void guestshellThatNeverRunsFailsTheDeviceAfterTheLastAttempt() {
         Device d = at(Step.CHECK_GUESTSHELL);
         for (int round = 1; round < TIMINGS.maxAttempts(); round++) {

@@ -2,9 +2,13 @@ package io.pnpoperator.endpoint.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pnpoperator.crds.PnpApi;
+import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.Artifact;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
@@ -21,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The standalone server's profile: a PnpProfile manifest in a local file, checked against the local
+ * The standalone server's profile: a PnpProfile resource in a local file, checked against the local
  * folders at start. Anything it names that is missing or malformed stops the server with a message
  * naming the path, before a device is told to fetch it.
  */
@@ -37,34 +41,34 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
     }
 
     public static StandaloneProfile load(Path file, Folders folders) {
-        ProfileManifest manifest = read(file);
+        PnpProfile manifest = read(file);
         String where = "profile " + file;
-        if (!PnpApi.API_VERSION.equals(manifest.apiVersion()) || !KIND.equals(manifest.kind())) {
-            throw new ProfileException(where + ": expected apiVersion " + PnpApi.API_VERSION + " and kind " + KIND
-                    + ", found " + manifest.apiVersion() + " and " + manifest.kind());
-        }
-        if (manifest.metadata() == null || blank(manifest.metadata().name())) {
+        if (manifest.getMetadata() == null || blank(manifest.getMetadata().getName())) {
             throw new ProfileException(where + ": metadata.name is required");
         }
-        ProfileManifest.Spec spec = manifest.spec();
+        PnpProfileSpec spec = manifest.getSpec();
         if (spec == null) {
             throw new ProfileException(where + ": spec is required");
         }
 
         Map<String, Path> images = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
-        Optional<ProfileManifest.Image> image = Optional.ofNullable(spec.image());
+        Optional<io.pnpoperator.crds.profile.Image> image = Optional.ofNullable(spec.image());
         image.ifPresent(i -> {
+            require(blank(i.url()), where + ": spec.image.url is for a cluster, where the operator downloads the "
+                    + "image; here, put the file in " + folders.images());
             require(!blank(i.file()), where + ": spec.image.file is required when spec.image is given");
             require(!blank(i.version()), where + ": spec.image.version is required: devices already on it skip the upgrade");
             images.put(i.file(), existing(folders.images(), i.file(), "spec.image.file", where));
             require(blank(i.md5()) || i.md5().matches("[0-9a-f]{32}"),
                     where + ": spec.image.md5 '" + i.md5() + "' is not 32 lower-case hex digits");
         });
-        List<ProfileManifest.File> fileSpecs = spec.files() == null ? List.of() : spec.files();
+        List<ArtifactFile> fileSpecs = spec.files() == null ? List.of() : spec.files();
         for (int i = 0; i < fileSpecs.size(); i++) {
-            ProfileManifest.File f = fileSpecs.get(i);
+            ArtifactFile f = fileSpecs.get(i);
             String field = "spec.files[" + i + "]";
+            require(blank(f.url()), where + ": " + field + ".url is for a cluster, where the operator downloads the "
+                    + "file; here, put the file in " + folders.files());
             require(!blank(f.name()), where + ": " + field + ".name is required");
             require(!blank(f.destination()) && f.destination().contains(":"),
                     where + ": " + field + ".destination must be a device path such as bootflash: or bootflash:guest-share/");
@@ -84,8 +88,10 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
 
         DayZeroConfigs configs = DayZeroConfigs.none();
         if (spec.config() != null) {
-            ProfileManifest.Config c = spec.config();
+            io.pnpoperator.crds.profile.DayZeroConfig c = spec.config();
             require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
+            require(blank(c.configMap()), where + ": spec.config.configMap is for a cluster; here the template is a "
+                    + "file in " + folders.configs());
             configs = new DayZeroConfigs(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
                     "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
@@ -100,14 +106,23 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
                             listed(g.script(), "spec.guestshell.script", fileSpecs, catalog, where),
                             Optional.ofNullable(g.eemApplet()).filter(a -> !a.isBlank()), minFree);
                 });
-        Profile profile = new Profile(manifest.metadata().name(), configRegister, targetImage, configs.enabled(),
+        Profile profile = new Profile(manifest.getMetadata().getName(), configRegister, targetImage, configs.enabled(),
                 guestshell);
         return new StandaloneProfile(profile, catalog, configs);
     }
 
-    private static ProfileManifest read(Path file) {
+    private static PnpProfile read(Path file) {
         try {
-            return YAML.readValue(Files.readAllBytes(file), ProfileManifest.class);
+            byte[] yaml = Files.readAllBytes(file);
+            // A resource object takes its kind from its class, so the file's own apiVersion and kind are read first.
+            JsonNode tree = YAML.readTree(yaml);
+            String apiVersion = tree.path("apiVersion").asText();
+            String kind = tree.path("kind").asText();
+            if (!PnpApi.API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
+                throw new ProfileException("profile " + file + ": expected apiVersion " + PnpApi.API_VERSION
+                        + " and kind " + KIND + ", found " + apiVersion + " and " + kind);
+            }
+            return YAML.readValue(yaml, PnpProfile.class);
         } catch (NoSuchFileException e) {
             throw new ProfileException("profile " + file + " not found: set pnp.profile to your PnpProfile file");
         } catch (JsonProcessingException e) {
@@ -131,12 +146,12 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
         return path;
     }
 
-    private static Optional<Profile.Artifact> listed(String name, String field, List<ProfileManifest.File> files,
+    private static Optional<Profile.Artifact> listed(String name, String field, List<ArtifactFile> files,
                                                      ArtifactCatalog catalog, String where) {
         if (blank(name)) {
             return Optional.empty();
         }
-        ProfileManifest.File file = files.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() ->
+        ArtifactFile file = files.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() ->
                 new ProfileException(where + ": " + field + " '" + name + "' is not listed in spec.files"));
         String md5 = catalog.find(Kind.FILE, name).map(Artifact::md5).orElseThrow();
         return Optional.of(new Profile.Artifact(name, file.destination(), Optional.of(md5)));

@@ -76,6 +76,8 @@ class StandaloneProfileTest {
         expectRefusal("kind: PnpProfile", "kind: PnpDevice", "expected apiVersion pnp.pnpoperator.io/v1alpha1 and kind "
                 + "PnpProfile, found pnp.pnpoperator.io/v1alpha1 and PnpDevice");
         expectRefusal("eemApplet:", "eemAplet:", "is not a valid PnpProfile: Unrecognized field \"eemAplet\"");
+        expectRefusal("md5: \"\"", "md5: \"\"\n    url: http://files.lab/image.bin", "spec.image.url is for a cluster");
+        expectRefusal("perDevice: true", "perDevice: true\n    configMap: lab-configs", "spec.config.configMap is for a cluster");
     }
 
     @Test

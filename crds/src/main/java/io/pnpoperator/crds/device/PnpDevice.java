@@ -1,0 +1,26 @@
+package io.pnpoperator.crds.device;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.pnpoperator.crds.PnpApi;
+
+/** One router, named by its lower-cased serial number; its status is its progress through the workflow. */
+@Group(PnpApi.GROUP)
+@Version(PnpApi.VERSION)
+@ShortNames("pnpdev")
+@Categories("pnp")
+@AdditionalPrinterColumn(name = "SERIAL", jsonPath = ".spec.serialNumber", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "PID", jsonPath = ".status.pid", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "PROFILE", jsonPath = ".spec.profile", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "STEP", jsonPath = ".status.step", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".status.version", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "LAST-CONTACT", jsonPath = ".status.lastContact", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class PnpDevice extends CustomResource<PnpDeviceSpec, PnpDeviceStatus> implements Namespaced {
+}

@@ -1,0 +1,42 @@
+package io.pnpoperator.crds.device;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/**
+ * A router's progress, written by the endpoint. People may set {@code step} to move a device on, as they
+ * edited DEVICE_STATUS.csv before.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PnpDeviceStatus(
+        DevicePhase phase,
+        @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,
+        String udi,
+        String pid,
+        String ipAddress,
+        String firstSeen,
+        String lastContact,
+        @JsonPropertyDescription("Running IOS-XE version") String version,
+        @JsonPropertyDescription("Running image file") String image,
+        Long bootflashFree,
+        String guestshell,
+        Boolean configApplied,
+        Boolean scriptRan,
+        @JsonPropertyDescription("Failed tries of the current step") Integer attempts,
+        @JsonPropertyDescription("The device's own text of its last failure") String lastError,
+        @JsonPropertyDescription("Provisioned, Blocked, Failed, ProfileResolved") List<Condition> conditions,
+        Long observedGeneration,
+        @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history) {
+
+    /** Transitions kept in the resource; the full history goes to the database when one is configured. */
+    public static final int HISTORY_LIMIT = 50;
+
+    /** One transition of the device. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HistoryEntry(Long sequence, DeviceStep from, DeviceStep to, String work, String result,
+                               String error, String at) {
+    }
+}

@@ -1,0 +1,20 @@
+package io.pnpoperator.crds.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import java.util.List;
+
+/**
+ * The provisioning a profile asks for. The standalone server's profile file has this shape too, so a
+ * lab profile moves to a cluster unchanged. An absent part switches its steps off.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PnpProfileSpec(
+        @JsonPropertyDescription("Value for config-register, e.g. 0x2102; absent: the step is skipped")
+        @Pattern("^0x[0-9a-fA-F]{1,4}$") String configRegister,
+        @JsonPropertyDescription("Target image; devices already on its version skip the upgrade") Image image,
+        @JsonPropertyDescription("Day-0 configuration") DayZeroConfig config,
+        @JsonPropertyDescription("Files copied to devices, with their destinations") List<ArtifactFile> files,
+        @JsonPropertyDescription("Guestshell installation and the script run in it") Guestshell guestshell) {
+}

@@ -7,6 +7,7 @@ import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.profile.StandaloneProfile;
 import io.pnpoperator.endpoint.protocol.PnpCodec;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.workflow.Workflow;
@@ -62,11 +63,12 @@ class StandaloneConfiguration {
     @Bean
     DeviceDialog deviceDialog(DeviceStore store, StandaloneProfile profile, PnpProperties properties) {
         SecureRandom random = new SecureRandom();
-        return new DeviceDialog(store, new Workflow(profile.profile(), properties.workflow(), () -> {
+        ProfileSource.Assigned everyDevice = new ProfileSource.Assigned(profile.profile());
+        return new DeviceDialog(store, new Workflow(properties.workflow(), () -> {
             byte[] token = new byte[16];
             random.nextBytes(token);
             return HexFormat.of().formatHex(token);
-        }));
+        }), serial -> everyDevice);
     }
 
     @Bean

@@ -9,6 +9,8 @@ import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Contact;
 import io.pnpoperator.endpoint.workflow.Decision;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Instant;
@@ -26,10 +28,12 @@ public final class DeviceDialog {
 
     private final DeviceStore store;
     private final Workflow workflow;
+    private final ProfileSource profiles;
 
-    public DeviceDialog(DeviceStore store, Workflow workflow) {
+    public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles) {
         this.store = store;
         this.workflow = workflow;
+        this.profiles = profiles;
     }
 
     /** The answer to a device message, and what was decided; no decision for a response from an unknown device. */
@@ -39,10 +43,19 @@ public final class DeviceDialog {
     public Exchange handle(DeviceMessage message, Contact contact) {
         String serial = message.udi().serial();
         return retrying(serial, read -> {
-            if (message instanceof WorkRequest request) {
-                return Optional.of(workflow.onWorkRequest(read.map(DeviceStore.Stored::device), request, contact));
+            Optional<Device> known = read.map(DeviceStore.Stored::device);
+            if (message instanceof WorkResponse && known.isEmpty()) {
+                return Optional.empty();
             }
-            return read.map(stored -> workflow.onWorkResponse(stored.device(), (WorkResponse) message, contact));
+            ProfileSource.Assignment assignment = profiles.assign(serial);
+            if (assignment instanceof ProfileSource.Held held) {
+                return Optional.of(workflow.onHeld(known, message, held.reason(), contact));
+            }
+            Profile profile = ((ProfileSource.Assigned) assignment).profile();
+            if (message instanceof WorkRequest request) {
+                return Optional.of(workflow.onWorkRequest(profile, known, request, contact));
+            }
+            return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact));
         }, Decision::change).map(d -> new Exchange(Optional.of(d), d.answer()))
                 .orElseGet(() -> new Exchange(Optional.empty(), new ServerMessage.Bye(message.udi(),
                         ((WorkResponse) message).correlator().orElse(""))));

@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 public interface DeviceStore {
 
-    /** A device as read, with the revision a save must name. */
-    record Stored(Device device, long revision) {
+    /** A device as read, with the revision a save must name (opaque: a row version, a resourceVersion). */
+    record Stored(Device device, String revision) {
     }
 
     Optional<Stored> find(String serial);

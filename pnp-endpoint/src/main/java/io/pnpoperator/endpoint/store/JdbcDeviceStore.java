@@ -41,7 +41,7 @@ public class JdbcDeviceStore implements DeviceStore {
     @Override
     public Optional<Stored> find(String serial) {
         return jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
-                (rs, n) -> new Stored(device(rs), rs.getLong("revision")), serial).stream().findFirst();
+                (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream().findFirst();
     }
 
     @Override
@@ -75,7 +75,7 @@ public class JdbcDeviceStore implements DeviceStore {
         boolean saved;
         try {
             saved = Boolean.TRUE.equals(transactions.execute(tx -> {
-                int rows = read.isEmpty() ? insert(d) : update(d, read.get().revision());
+                int rows = read.isEmpty() ? insert(d) : update(d, Long.parseLong(read.get().revision()));
                 if (rows == 0) {
                     tx.setRollbackOnly();
                     return false;

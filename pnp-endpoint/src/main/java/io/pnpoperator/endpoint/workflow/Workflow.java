@@ -24,23 +24,17 @@ public final class Workflow {
     public static final String RESULT_FAULT = "fault";
     public static final String RESULT_OPERATOR = "operator";
 
-    private final Profile profile;
     private final Timings timings;
     private final Supplier<String> tokens;
 
     /** @param tokens makes the secrets of day-0 config URLs (a secure random source in production) */
-    public Workflow(Profile profile, Timings timings, Supplier<String> tokens) {
-        this.profile = profile;
+    public Workflow(Timings timings, Supplier<String> tokens) {
         this.timings = timings;
         this.tokens = tokens;
     }
 
-    public Profile profile() {
-        return profile;
-    }
-
-    /** A device asks for work: answer with its current step's request, or a backoff. */
-    public Decision onWorkRequest(Optional<Device> known, WorkRequest request, Contact contact) {
+    /** A device asks for work: answer with its current step's request under its profile, or a backoff. */
+    public Decision onWorkRequest(Profile profile, Optional<Device> known, WorkRequest request, Contact contact) {
         Device device = known.orElseGet(() -> Device.discovered(request.udi(), request.hostname(), contact));
         Device.Builder next = device.toBuilder().identity(request.udi(), request.hostname()).contact(contact);
         List<Transition> transitions = new ArrayList<>();
@@ -72,7 +66,7 @@ public final class Workflow {
     }
 
     /** A device reports the result of its work: move it on, count a failed attempt, or ignore a repeat. */
-    public Decision onWorkResponse(Device device, WorkResponse response, Contact contact) {
+    public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
         Device.Builder next = device.toBuilder().identity(response.udi(), "").contact(contact);
         String correlator = response.correlator()
                 .or(() -> device.pending().map(Device.Pending::correlator)).orElse("");
@@ -89,7 +83,7 @@ public final class Workflow {
         Device.Pending pending = device.pending().get();
         next.pending(Optional.empty()).lastCorrelator(correlator);
 
-        Outcome outcome = read(device, pending, response, next);
+        Outcome outcome = read(profile, device, pending, response, next);
         String result = resultOf(response);
         if (outcome.kind() != Outcome.Kind.SETBACK) {
             if (outcome.kind() == Outcome.Kind.ADVANCE) {
@@ -117,6 +111,20 @@ public final class Workflow {
                 + timings.maxAttempts() + " failed: " + outcome.reason().orElse(""), timings.retry()));
     }
 
+    /**
+     * A device that no profile provisions yet (none given, not found, not ready, or the device is paused):
+     * it is told why and to come back later; nothing about its progress changes.
+     */
+    public Decision onHeld(Optional<Device> known, io.pnpoperator.endpoint.protocol.DeviceMessage message,
+                           String reason, Contact contact) {
+        ServerMessage answer = message instanceof WorkRequest request
+                ? new ServerMessage.Request(request.udi(), request.correlator(), new Work.Backoff(reason, timings.blocked()))
+                : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""));
+        Device device = known.map(d -> d.toBuilder().contact(contact).build())
+                .orElseGet(() -> Device.discovered(message.udi(), "", contact));
+        return new Decision(new Change(device, List.of()), answer);
+    }
+
     /** How a response is named in history and metrics: success, failure (errorInfo) or fault. */
     public static String resultOf(WorkResponse response) {
         return response.success() ? RESULT_SUCCESS : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;
@@ -137,7 +145,8 @@ public final class Workflow {
         return new Decision(new Change(device.build(), List.copyOf(transitions)), answer);
     }
 
-    private Outcome read(Device device, Device.Pending pending, WorkResponse response, Device.Builder next) {
+    private static Outcome read(Profile profile, Device device, Device.Pending pending, WorkResponse response,
+                                Device.Builder next) {
         if (!response.success()) {
             return Outcome.setback(device.step(), response.errorText());
         }

@@ -44,7 +44,8 @@ class WorkflowTest {
     static final Timings TIMINGS = new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
             Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
 
-    Workflow workflow = new Workflow(FULL, TIMINGS, () -> "tok3n");
+    Profile profile = FULL;
+    Workflow workflow = new Workflow(TIMINGS, () -> "tok3n");
     Instant now = Instant.parse("2026-11-24T08:00:00Z");
     int exchanges;
 
@@ -108,7 +109,7 @@ class WorkflowTest {
         WorkResponse installMode = response(d, Service.DEVICE_INFO, new Report.DeviceInfo(
                 "Cisco IOS XE Software, Version 17.14.01a", "bootflash:packages.conf", "0x2102", "C1131-8PWB",
                 "FGL2548L0AW", List.of()));
-        assertThat(workflow.onWorkResponse(d, installMode, contact()).change().device().step())
+        assertThat(workflow.onWorkResponse(profile, d, installMode, contact()).change().device().step())
                 .isEqualTo(Step.UPGRADE_DONE);
     }
 
@@ -131,7 +132,7 @@ class WorkflowTest {
                 "", "", List.of(new Report.FileSystem("nvram", "nvram", 33554432L, 33548287L),
                 new Report.FileSystem("bootflash", "disk", 7194652672L, 612368384L),
                 new Report.FileSystem("usb0", "disk", 8_000_000_000L, 8_000_000_000L))));
-        d = apply(workflow.onWorkResponse(d, fixtureLike, contact()));
+        d = apply(workflow.onWorkResponse(profile, d, fixtureLike, contact()));
         assertThat(d.step()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
         assertThat(d.phase()).isEqualTo(Phase.BLOCKED);
         assertThat(d.bootflashFree()).hasValue(612368384L);
@@ -199,9 +200,9 @@ class WorkflowTest {
 
     @Test
     void missingGuestshellWithoutAPackageIsEnabledFromTheBundledOne() {
-        workflow = new Workflow(new Profile("p", FULL.configRegister(), FULL.image(), true,
+        profile = new Profile("p", FULL.configRegister(), FULL.image(), true,
                 Optional.of(new Profile.Guestshell(Optional.empty(), Optional.of(SCRIPT), Optional.of("InstallGuestShell"),
-                        0))), TIMINGS, () -> "t");
+                        0)));
         Device d = at(Step.CHECK_GUESTSHELL);
         assertThat(apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput("No App found"))).step())
                 .isEqualTo(Step.ENABLE_GUESTSHELL);
@@ -246,7 +247,7 @@ class WorkflowTest {
         Device d = apply(ask(at(Step.UPGRADE_NEEDED), "c-0"));
         DeviceError checksum = new DeviceError("ERROR", "PnP Service Error 2004", "Image checksum verification failed");
         for (int attempt = 1; attempt <= TIMINGS.maxAttempts(); attempt++) {
-            Decision failed = workflow.onWorkResponse(d, new WorkResponse(UDI, Service.IMAGE_INSTALL,
+            Decision failed = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.IMAGE_INSTALL,
                     d.pending().map(Device.Pending::correlator), false, Optional.of(checksum), new Report.Nothing()),
                     contact());
             d = apply(failed);
@@ -270,7 +271,7 @@ class WorkflowTest {
     @Test
     void faultWithoutCorrelatorCountsAsAFailedAttemptOfThePendingRequest() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
-        Decision fault = workflow.onWorkResponse(d, new WorkResponse(UDI, Service.FAULT, Optional.empty(), false,
+        Decision fault = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.FAULT, Optional.empty(), false,
                 Optional.of(new DeviceError("FAULT", "XSVC:Client", "An unknown XML tag has been received")),
                 new Report.Nothing()), contact());
         assertThat(fault.change().device().attempts()).isEqualTo(1);
@@ -300,8 +301,8 @@ class WorkflowTest {
     void repeatedResponseIsAnsweredWithoutASecondTransition() {
         Device d = apply(ask(newDevice(), "c-1"));
         WorkResponse done = response(d, Service.CLI_CONFIG, new Report.ConfigResult(List.of()));
-        Device once = apply(workflow.onWorkResponse(d, done, contact()));
-        Decision again = workflow.onWorkResponse(once, done, contact());
+        Device once = apply(workflow.onWorkResponse(profile, d, done, contact()));
+        Decision again = workflow.onWorkResponse(profile, once, done, contact());
         assertThat(again.change().transitions()).isEmpty();
         assertThat(again.change().device().step()).isEqualTo(Step.CONFIG_REG);
         assertThat(again.change().device().sequence()).isEqualTo(once.sequence());
@@ -321,7 +322,7 @@ class WorkflowTest {
     void answerToARequestSupersededByAnOperatorIsIgnored() {
         Device d = apply(ask(at(Step.CHECK_GUESTSHELL), "c-old"));
         Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, now).device();
-        Decision late = workflow.onWorkResponse(moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
+        Decision late = workflow.onWorkResponse(profile, moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
                 Optional.empty(), new Report.ExecOutput(appList("DEPLOYED"))), contact());
         assertThat(late.change().device().step()).isEqualTo(Step.RUN_PY_SCRIPT);
         assertThat(late.change().transitions()).isEmpty();
@@ -338,12 +339,23 @@ class WorkflowTest {
         assertThat(workOf(ask(moved, "c-1"))).isInstanceOf(Work.ImageInstall.class);
     }
 
+    @Test
+    void heldDeviceIsToldWhyAndKeepsItsProgress() {
+        Device d = apply(ask(at(Step.CONFIG_START), "c-1"));
+        Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router"),
+                "profile isr1k is not ready: image missing", contact());
+        assertThat(workOf(held)).isEqualTo(new Work.Backoff("profile isr1k is not ready: image missing", TIMINGS.blocked()));
+        assertThat(held.change().transitions()).isEmpty();
+        assertThat(held.change().device().step()).isEqualTo(Step.CONFIG_START);
+        assertThat(held.change().device().pending()).isEqualTo(d.pending());
+    }
+
     // --- profiles switch steps off
 
     @Test
     void profileWithoutImageConfigRegisterOrGuestshellRunsWhatIsLeft() {
-        workflow = new Workflow(new Profile("bare", Optional.empty(), Optional.empty(), true, Optional.empty()),
-                TIMINGS, () -> "t");
+        profile = new Profile("bare", Optional.empty(), Optional.empty(), true, Optional.empty());
+        workflow = new Workflow(TIMINGS, () -> "t");
         Device d = newDevice();
         d = expect(d, Service.DEVICE_INFO, "all", info("17.06.01a", 1L), Step.UPGRADE_DONE);
         d = expect(d, Service.CONFIG_UPGRADE, "http://pnp.lab/configs/t/FGL2548L0AW.cfg", ok(), Step.CONFIG_SAVE_STARTUP);
@@ -373,13 +385,13 @@ class WorkflowTest {
 
     private Decision ask(Device device, String correlator) {
         now = now.plusSeconds(1);
-        return workflow.onWorkRequest(Optional.of(device), new WorkRequest(UDI, correlator, "Router"), contact());
+        return workflow.onWorkRequest(profile, Optional.of(device), new WorkRequest(UDI, correlator, "Router"), contact());
     }
 
     /** The device answers its pending request, after being asked for work if nothing is pending. */
     private Decision respond(Device device, Service service, Report report) {
         Device asked = device.pending().isPresent() ? device : apply(ask(device, "c-" + (++exchanges)));
-        return workflow.onWorkResponse(asked, response(asked, service, report), contact());
+        return workflow.onWorkResponse(profile, asked, response(asked, service, report), contact());
     }
 
     private WorkResponse response(Device device, Service service, Report report) {

@@ -1,0 +1,21 @@
+package io.pnpoperator.endpoint.provisioning;
+
+import io.pnpoperator.endpoint.workflow.Profile;
+
+/** Which profile provisions a device, or why none does yet. */
+public interface ProfileSource {
+
+    Assignment assign(String serial);
+
+    /** The outcome of looking up a device's profile. */
+    sealed interface Assignment permits Assigned, Held {
+    }
+
+    /** The device is provisioned with this profile. */
+    record Assigned(Profile profile) implements Assignment {
+    }
+
+    /** The device waits, for this reason (no profile yet, profile not ready, paused, ...). */
+    record Held(String reason) implements Assignment {
+    }
+}

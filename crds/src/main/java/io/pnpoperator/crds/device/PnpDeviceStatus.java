@@ -16,9 +16,12 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,
         String udi,
         String pid,
+        String hostname,
         String ipAddress,
         String firstSeen,
         String lastContact,
+        @JsonPropertyDescription("When the device entered its current step") String stepSince,
+        @JsonPropertyDescription("When the device first reached FINISHED") String finishedAt,
         @JsonPropertyDescription("Running IOS-XE version") String version,
         @JsonPropertyDescription("Running image file") String image,
         Long bootflashFree,
@@ -29,14 +32,26 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("The device's own text of its last failure") String lastError,
         @JsonPropertyDescription("Provisioned, Blocked, Failed, ProfileResolved") List<Condition> conditions,
         Long observedGeneration,
-        @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history) {
+        @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history,
+        @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
+        Exchange exchange) {
 
     /** Transitions kept in the resource; the full history goes to the database when one is configured. */
     public static final int HISTORY_LIMIT = 50;
 
+    /**
+     * What the endpoint needs to continue a device's dialog on any replica: the request awaiting its answer,
+     * the last answer applied (a repeat of it changes nothing), the day-0 config URL's token, and the
+     * number of transitions so far.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, String configToken,
+                           Long transitions) {
+    }
+
     /** One transition of the device. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HistoryEntry(Long sequence, DeviceStep from, DeviceStep to, String work, String result,
-                               String error, String at) {
+    public record HistoryEntry(Long sequence, DeviceStep from, DeviceStep to, DevicePhase phase, String work,
+                               String result, String error, String at) {
     }
 }

@@ -1,0 +1,172 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Transition;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Devices as PnpDevice resources: read from an informer's cache (no API call per device message), written
+ * to the status subresource with the resourceVersion they were read at, so that a write based on an old
+ * read is refused (409) and decided again. Our own latest writes are remembered until the informer has
+ * them, so a device's next message never meets the cache a step behind.
+ */
+public final class KubernetesDeviceStore implements DeviceStore {
+
+    /** Label of devices the endpoint created on first contact, rather than people ahead of time. */
+    public static final String DISCOVERED_LABEL = "pnp.pnpoperator.io/discovered";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final SharedIndexInformer<PnpDevice> informer;
+    private final Optional<String> discoveredProfile;
+    private final Clock clock;
+    private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
+
+    /** @param discoveredProfile the profile a device seen for the first time is bound to, if any */
+    public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
+                                 Optional<String> discoveredProfile, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.informer = informer;
+        this.discoveredProfile = discoveredProfile;
+        this.clock = clock;
+    }
+
+    /** The resource name of a serial: lower case, as Kubernetes names must be. */
+    public static String nameOf(String serial) {
+        return serial.toLowerCase(Locale.ROOT);
+    }
+
+    /** The newest copy of a device's resource this replica knows: its own last write or the informer's. */
+    public Optional<PnpDevice> resource(String serial) {
+        String name = nameOf(serial);
+        PnpDevice cached = informer.getStore().getByKey(namespace + "/" + name);
+        PnpDevice mine = written.get(name);
+        if (mine != null && cached != null && version(cached) >= version(mine)) {
+            written.remove(name, mine);
+            mine = null;
+        }
+        return Optional.ofNullable(mine != null ? mine : cached);
+    }
+
+    @Override
+    public Optional<Stored> find(String serial) {
+        return resource(serial).filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
+                DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), DeviceStatusMapping.vidOf(r.getStatus()),
+                        r.getStatus()), r.getMetadata().getResourceVersion()));
+    }
+
+    @Override
+    public List<Device> list() {
+        return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
+                .filter(KubernetesDeviceStore::provisioning)
+                .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
+                        DeviceStatusMapping.vidOf(r.getStatus()), r.getStatus()))
+                .sorted(java.util.Comparator.comparing(Device::firstSeen).thenComparing(Device::serial)).toList();
+    }
+
+    @Override
+    public Map<Phase, Long> countByPhase() {
+        return list().stream().collect(Collectors.groupingBy(Device::phase, () -> new EnumMap<>(Phase.class),
+                Collectors.counting()));
+    }
+
+    @Override
+    public List<Transition> history(String serial) {
+        return resource(serial).filter(KubernetesDeviceStore::provisioning)
+                .map(r -> r.getStatus().history().stream()
+                        .map(h -> DeviceStatusMapping.toTransition(r.getSpec().serialNumber(), h)).toList())
+                .orElse(List.of());
+    }
+
+    @Override
+    public void save(Optional<Stored> read, Change change) throws ConcurrentUpdateException {
+        Device device = change.device();
+        PnpDevice base = read.isPresent()
+                ? resource(device.serial()).filter(r -> r.getMetadata().getResourceVersion().equals(read.get().revision()))
+                        .orElseThrow(() -> new ConcurrentUpdateException(device.serial()))
+                : resource(device.serial()).filter(r -> !provisioning(r)).orElseGet(() -> create(device));
+        PnpDevice next = new PnpDevice();
+        next.setMetadata(new ObjectMetaBuilder(base.getMetadata()).build());
+        next.setSpec(base.getSpec());
+        next.setStatus(DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()), change.transitions(),
+                base.getMetadata().getGeneration(), clock.instant()));
+        remember(write(device.serial(), () -> client.resource(next).updateStatus()));
+    }
+
+    private PnpDevice create(Device device) {
+        PnpDevice fresh = new PnpDevice();
+        fresh.setMetadata(new ObjectMetaBuilder().withName(nameOf(device.serial())).withNamespace(namespace)
+                .addToLabels(DISCOVERED_LABEL, "true").build());
+        fresh.setSpec(new PnpDeviceSpec(device.serial(), discoveredProfile.orElse(null), null, null));
+        try {
+            return remember(client.resource(fresh).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            // Another replica created it a moment ago: take theirs (a read only in this race).
+            return remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(device.serial())).get());
+        }
+    }
+
+    private PnpDevice write(String serial, java.util.function.Supplier<PnpDevice> call) throws ConcurrentUpdateException {
+        try {
+            return call.get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                // Someone else wrote since our read: fetch their version once, then the dialog decides again.
+                remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(serial)).get());
+                throw new ConcurrentUpdateException(serial);
+            }
+            throw e;
+        }
+    }
+
+    private PnpDevice remember(PnpDevice resource) {
+        if (resource != null) {
+            written.merge(resource.getMetadata().getName(), resource,
+                    (old, fresh) -> version(fresh) >= version(old) ? fresh : old);
+        }
+        return resource;
+    }
+
+    /** A device the endpoint has begun: one registered ahead of time has a spec but no status yet. */
+    private static boolean provisioning(PnpDevice r) {
+        PnpDeviceStatus status = r.getStatus();
+        return status != null && status.step() != null && status.firstSeen() != null;
+    }
+
+    /**
+     * resourceVersion as a number, to tell which of two copies of one object is newer. The API treats it as
+     * opaque; etcd and the test server both use increasing integers, and a copy this replica cannot order is
+     * simply taken from the informer.
+     */
+    private static long version(PnpDevice r) {
+        try {
+            return Long.parseLong(r.getMetadata().getResourceVersion());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+}

@@ -1,0 +1,44 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pnpoperator.crds.device.PnpDevice;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Test helpers for the mock API server: the project's own CRDs, and a synced PnpDevice informer. */
+final class Cluster {
+
+    static final String NAMESPACE = "pnp";
+
+    private Cluster() {
+    }
+
+    /** Creates the committed CRDs, so the status subresource behaves as in a cluster. */
+    static void installCrds(KubernetesClient client) {
+        for (String crd : new String[] {"pnpdevices.pnp.pnpoperator.io-v1.yml", "pnpprofiles.pnp.pnpoperator.io-v1.yml"}) {
+            try (InputStream in = Files.newInputStream(Path.of("../crds").resolve(crd))) {
+                client.apiextensions().v1().customResourceDefinitions()
+                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+                        .createOr(existing -> existing.update());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {
+        SharedIndexInformer<PnpDevice> informer = client.resources(PnpDevice.class).inNamespace(NAMESPACE).inform();
+        try {
+            informer.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("informer did not sync", e);
+        }
+        return informer;
+    }
+}

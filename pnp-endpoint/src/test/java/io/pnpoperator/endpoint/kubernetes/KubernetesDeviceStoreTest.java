@@ -1,0 +1,173 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.device.DeviceStep;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.endpoint.protocol.Udi;
+import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.Contact;
+import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.Transition;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** PnpDevice resources as the device store, on the mock API server in CRUD mode with the real CRDs. */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesDeviceStoreTest {
+
+    static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    KubernetesDeviceStore store;
+
+    @BeforeEach
+    void store() {
+        Cluster.installCrds(client);
+        store = newStore(client);
+    }
+
+    KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
+        return new KubernetesDeviceStore(kubernetes, Cluster.NAMESPACE, Cluster.deviceInformer(kubernetes),
+                Optional.of("isr1k"), Clock.systemUTC());
+    }
+
+    @Test
+    void firstContactCreatesADiscoveredDeviceWithItsStatus() throws Exception {
+        Device device = discovered("FGL2548L0AW").toBuilder().running(Optional.of("17.06.01a"), "bootflash:x.bin")
+                .bootflashFree(612368384L).pending(Optional.of(new Device.Pending("c-1",
+                        io.pnpoperator.endpoint.protocol.Service.CLI_CONFIG))).build();
+        store.save(Optional.empty(), new Change(device, List.of()));
+
+        PnpDevice resource = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl2548l0aw").get();
+        assertThat(resource.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "isr1k", null, null));
+        assertThat(resource.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
+        assertThat(resource.getStatus().step()).isEqualTo(DeviceStep.NEW_DEVICE);
+        assertThat(resource.getStatus().udi()).isEqualTo("PID:C1131-8PWB,VID:V01,SN:FGL2548L0AW");
+        assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device)).contains(device);
+    }
+
+    @Test
+    void writeFromAnOldReadIsAConflict() throws Exception {
+        store.save(Optional.empty(), new Change(discovered("FGL0000CON1"), List.of()));
+        DeviceStore.Stored read = store.find("FGL0000CON1").orElseThrow();
+        Device moved = read.device().toBuilder().step(Step.CONFIG_REG, T0).build();
+        store.save(Optional.of(read), new Change(moved, List.of(transition("FGL0000CON1", 1, Step.NEW_DEVICE, Step.CONFIG_REG))));
+
+        assertThatThrownBy(() -> store.save(Optional.of(read), new Change(moved, List.of())))
+                .isInstanceOf(ConcurrentUpdateException.class);
+        assertThat(store.find("FGL0000CON1").orElseThrow().device().step()).isEqualTo(Step.CONFIG_REG);
+    }
+
+    @Test
+    void aSecondReplicaWritingFromItsOwnReadMakesTheOtherDecideAgain() throws Exception {
+        KubernetesDeviceStore other = newStore(client);
+        store.save(Optional.empty(), new Change(discovered("FGL0000TWO1"), List.of()));
+        awaitSeen(other, "FGL0000TWO1");
+        DeviceStore.Stored mine = store.find("FGL0000TWO1").orElseThrow();
+        DeviceStore.Stored theirs = other.find("FGL0000TWO1").orElseThrow();
+        assertThat(theirs.revision()).isEqualTo(mine.revision());
+
+        other.save(Optional.of(theirs), new Change(theirs.device().toBuilder().attempts(1).build(), List.of()));
+        assertThatThrownBy(() -> store.save(Optional.of(mine), new Change(mine.device().toBuilder().attempts(2).build(),
+                List.of()))).isInstanceOf(ConcurrentUpdateException.class);
+        assertThat(store.find("FGL0000TWO1").orElseThrow().device().attempts()).as("re-read after the conflict")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void historyKeepsTheLatestFiftyTransitions() throws Exception {
+        Device device = discovered("FGL0000HIS1");
+        store.save(Optional.empty(), new Change(device, List.of()));
+        List<Transition> many = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            many.add(transition("FGL0000HIS1", i, Step.WAIT_FOR_GUESTSHELL, Step.CHECK_GUESTSHELL));
+        }
+        DeviceStore.Stored read = store.find("FGL0000HIS1").orElseThrow();
+        store.save(Optional.of(read), new Change(device.toBuilder().build(), many));
+        assertThat(store.history("FGL0000HIS1")).hasSize(50).first().satisfies(t -> assertThat(t.sequence()).isEqualTo(11));
+    }
+
+    @Test
+    void preRegisteredDeviceKeepsItsSpecWhenFirstSeen() throws Exception {
+        PnpDevice registered = new PnpDevice();
+        registered.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("fgl0000reg1")
+                .withNamespace(Cluster.NAMESPACE).build());
+        registered.setSpec(new PnpDeviceSpec("FGL0000REG1", "branch", Map.of("hostname", "branch-7"), false));
+        client.resource(registered).create();
+        awaitResource(store, "FGL0000REG1");
+        assertThat(store.find("FGL0000REG1")).as("known, but not begun").isEmpty();
+
+        store.save(Optional.empty(), new Change(discovered("FGL0000REG1"), List.of()));
+        PnpDevice after = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000reg1").get();
+        assertThat(after.getSpec().profile()).isEqualTo("branch");
+        assertThat(after.getSpec().variables()).containsEntry("hostname", "branch-7");
+        assertThat(after.getMetadata().getLabels()).isNullOrEmpty();
+        assertThat(after.getStatus().step()).isEqualTo(DeviceStep.NEW_DEVICE);
+    }
+
+    @Test
+    void statusEditByAPersonIsWhatTheNextReadSees() throws Exception {
+        Device blocked = discovered("FGL0000BLK1").toBuilder().step(Step.BOOTFLASH_NO_SPACE, T0).phase(Phase.BLOCKED).build();
+        store.save(Optional.empty(), new Change(blocked, List.of()));
+        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").get()
+                .getStatus().conditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("Blocked");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                });
+
+        // kubectl patch pnpdevice fgl0000blk1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").subresource("status")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");
+        Instant until = Instant.now().plusSeconds(10);
+        while (store.find("FGL0000BLK1").orElseThrow().device().step() != Step.RUN_EVENT_MANAGER) {
+            assertThat(Instant.now()).as("informer saw the edit").isBefore(until);
+            Thread.sleep(10);
+        }
+    }
+
+    private static Device discovered(String serial) {
+        return Device.discovered(new Udi("C1131-8PWB", "V01", serial), "Router", new Contact("10.0.0.7", T0, null))
+                .toBuilder().bootflashFree(1L).build();
+    }
+
+    private static Transition transition(String serial, long sequence, Step from, Step to) {
+        return new Transition(serial, sequence, from, to, Phase.PROVISIONING, "cli-exec", Optional.of("c"), "success",
+                Optional.empty(), T0);
+    }
+
+    private static void awaitSeen(KubernetesDeviceStore store, String serial) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(10);
+        while (store.find(serial).isEmpty()) {
+            assertThat(Instant.now()).isBefore(until);
+            Thread.sleep(10);
+        }
+    }
+
+    private static void awaitResource(KubernetesDeviceStore store, String serial) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(10);
+        while (store.resource(serial).isEmpty()) {
+            assertThat(Instant.now()).isBefore(until);
+            Thread.sleep(10);
+        }
+    }
+}

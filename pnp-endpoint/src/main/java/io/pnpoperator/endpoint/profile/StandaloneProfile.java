@@ -76,15 +76,13 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
         }
         ArtifactCatalog catalog = new ArtifactCatalog(new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files)));
 
-        Optional<Profile.Image> targetImage = image.map(i -> {
+        image.ifPresent(i -> {
             Artifact measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
             require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
-            return new Profile.Image(i.file(), i.version(), measured.md5());
         });
-        Optional<String> configRegister = Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank());
-        configRegister.ifPresent(r -> require(r.matches("0x[0-9a-fA-F]{1,4}"),
-                where + ": spec.configRegister '" + r + "' is not a hex value such as 0x2102"));
+        require(blank(spec.configRegister()) || spec.configRegister().matches("0x[0-9a-fA-F]{1,4}"),
+                where + ": spec.configRegister '" + spec.configRegister() + "' is not a hex value such as 0x2102");
 
         DayZeroConfigs configs = DayZeroConfigs.none();
         if (spec.config() != null) {
@@ -96,18 +94,14 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
                     "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
 
-        Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())
-                .filter(g -> !Boolean.FALSE.equals(g.enabled()))
-                .map(g -> {
-                    long minFree = g.minFreeBytes() == null ? 0 : g.minFreeBytes();
-                    require(minFree >= 0, where + ": spec.guestshell.minFreeBytes must not be negative");
-                    return new Profile.Guestshell(
-                            listed(g.packageFile(), "spec.guestshell.package", fileSpecs, catalog, where),
-                            listed(g.script(), "spec.guestshell.script", fileSpecs, catalog, where),
-                            Optional.ofNullable(g.eemApplet()).filter(a -> !a.isBlank()), minFree);
-                });
-        Profile profile = new Profile(manifest.getMetadata().getName(), configRegister, targetImage, configs.enabled(),
-                guestshell);
+        Optional.ofNullable(spec.guestshell()).filter(g -> !Boolean.FALSE.equals(g.enabled())).ifPresent(g -> {
+            require(g.minFreeBytes() == null || g.minFreeBytes() >= 0,
+                    where + ": spec.guestshell.minFreeBytes must not be negative");
+            requireListed(g.packageFile(), "spec.guestshell.package", fileSpecs, where);
+            requireListed(g.script(), "spec.guestshell.script", fileSpecs, where);
+        });
+        Profile profile = ProfileMapping.toWorkflow(manifest.getMetadata().getName(), spec,
+                (kind, name) -> catalog.find(kind, name).map(Artifact::md5));
         return new StandaloneProfile(profile, catalog, configs);
     }
 
@@ -146,15 +140,9 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
         return path;
     }
 
-    private static Optional<Profile.Artifact> listed(String name, String field, List<ArtifactFile> files,
-                                                     ArtifactCatalog catalog, String where) {
-        if (blank(name)) {
-            return Optional.empty();
-        }
-        ArtifactFile file = files.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow(() ->
-                new ProfileException(where + ": " + field + " '" + name + "' is not listed in spec.files"));
-        String md5 = catalog.find(Kind.FILE, name).map(Artifact::md5).orElseThrow();
-        return Optional.of(new Profile.Artifact(name, file.destination(), Optional.of(md5)));
+    private static void requireListed(String name, String field, List<ArtifactFile> files, String where) {
+        require(blank(name) || files.stream().anyMatch(f -> f.name().equals(name)),
+                where + ": " + field + " '" + name + "' is not listed in spec.files");
     }
 
     private static void require(boolean condition, String message) {

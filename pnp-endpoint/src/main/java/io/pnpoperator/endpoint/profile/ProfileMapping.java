@@ -1,0 +1,40 @@
+package io.pnpoperator.endpoint.profile;
+
+import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
+import io.pnpoperator.endpoint.workflow.Profile;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * A PnpProfile's spec as the workflow's {@link Profile}, the same for the lab's file and a cluster's
+ * resource. MD5s come from where each mode measures them: the server at start, or the operator's status.
+ */
+public final class ProfileMapping {
+
+    private ProfileMapping() {
+    }
+
+    /** @param md5 the MD5 of an image or file by name, when known */
+    public static Profile toWorkflow(String name, PnpProfileSpec spec, BiFunction<Kind, String, Optional<String>> md5) {
+        List<ArtifactFile> files = spec.files() == null ? List.of() : spec.files();
+        Optional<Profile.Image> image = Optional.ofNullable(spec.image()).map(i -> new Profile.Image(i.file(), i.version(),
+                md5.apply(Kind.IMAGE, i.file()).orElse(i.md5() == null ? "" : i.md5())));
+        Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())
+                .filter(g -> !Boolean.FALSE.equals(g.enabled()))
+                .map(g -> new Profile.Guestshell(artifact(g.packageFile(), files, md5), artifact(g.script(), files, md5),
+                        Optional.ofNullable(g.eemApplet()).filter(a -> !a.isBlank()),
+                        g.minFreeBytes() == null ? 0 : g.minFreeBytes()));
+        return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
+                spec.config() != null, guestshell);
+    }
+
+    private static Optional<Profile.Artifact> artifact(String name, List<ArtifactFile> files,
+                                                       BiFunction<Kind, String, Optional<String>> md5) {
+        return Optional.ofNullable(name).filter(n -> !n.isBlank()).flatMap(n -> files.stream()
+                .filter(f -> f.name().equals(n)).findFirst()
+                .map(f -> new Profile.Artifact(n, f.destination(), md5.apply(Kind.FILE, n))));
+    }
+}

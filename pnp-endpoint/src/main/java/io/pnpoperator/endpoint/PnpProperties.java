@@ -11,6 +11,7 @@ import org.springframework.util.unit.DataSize;
  * The endpoint's settings ({@code pnp.*}); each can also be given as an environment variable, e.g.
  * {@code PNP_DEVICE_PORT}. The README's configuration reference lists them.
  *
+ * @param mode         {@code standalone} (profile file, embedded database) or {@code kubernetes} (resources)
  * @param devicePort   port devices talk PnP to and download artifacts from
  * @param adminPort    port of the admin API, the dashboard page, health and metrics
  * @param adminAddress address the admin port binds to; loopback unless you put it behind something
@@ -22,9 +23,16 @@ import org.springframework.util.unit.DataSize;
  * @param filesDir     other files copied to devices (guestshell tarball, scripts)
  * @param maxBodySize  largest device message accepted
  * @param workflow     backoffs and retry bounds ({@code pnp.workflow.*}; defaults in application.yaml)
+ * @param unknownDevices kubernetes mode: a serial without a PnpDevice is registered with the default
+ *                     profile ({@code register}) or recorded as Unclaimed until a person sets its profile
+ *                     ({@code reject})
+ * @param defaultProfile kubernetes mode: the PnpProfile of registered devices
+ * @param artifactsDir kubernetes mode: the artifacts volume, with images/ and files/
+ * @param kubernetes   kubernetes mode: where the API server and the resources are
  */
 @ConfigurationProperties("pnp")
 public record PnpProperties(
+        @DefaultValue("standalone") Mode mode,
         @DefaultValue("8080") int devicePort,
         @DefaultValue("8081") int adminPort,
         @DefaultValue("127.0.0.1") String adminAddress,
@@ -35,5 +43,26 @@ public record PnpProperties(
         @DefaultValue("./images") Path imagesDir,
         @DefaultValue("./files") Path filesDir,
         @DefaultValue("1MB") DataSize maxBodySize,
-        Timings workflow) {
+        Timings workflow,
+        @DefaultValue("register") UnknownDevices unknownDevices,
+        @DefaultValue("default") String defaultProfile,
+        @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
+        @DefaultValue Kubernetes kubernetes) {
+
+    public enum Mode {
+        STANDALONE,
+        KUBERNETES
+    }
+
+    public enum UnknownDevices {
+        REGISTER,
+        REJECT
+    }
+
+    /**
+     * @param namespace namespace of the PnpDevice and PnpProfile resources; default: the pod's own
+     * @param apiUrl    API server URL; default: in-cluster configuration or kubeconfig
+     */
+    public record Kubernetes(String namespace, URI apiUrl) {
+    }
 }

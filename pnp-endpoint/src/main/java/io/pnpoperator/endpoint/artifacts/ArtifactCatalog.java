@@ -13,9 +13,10 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * The files a profile names, and only those: nothing else under the folders can be downloaded. MD5s
+ * The files the profiles name, and only those: nothing else under the folders can be downloaded. MD5s
  * are computed once and kept while a file's size and modification time stay the same, so a request
  * costs a stat, never a read of a 700 MB image.
  */
@@ -37,17 +38,17 @@ public final class ArtifactCatalog {
         }
     }
 
-    private final Map<Kind, Map<String, Path>> named;
+    private final Supplier<Map<Kind, Map<String, Path>>> named;
     private final Map<Path, Artifact> measured = new ConcurrentHashMap<>();
 
-    /** @param named for each kind, the profile's file names and where they are */
-    public ArtifactCatalog(Map<Kind, Map<String, Path>> named) {
-        this.named = Map.copyOf(named);
+    /** @param named for each kind, the file names the profiles name now, and where they are */
+    public ArtifactCatalog(Supplier<Map<Kind, Map<String, Path>>> named) {
+        this.named = named;
     }
 
     /** The artifact as it is on disk now; empty when the profile does not name it or it is gone. */
     public Optional<Artifact> find(Kind kind, String name) {
-        Path path = named.getOrDefault(kind, Map.of()).get(name);
+        Path path = named.get().getOrDefault(kind, Map.of()).get(name);
         if (path == null) {
             return Optional.empty();
         }

@@ -12,7 +12,7 @@ import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.Artifact;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
-import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.endpoint.artifacts.ConfigFolder;
 import io.pnpoperator.endpoint.workflow.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ import java.util.Optional;
  * folders at start. Anything it names that is missing or malformed stops the server with a message
  * naming the path, before a device is told to fetch it.
  */
-public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZeroConfigs configs) {
+public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, ConfigFolder configs) {
 
     static final String KIND = "PnpProfile";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -74,7 +74,8 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
                     where + ": " + field + ".destination must be a device path such as bootflash: or bootflash:guest-share/");
             files.put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
         }
-        ArtifactCatalog catalog = new ArtifactCatalog(new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files)));
+        Map<Kind, Map<String, Path>> named = new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files));
+        ArtifactCatalog catalog = new ArtifactCatalog(() -> named);
 
         image.ifPresent(i -> {
             Artifact measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
@@ -84,13 +85,13 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, DayZer
         require(blank(spec.configRegister()) || spec.configRegister().matches("0x[0-9a-fA-F]{1,4}"),
                 where + ": spec.configRegister '" + spec.configRegister() + "' is not a hex value such as 0x2102");
 
-        DayZeroConfigs configs = DayZeroConfigs.none();
+        ConfigFolder configs = ConfigFolder.none();
         if (spec.config() != null) {
             io.pnpoperator.crds.profile.DayZeroConfig c = spec.config();
             require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
             require(blank(c.configMap()), where + ": spec.config.configMap is for a cluster; here the template is a "
                     + "file in " + folders.configs());
-            configs = new DayZeroConfigs(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
+            configs = new ConfigFolder(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
                     "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
 

@@ -49,7 +49,7 @@ public final class DeviceDialog {
             }
             ProfileSource.Assignment assignment = profiles.assign(serial);
             if (assignment instanceof ProfileSource.Held held) {
-                return Optional.of(workflow.onHeld(known, message, held.reason(), contact));
+                return Optional.of(workflow.onHeld(known, message, held.reason(), held.phase(), contact));
             }
             Profile profile = ((ProfileSource.Assigned) assignment).profile();
             if (message instanceof WorkRequest request) {

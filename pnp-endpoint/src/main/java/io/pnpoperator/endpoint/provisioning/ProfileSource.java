@@ -1,5 +1,6 @@
 package io.pnpoperator.endpoint.provisioning;
 
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Profile;
 
 /** Which profile provisions a device, or why none does yet. */
@@ -15,7 +16,7 @@ public interface ProfileSource {
     record Assigned(Profile profile) implements Assignment {
     }
 
-    /** The device waits, for this reason (no profile yet, profile not ready, paused, ...). */
-    record Held(String reason) implements Assignment {
+    /** The device waits, for this reason (no profile yet, profile not ready, paused, ...), in this phase. */
+    record Held(String reason, Phase phase) implements Assignment {
     }
 }

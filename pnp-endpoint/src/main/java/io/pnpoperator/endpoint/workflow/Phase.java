@@ -2,10 +2,14 @@ package io.pnpoperator.endpoint.workflow;
 
 /** The coarse view of a device, for lists, alerts and the {@code pnp_devices{phase}} gauge. */
 public enum Phase {
+    /** Known, but no usable profile yet (not found, not ready) or paused: {@code lastError} says why. */
+    PENDING("Pending"),
     PROVISIONING("Provisioning"),
     BLOCKED("Blocked"),
     FAILED("Failed"),
-    PROVISIONED("Provisioned");
+    PROVISIONED("Provisioned"),
+    /** Seen, but unknown devices are not provisioned here until a person assigns a profile. */
+    UNCLAIMED("Unclaimed");
 
     private final String label;
 

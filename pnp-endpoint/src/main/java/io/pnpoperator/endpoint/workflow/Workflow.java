@@ -37,6 +37,10 @@ public final class Workflow {
     public Decision onWorkRequest(Profile profile, Optional<Device> known, WorkRequest request, Contact contact) {
         Device device = known.orElseGet(() -> Device.discovered(request.udi(), request.hostname(), contact));
         Device.Builder next = device.toBuilder().identity(request.udi(), request.hostname()).contact(contact);
+        if (device.phase() == Phase.PENDING || device.phase() == Phase.UNCLAIMED) {
+            // Its profile is usable now: the device resumes where it was held.
+            next.phase(Phase.of(device.step())).lastError(Optional.empty());
+        }
         List<Transition> transitions = new ArrayList<>();
 
         if (device.phase() == Phase.FAILED) {
@@ -116,12 +120,12 @@ public final class Workflow {
      * it is told why and to come back later; nothing about its progress changes.
      */
     public Decision onHeld(Optional<Device> known, io.pnpoperator.endpoint.protocol.DeviceMessage message,
-                           String reason, Contact contact) {
+                           String reason, Phase phase, Contact contact) {
         ServerMessage answer = message instanceof WorkRequest request
                 ? new ServerMessage.Request(request.udi(), request.correlator(), new Work.Backoff(reason, timings.blocked()))
                 : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""));
-        Device device = known.map(d -> d.toBuilder().contact(contact).build())
-                .orElseGet(() -> Device.discovered(message.udi(), "", contact));
+        Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact)).toBuilder()
+                .contact(contact).phase(phase).lastError(Optional.of(reason)).build();
         return new Decision(new Change(device, List.of()), answer);
     }
 

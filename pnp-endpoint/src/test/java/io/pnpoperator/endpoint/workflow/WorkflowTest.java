@@ -343,11 +343,18 @@ class WorkflowTest {
     void heldDeviceIsToldWhyAndKeepsItsProgress() {
         Device d = apply(ask(at(Step.CONFIG_START), "c-1"));
         Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router"),
-                "profile isr1k is not ready: image missing", contact());
+                "profile isr1k is not ready: image missing", Phase.PENDING, contact());
         assertThat(workOf(held)).isEqualTo(new Work.Backoff("profile isr1k is not ready: image missing", TIMINGS.blocked()));
         assertThat(held.change().transitions()).isEmpty();
         assertThat(held.change().device().step()).isEqualTo(Step.CONFIG_START);
         assertThat(held.change().device().pending()).isEqualTo(d.pending());
+        assertThat(held.change().device().phase()).isEqualTo(Phase.PENDING);
+        assertThat(held.change().device().lastError()).contains("profile isr1k is not ready: image missing");
+
+        Device resumed = apply(ask(held.change().device(), "c-3"));
+        assertThat(resumed.phase()).isEqualTo(Phase.PROVISIONING);
+        assertThat(resumed.lastError()).isEmpty();
+        assertThat(resumed.step()).isEqualTo(Step.CONFIG_START);
     }
 
     // --- profiles switch steps off

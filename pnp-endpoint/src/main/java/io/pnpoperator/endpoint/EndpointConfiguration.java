@@ -1,0 +1,44 @@
+package io.pnpoperator.endpoint;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pnpoperator.endpoint.metrics.PnpMetrics;
+import io.pnpoperator.endpoint.protocol.PnpCodec;
+import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.provisioning.ProfileSource;
+import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Workflow;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What both modes share: the codec, the workflow and the dialog around whichever store and profiles they give. */
+@Configuration(proxyBeanMethods = false)
+class EndpointConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    PnpCodec pnpCodec(PnpProperties properties) {
+        return new PnpCodec((int) properties.maxBodySize().toBytes());
+    }
+
+    @Bean
+    DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, PnpProperties properties) {
+        SecureRandom random = new SecureRandom();
+        return new DeviceDialog(store, new Workflow(properties.workflow(), () -> {
+            byte[] token = new byte[16];
+            random.nextBytes(token);
+            return HexFormat.of().formatHex(token);
+        }), profiles);
+    }
+
+    @Bean
+    PnpMetrics pnpMetrics(MeterRegistry registry, DeviceStore store) {
+        return new PnpMetrics(registry, store);
+    }
+}

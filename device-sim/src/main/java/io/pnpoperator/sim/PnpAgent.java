@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.w3c.dom.Element;
 
@@ -28,17 +29,23 @@ public final class PnpAgent {
     static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
     static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(100);
 
-    private final URI server;
+    private final List<URI> servers;
     private final SimulatedRouter router;
     private final DeviceOptions options;
     private final HttpClient http;
     private final Stats stats;
     private int counter;
     private int exchanges;
+    private int posts;
     private Instant deadline = Instant.MAX;
 
     public PnpAgent(URI server, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
-        this.server = server;
+        this(List.of(server), router, options, http, stats);
+    }
+
+    /** A router that sends each message to the next of several servers, as behind a load balancer. */
+    public PnpAgent(List<URI> servers, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
+        this.servers = List.copyOf(servers);
         this.router = router;
         this.options = options;
         this.http = http;
@@ -53,7 +60,7 @@ public final class PnpAgent {
     public Result run(Instant until) throws InterruptedException {
         deadline = until;
         try {
-            get(server.resolve("/pnp/HELLO"));
+            get(servers.get(0).resolve("/pnp/HELLO"));
             while (Instant.now().isBefore(deadline)) {
                 String correlator = "CiscoPnP-1.0-" + router.serial() + "-" + (++counter);
                 Element answer = post("/pnp/WORK-REQUEST", workRequest(correlator));
@@ -114,6 +121,7 @@ public final class PnpAgent {
      * answers 5xx sends the same message again after a pause, until the deadline; a 4xx is final.
      */
     private Element post(String path, String xml) throws IOException, InterruptedException {
+        URI server = servers.get(posts++ % servers.size());
         HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();

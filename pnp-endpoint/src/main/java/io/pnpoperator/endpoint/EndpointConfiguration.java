@@ -38,7 +38,7 @@ class EndpointConfiguration {
     }
 
     @Bean
-    PnpMetrics pnpMetrics(MeterRegistry registry, DeviceStore store) {
-        return new PnpMetrics(registry, store);
+    PnpMetrics pnpMetrics(MeterRegistry registry, DeviceStore store, DeviceDialog dialog) {
+        return new PnpMetrics(registry, store, dialog);
     }
 }

@@ -60,9 +60,10 @@ public record PnpProperties(
     }
 
     /**
-     * @param namespace namespace of the PnpDevice and PnpProfile resources; default: the pod's own
-     * @param apiUrl    API server URL; default: in-cluster configuration or kubeconfig
+     * @param namespace      namespace of the PnpDevice and PnpProfile resources; default: the pod's own
+     * @param apiUrl         API server URL; default: in-cluster configuration or kubeconfig
+     * @param requestTimeout how long one API call may take before it counts as failed
      */
-    public record Kubernetes(String namespace, URI apiUrl) {
+    public record Kubernetes(String namespace, URI apiUrl, @DefaultValue("10s") java.time.Duration requestTimeout) {
     }
 }

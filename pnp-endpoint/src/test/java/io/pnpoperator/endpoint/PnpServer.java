@@ -111,6 +111,16 @@ public final class PnpServer implements AutoCloseable {
         return get(adminUrl(), "/actuator/prometheus").body();
     }
 
+    /** The sum of a metric's samples in this server's Prometheus exposition. */
+    public double metric(String name) {
+        return metricValue(metrics(), name);
+    }
+
+    public static double metricValue(String exposition, String name) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);

@@ -79,7 +79,7 @@ class ProvisioningEndToEndTest {
                 + "work=\"cli-config\"} 1.0");
         assertThat(metrics).contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Provisioned\"} 1.0");
         assertThat(metrics).contains("pnp_provisioning_duration_seconds_count{application=\"pnp-endpoint\"} 1");
-        assertThat(metricValue(metrics, "pnp_artifact_bytes_sent_total")).isGreaterThan(Lab.IMAGE_BYTES);
+        assertThat(PnpServer.metricValue(metrics, "pnp_artifact_bytes_sent_total")).isGreaterThan(Lab.IMAGE_BYTES);
     }
 
     @Test
@@ -251,10 +251,5 @@ class ProvisioningEndToEndTest {
             }
         }
         return steps;
-    }
-
-    static double metricValue(String exposition, String name) {
-        return exposition.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

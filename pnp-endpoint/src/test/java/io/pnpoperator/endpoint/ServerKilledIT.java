@@ -96,7 +96,7 @@ class ServerKilledIT {
     /** Waits until the fleet is in full swing: about half of its work requests answered. */
     private void awaitWorkRequests(int count) throws Exception {
         Instant until = Instant.now().plusSeconds(60);
-        while (ProvisioningEndToEndTest.metricValue(get("/actuator/prometheus"), "pnp_work_requests_total") < count) {
+        while (PnpServer.metricValue(get("/actuator/prometheus"), "pnp_work_requests_total") < count) {
             assertThat(Instant.now()).as("fleet never got going").isBefore(until);
             Thread.sleep(5);
         }

@@ -42,11 +42,12 @@ public record PnpDeviceStatus(
     /**
      * What the endpoint needs to continue a device's dialog on any replica: the request awaiting its answer,
      * the last answer applied (a repeat of it changes nothing), the day-0 config URL's token, and the
-     * number of transitions so far.
+     * number of transitions so far, and the step the endpoint last wrote: when {@code status.step} differs
+     * from it, a person moved the device.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, String configToken,
-                           Long transitions) {
+                           Long transitions, DeviceStep step) {
     }
 
     /** One transition of the device. */

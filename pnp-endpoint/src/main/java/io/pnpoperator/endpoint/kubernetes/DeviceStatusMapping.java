@@ -32,7 +32,10 @@ final class DeviceStatusMapping {
         List<PnpDeviceStatus.HistoryEntry> latest = history.subList(Math.max(0, history.size()
                 - PnpDeviceStatus.HISTORY_LIMIT), history.size());
         List<Condition> before = previous.map(PnpDeviceStatus::conditions).orElse(List.of());
+        boolean held = d.phase() == Phase.PENDING || d.phase() == Phase.UNCLAIMED;
         List<Condition> conditions = List.of(
+                condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", now,
+                        "NoProfile", d.lastError().orElse("")),
                 condition(before, "Provisioned", d.phase() == Phase.PROVISIONED, "Finished", "device is provisioned", now),
                 condition(before, "Blocked", d.phase() == Phase.BLOCKED, "BootflashNoSpace", "bootflash has "
                         + d.bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
@@ -47,12 +50,23 @@ final class DeviceStatusMapping {
                 d.configApplied(), d.scriptRan(), d.attempts(), d.lastError().orElse(null), conditions, generation,
                 List.copyOf(latest), new PnpDeviceStatus.Exchange(d.pending().map(Device.Pending::correlator).orElse(null),
                 d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
-                d.configToken().orElse(null), d.sequence()));
+                d.configToken().orElse(null), d.sequence(), DeviceStep.valueOf(d.step().name())));
     }
 
+    /**
+     * The device a status describes. When a person changed {@code status.step} (as with kubectl patch), the
+     * device is taken as moved there: the request in flight, the failure count and error are dropped, as
+     * the admin API's move does.
+     */
     static Device toDevice(String serial, String vid, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
-                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L) : s.exchange();
+                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step()) : s.exchange();
+        if (x.step() != null && x.step() != s.step()) {
+            Device written = toDevice(serial, vid, withStep(s, x.step()));
+            return written.toBuilder().step(Step.valueOf(s.step().name()), written.lastContact())
+                    .phase(Phase.of(Step.valueOf(s.step().name()))).attempts(0).lastError(Optional.empty())
+                    .pending(Optional.empty()).configToken(Optional.empty()).build();
+        }
         Optional<Device.Pending> pending = Optional.ofNullable(x.pendingCorrelator())
                 .map(c -> new Device.Pending(c, Service.valueOf(x.pendingService())));
         return new Device(serial, orEmpty(s.pid()), vid, orEmpty(s.hostname()), orEmpty(s.ipAddress()),
@@ -72,6 +86,13 @@ final class DeviceStatusMapping {
                 Instant.parse(h.at()));
     }
 
+    private static PnpDeviceStatus withStep(PnpDeviceStatus s, DeviceStep step) {
+        return new PnpDeviceStatus(s.phase(), step, s.udi(), s.pid(), s.hostname(), s.ipAddress(), s.firstSeen(),
+                s.lastContact(), s.stepSince(), s.finishedAt(), s.version(), s.image(), s.bootflashFree(), s.guestshell(),
+                s.configApplied(), s.scriptRan(), s.attempts(), s.lastError(), s.conditions(), s.observedGeneration(),
+                s.history(), s.exchange());
+    }
+
     /** The VID, which the status keeps only inside the UDI. */
     static String vidOf(PnpDeviceStatus s) {
         if (s.udi() == null) {
@@ -87,11 +108,17 @@ final class DeviceStatusMapping {
 
     private static Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
                                        Instant now) {
+        return condition(before, type, on, reason, message, now, "No" + reason, "");
+    }
+
+    /** A condition that keeps its lastTransitionTime while its status stays the same. */
+    private static Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
+                                       Instant now, String offReason, String offMessage) {
         String status = on ? "True" : "False";
         String since = before.stream().filter(c -> c.getType().equals(type) && c.getStatus().equals(status))
                 .map(Condition::getLastTransitionTime).findFirst().orElse(now.toString());
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(on ? reason : "No" + reason)
-                .withMessage(on ? message : "").withLastTransitionTime(since).build();
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(on ? reason : offReason)
+                .withMessage(on ? message : offMessage).withLastTransitionTime(since).build();
     }
 
     private static String orEmpty(String text) {

@@ -3,6 +3,8 @@ package io.pnpoperator.endpoint.kubernetes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -25,8 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * Devices as PnpDevice resources: read from an informer's cache (no API call per device message), written
- * to the status subresource with the resourceVersion they were read at, so that a write based on an old
- * read is refused (409) and decided again. Our own latest writes are remembered until the informer has
+ * to the status subresource on condition that nobody wrote since they were read, so that a write based on
+ * an old read is refused and decided again. Our own latest writes are remembered until the informer has
  * them, so a device's next message never meets the cache a step behind.
  */
 public final class KubernetesDeviceStore implements DeviceStore {
@@ -70,7 +72,14 @@ public final class KubernetesDeviceStore implements DeviceStore {
 
     @Override
     public Optional<Stored> find(String serial) {
-        return resource(serial).filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
+        Optional<PnpDevice> known = resource(serial);
+        if (known.filter(KubernetesDeviceStore::provisioning).isEmpty()) {
+            // Not begun as far as the cache knows: new, registered ahead, or begun by another replica a moment
+            // ago and not watched here yet. One read tells; it happens until the device's first status is seen.
+            known = Optional.ofNullable(remember(client.resources(PnpDevice.class).inNamespace(namespace)
+                    .withName(nameOf(serial)).get()));
+        }
+        return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
                 DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), DeviceStatusMapping.vidOf(r.getStatus()),
                         r.getStatus()), r.getMetadata().getResourceVersion()));
     }
@@ -105,12 +114,33 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 ? resource(device.serial()).filter(r -> r.getMetadata().getResourceVersion().equals(read.get().revision()))
                         .orElseThrow(() -> new ConcurrentUpdateException(device.serial()))
                 : resource(device.serial()).filter(r -> !provisioning(r)).orElseGet(() -> create(device));
-        PnpDevice next = new PnpDevice();
-        next.setMetadata(new ObjectMetaBuilder(base.getMetadata()).build());
-        next.setSpec(base.getSpec());
-        next.setStatus(DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()), change.transitions(),
-                base.getMetadata().getGeneration(), clock.instant()));
-        remember(write(device.serial(), () -> client.resource(next).updateStatus()));
+        PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
+                change.transitions(), base.getMetadata().getGeneration(), clock.instant());
+        remember(writeStatus(base, status));
+    }
+
+    /**
+     * One JSON Patch on the status subresource: test that the resourceVersion is the one we decided from,
+     * then set the status. A real API server and the test server both refuse it when anyone wrote since.
+     */
+    private PnpDevice writeStatus(PnpDevice base, PnpDeviceStatus status) throws ConcurrentUpdateException {
+        String name = base.getMetadata().getName();
+        String readAt = base.getMetadata().getResourceVersion();
+        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + readAt + "\"},"
+                + "{\"op\":\"add\",\"path\":\"/status\",\"value\":"
+                + client.getKubernetesSerialization().asJson(status) + "}]";
+        try {
+            return client.resource(base).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+        } catch (KubernetesClientException e) {
+            // Refused: if someone wrote since our read, take their version (one read, only on a conflict) and
+            // let the dialog decide again; any other refusal is a real error.
+            PnpDevice latest = client.resources(PnpDevice.class).inNamespace(namespace).withName(name).get();
+            if (latest != null && !readAt.equals(latest.getMetadata().getResourceVersion())) {
+                remember(latest);
+                throw new ConcurrentUpdateException(status.udi());
+            }
+            throw e;
+        }
     }
 
     private PnpDevice create(Device device) {
@@ -126,19 +156,6 @@ public final class KubernetesDeviceStore implements DeviceStore {
             }
             // Another replica created it a moment ago: take theirs (a read only in this race).
             return remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(device.serial())).get());
-        }
-    }
-
-    private PnpDevice write(String serial, java.util.function.Supplier<PnpDevice> call) throws ConcurrentUpdateException {
-        try {
-            return call.get();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                // Someone else wrote since our read: fetch their version once, then the dialog decides again.
-                remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(serial)).get());
-                throw new ConcurrentUpdateException(serial);
-            }
-            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pnpoperator.endpoint.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -35,9 +36,12 @@ public class PnpMetrics {
     private record Counted(Instant at, Map<Phase, Long> byPhase) {
     }
 
-    public PnpMetrics(MeterRegistry registry, DeviceStore store) {
+    public PnpMetrics(MeterRegistry registry, DeviceStore store, DeviceDialog dialog) {
         this.registry = registry;
         this.store = store;
+        FunctionCounter.builder("pnp.store.conflicts", dialog, DeviceDialog::conflicts)
+                .description("Device writes refused because another writer came first (then read and decided again)")
+                .register(registry);
         this.bytesSent = Counter.builder("pnp.artifact.bytes.sent")
                 .description("Bytes of images, files and configurations sent to devices").register(registry);
         this.provisioning = Timer.builder("pnp.provisioning.duration")

@@ -15,6 +15,7 @@ import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -29,6 +30,7 @@ public final class DeviceDialog {
     private final DeviceStore store;
     private final Workflow workflow;
     private final ProfileSource profiles;
+    private final AtomicLong conflicts = new AtomicLong();
 
     public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles) {
         this.store = store;
@@ -38,6 +40,11 @@ public final class DeviceDialog {
 
     /** The answer to a device message, and what was decided; no decision for a response from an unknown device. */
     public record Exchange(Optional<Decision> decision, ServerMessage answer) {
+    }
+
+    /** Writes refused because another writer came first, each followed by a fresh read and decision. */
+    public long conflicts() {
+        return conflicts.get();
     }
 
     public Exchange handle(DeviceMessage message, Contact contact) {
@@ -79,6 +86,7 @@ public final class DeviceDialog {
                 store.save(read, changeOf.apply(decided.get()));
                 return decided;
             } catch (ConcurrentUpdateException e) {
+                conflicts.incrementAndGet();
                 if (attempt >= MAX_TRIES) {
                     throw new IllegalStateException(e.getMessage() + " " + MAX_TRIES + " times in a row", e);
                 }

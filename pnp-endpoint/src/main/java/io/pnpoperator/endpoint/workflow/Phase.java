@@ -32,7 +32,7 @@ public enum Phase {
     }
 
     /** The phase a step implies when nothing has failed. */
-    static Phase of(Step step) {
+    public static Phase of(Step step) {
         return switch (step) {
             case BOOTFLASH_NO_SPACE -> BLOCKED;
             case FINISHED -> PROVISIONED;

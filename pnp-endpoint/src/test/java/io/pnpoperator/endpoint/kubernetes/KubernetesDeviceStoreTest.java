@@ -45,7 +45,8 @@ class KubernetesDeviceStoreTest {
     }
 
     KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
-        return new KubernetesDeviceStore(kubernetes, Cluster.NAMESPACE, Cluster.deviceInformer(kubernetes),
+        KubernetesClient endpointClient = Cluster.failFast(kubernetes);
+        return new KubernetesDeviceStore(endpointClient, Cluster.NAMESPACE, Cluster.deviceInformer(endpointClient),
                 Optional.of("isr1k"), Clock.systemUTC());
     }
 

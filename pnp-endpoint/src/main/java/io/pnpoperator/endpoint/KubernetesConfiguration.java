@@ -1,0 +1,100 @@
+package io.pnpoperator.endpoint;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
+import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
+import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
+import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+/**
+ * Kubernetes mode: devices are PnpDevice resources, profiles PnpProfile resources, day-0 configs come from
+ * ConfigMaps and artifacts from the artifacts volume. Everything is read through informers that are in
+ * sync before the server takes its first device.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("kubernetes")
+class KubernetesConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(KubernetesConfiguration.class);
+    private static final long SYNC_SECONDS = 60;
+
+    @Bean(destroyMethod = "close")
+    KubernetesClient kubernetesClient(PnpProperties properties) {
+        // No client-side retries: a refused write is a conflict to decide again, and devices retry by themselves.
+        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0)
+                .withRequestTimeout((int) properties.kubernetes().requestTimeout().toMillis());
+        Optional.ofNullable(properties.kubernetes().apiUrl()).ifPresent(url -> config.withMasterUrl(url.toString()));
+        Optional.ofNullable(properties.kubernetes().namespace()).ifPresent(config::withNamespace);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build()).build();
+        log.info("kubernetes mode: API server {}, namespace {}", client.getMasterUrl(), client.getNamespace());
+        return client;
+    }
+
+    @Bean(destroyMethod = "close")
+    SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {
+        return synced(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).inform(), "PnpDevice");
+    }
+
+    @Bean(destroyMethod = "close")
+    SharedIndexInformer<PnpProfile> profileInformer(KubernetesClient client) {
+        return synced(client.resources(PnpProfile.class).inNamespace(client.getNamespace()).inform(), "PnpProfile");
+    }
+
+    @Bean(destroyMethod = "close")
+    SharedIndexInformer<ConfigMap> configMapInformer(KubernetesClient client) {
+        return synced(client.configMaps().inNamespace(client.getNamespace()).inform(), "ConfigMap");
+    }
+
+    @Bean
+    KubernetesDeviceStore deviceStore(KubernetesClient client, SharedIndexInformer<PnpDevice> devices,
+                                      PnpProperties properties, Clock clock) {
+        Optional<String> discoveredProfile = properties.unknownDevices() == UnknownDevices.REGISTER
+                ? Optional.of(properties.defaultProfile()) : Optional.empty();
+        return new KubernetesDeviceStore(client, client.getNamespace(), devices, discoveredProfile, clock);
+    }
+
+    @Bean
+    ClusterProfiles profileSource(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles,
+                                  KubernetesClient client, PnpProperties properties) {
+        return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
+                properties.defaultProfile());
+    }
+
+    @Bean
+    ArtifactCatalog artifactCatalog(ClusterProfiles profiles, PnpProperties properties) {
+        return new ArtifactCatalog(() -> profiles.artifacts(properties.artifactsDir()));
+    }
+
+    @Bean
+    DayZeroConfigs dayZeroConfigs(ClusterProfiles profiles, KubernetesDeviceStore devices,
+                                  SharedIndexInformer<ConfigMap> configMaps, KubernetesClient client) {
+        return new ConfigMapConfigs(profiles, devices, configMaps, client.getNamespace());
+    }
+
+    private static <T> SharedIndexInformer<T> synced(SharedIndexInformer<T> informer, String kind) {
+        try {
+            informer.start().toCompletableFuture().get(SYNC_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not list and watch " + kind + " resources: " + e.getMessage()
+                    + " (are the CRDs installed, and may this service account read them?)", e);
+        }
+        return informer;
+    }
+}

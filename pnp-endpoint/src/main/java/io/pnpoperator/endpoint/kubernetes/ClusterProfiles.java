@@ -1,0 +1,108 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileStatus;
+import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
+import io.pnpoperator.endpoint.profile.ProfileMapping;
+import io.pnpoperator.endpoint.provisioning.ProfileSource;
+import io.pnpoperator.endpoint.workflow.Phase;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which PnpProfile provisions a device: its {@code spec.profile}, or for a serial never seen the default
+ * profile ({@code pnp.unknown-devices=register}) or none ({@code reject}). A profile is used only once the
+ * operator has found it ready, with its artifacts' MD5s in its status. Read from informers, no API calls.
+ */
+public final class ClusterProfiles implements ProfileSource {
+
+    private final KubernetesDeviceStore devices;
+    private final SharedIndexInformer<PnpProfile> profiles;
+    private final String namespace;
+    private final UnknownDevices unknownDevices;
+    private final String defaultProfile;
+
+    public ClusterProfiles(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles, String namespace,
+                           UnknownDevices unknownDevices, String defaultProfile) {
+        this.devices = devices;
+        this.profiles = profiles;
+        this.namespace = namespace;
+        this.unknownDevices = unknownDevices;
+        this.defaultProfile = defaultProfile;
+    }
+
+    @Override
+    public Assignment assign(String serial) {
+        Optional<PnpDevice> device = devices.resource(serial);
+        String name = KubernetesDeviceStore.nameOf(serial);
+        if (device.isEmpty() && unknownDevices == UnknownDevices.REJECT) {
+            return new Held(noProfile(name), Phase.UNCLAIMED);
+        }
+        if (device.map(d -> Boolean.TRUE.equals(d.getSpec().paused())).orElse(false)) {
+            return new Held("paused: spec.paused of PnpDevice " + name + " is true", Phase.PENDING);
+        }
+        Optional<String> profileName = device.isEmpty() ? Optional.of(defaultProfile)
+                : Optional.ofNullable(device.get().getSpec().profile());
+        if (profileName.isEmpty()) {
+            return new Held(noProfile(name), Phase.UNCLAIMED);
+        }
+        PnpProfile profile = profiles.getStore().getByKey(namespace + "/" + profileName.get());
+        if (profile == null) {
+            return new Held("profile " + profileName.get() + " not found in namespace " + namespace, Phase.PENDING);
+        }
+        PnpProfileStatus status = profile.getStatus();
+        if (status == null || !Boolean.TRUE.equals(status.ready())) {
+            return new Held("profile " + profileName.get() + " is not ready: " + whyNotReady(status), Phase.PENDING);
+        }
+        return new Assigned(ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), (kind, file) ->
+                artifacts(status).stream().filter(a -> file.equals(a.name()) && a.md5() != null)
+                        .map(PnpProfileStatus.ArtifactStatus::md5).findFirst()));
+    }
+
+    /** Images and files of the ready profiles, on the artifacts volume: all that devices may download. */
+    public Map<Kind, Map<String, Path>> artifacts(Path volume) {
+        Map<Kind, Map<String, Path>> named = new EnumMap<>(Kind.class);
+        named.put(Kind.IMAGE, new LinkedHashMap<>());
+        named.put(Kind.FILE, new LinkedHashMap<>());
+        for (PnpProfile profile : profiles.getStore().list()) {
+            if (profile.getStatus() == null || !Boolean.TRUE.equals(profile.getStatus().ready())) {
+                continue;
+            }
+            Optional.ofNullable(profile.getSpec().image()).ifPresent(i -> named.get(Kind.IMAGE)
+                    .put(i.file(), volume.resolve(Kind.IMAGE.folder()).resolve(i.file())));
+            Optional.ofNullable(profile.getSpec().files()).orElse(List.of()).forEach(f -> named.get(Kind.FILE)
+                    .put(f.name(), volume.resolve(Kind.FILE.folder()).resolve(f.name())));
+        }
+        return named;
+    }
+
+    /** The profile of a device that is provisioned by one, for its day-0 config. */
+    public Optional<PnpProfile> profileOf(String serial) {
+        return devices.resource(serial).map(d -> d.getSpec().profile()).or(() -> Optional.of(defaultProfile))
+                .map(p -> profiles.getStore().getByKey(namespace + "/" + p));
+    }
+
+    private static String noProfile(String name) {
+        return "no profile: set spec.profile of PnpDevice " + name + " to provision it";
+    }
+
+    private static List<PnpProfileStatus.ArtifactStatus> artifacts(PnpProfileStatus status) {
+        return status.artifacts() == null ? List.of() : status.artifacts();
+    }
+
+    private static String whyNotReady(PnpProfileStatus status) {
+        if (status == null || status.conditions() == null) {
+            return "the operator has not checked it yet";
+        }
+        return status.conditions().stream().filter(c -> !"True".equals(c.getStatus())).map(Condition::getMessage)
+                .findFirst().orElse("status.ready is false");
+    }
+}

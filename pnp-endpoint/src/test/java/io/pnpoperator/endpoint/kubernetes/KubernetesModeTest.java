@@ -1,0 +1,279 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.device.DevicePhase;
+import io.pnpoperator.crds.device.DeviceStep;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.crds.profile.PnpProfileStatus;
+import io.pnpoperator.endpoint.Lab;
+import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.PnpAgent;
+import io.pnpoperator.sim.SimulatedRouter;
+import io.pnpoperator.sim.Stats;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The endpoint in kubernetes mode on the mock API server (CRUD mode, real CRDs), driven by simulated routers. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class KubernetesModeTest {
+
+    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+
+    KubernetesMockServer mockServer;
+    KubernetesClient client;
+    @TempDir
+    Path folder;
+    Lab lab;
+    PnpServer endpoint;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void cluster() throws Exception {
+        Cluster.installCrds(client);
+        lab = Lab.create(folder);
+        createProfile("default");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)
+                .endMetadata().addToData("default.cfg", Lab.DEFAULT_CFG + "hostname ${hostname}\n")
+                .addToData("FGL0000OWN1.cfg", Lab.DEFAULT_CFG + "hostname own-config\n").build()).create();
+    }
+
+    @AfterEach
+    void stop() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    @Test
+    void routerIsProvisionedWithEveryTransitionInItsPnpDeviceStatus() throws Exception {
+        endpoint = start("register");
+        PnpAgent agent = agent("FGL2548L0AW", endpoint.deviceUrl());
+        assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+
+        PnpDevice device = device("fgl2548l0aw");
+        assertThat(device.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "default", null, null));
+        assertThat(device.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
+        assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+        assertThat(device.getStatus().step()).isEqualTo(DeviceStep.FINISHED);
+        assertThat(device.getStatus().version()).isEqualTo(Lab.TARGET_VERSION);
+        assertThat(device.getStatus().history()).hasSize(17).extracting(PnpDeviceStatus.HistoryEntry::to)
+                .endsWith(DeviceStep.RUN_PY_SCRIPT, DeviceStep.FINISHED);
+        assertThat(device.getStatus().conditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Provisioned");
+            assertThat(c.getStatus()).isEqualTo("True");
+        });
+        assertThat(agent.router().runningConfig()).as("the template, rendered")
+                .contains("event manager applet InstallGuestShell", "hostname ${hostname}");
+    }
+
+    @Test
+    void preRegisteredDeviceGetsItsOwnConfigAndVariables() throws Exception {
+        register("FGL0000VAR1", "default", Map.of("hostname", "branch-0042"));
+        register("FGL0000OWN1", "default", Map.of());
+        endpoint = start("register");
+        PnpAgent templated = agent("FGL0000VAR1", endpoint.deviceUrl());
+        PnpAgent own = agent("FGL0000OWN1", endpoint.deviceUrl());
+        assertThat(templated.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(own.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+
+        assertThat(templated.router().runningConfig()).contains("hostname branch-0042");
+        assertThat(own.router().runningConfig()).contains("hostname own-config").doesNotContain("${hostname}");
+    }
+
+    @Test
+    void blockedRouterIsUnblockedByAStatusPatchAsWithKubectl() throws Exception {
+        endpoint = start("register");
+        PnpAgent agent = agent("FGL0000LOW1", endpoint.deviceUrl(), ROUTER.withBootflashFree(700_000_000L));
+        CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 60));
+
+        await("fgl0000low1", d -> d.getStatus() != null && d.getStatus().step() == DeviceStep.BOOTFLASH_NO_SPACE);
+        assertThat(device("fgl0000low1").getStatus().phase()).isEqualTo(DevicePhase.BLOCKED);
+        // kubectl patch pnpdevice fgl0000low1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000low1").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");
+
+        assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
+        assertThat(device("fgl0000low1").getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+    }
+
+    @Test
+    void unknownRouterIsUnclaimedUnderTheRejectPolicyUntilAPersonSetsItsProfile() throws Exception {
+        endpoint = start("reject");
+        PnpAgent agent = agent("FGL0000UNK1", endpoint.deviceUrl());
+        CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 60));
+
+        PnpDevice unclaimed = await("fgl0000unk1", d -> d.getStatus() != null);
+        assertThat(unclaimed.getSpec().profile()).isNull();
+        assertThat(unclaimed.getStatus().phase()).isEqualTo(DevicePhase.UNCLAIMED);
+        assertThat(unclaimed.getStatus().lastError()).isEqualTo(
+                "no profile: set spec.profile of PnpDevice fgl0000unk1 to provision it");
+        assertThat(unclaimed.getStatus().conditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("ProfileResolved");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+        Thread.sleep(500);
+        assertThat(device("fgl0000unk1").getStatus().step()).as("nothing done while unclaimed")
+                .isEqualTo(DeviceStep.NEW_DEVICE);
+
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000unk1")
+                .edit(d -> {
+                    d.setSpec(new PnpDeviceSpec(d.getSpec().serialNumber(), "default", null, null));
+                    return d;
+                });
+        assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
+    }
+
+    @Test
+    void routerWhoseProfileIsMissingOrNotReadyWaitsWithTheReason() throws Exception {
+        register("FGL0000MIS1", "nowhere", Map.of());
+        PnpProfile notReady = createProfile("unready");
+        notReady.setStatus(new PnpProfileStatus(false, List.of(), null, List.of(new io.fabric8.kubernetes.api.model
+                .ConditionBuilder().withType("ArtifactsReady").withStatus("False").withReason("Missing")
+                .withMessage("images/" + Lab.IMAGE + " not found on volume pnp-artifacts").build()), 1L, null));
+        client.resource(notReady).updateStatus();
+        register("FGL0000NRD1", "unready", Map.of());
+        endpoint = start("register");
+
+        assertThat(run(agent("FGL0000MIS1", endpoint.deviceUrl()), 2).finished()).isFalse();
+        assertThat(run(agent("FGL0000NRD1", endpoint.deviceUrl()), 2).finished()).isFalse();
+        assertThat(device("fgl0000mis1").getStatus().lastError()).isEqualTo("profile nowhere not found in namespace pnp");
+        assertThat(device("fgl0000mis1").getStatus().phase()).isEqualTo(DevicePhase.PENDING);
+        assertThat(device("fgl0000nrd1").getStatus().lastError())
+                .isEqualTo("profile unready is not ready: images/" + Lab.IMAGE + " not found on volume pnp-artifacts");
+    }
+
+    @Test
+    void twoEndpointsShareTheFleetAndNoTransitionIsLostOrAppliedTwice() throws Exception {
+        endpoint = start("register");
+        try (PnpServer second = PnpServer.start(lab, args("register"))) {
+            List<URI> both = List.of(endpoint.deviceUrl(), second.deviceUrl());
+            List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 20)
+                    .mapToObj(i -> new PnpAgent(both, new SimulatedRouter(String.format("TWO%05d", i), ROUTER), ROUTER,
+                            http, new Stats())).toList();
+            int requestsBefore = mockServer.getRequestCount();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
+                    .map(a -> CompletableFuture.supplyAsync(() -> run(a, 90))).toList();
+            for (CompletableFuture<PnpAgent.Result> r : runs) {
+                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            }
+            ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
+            for (PnpAgent agent : agents) {
+                PnpDevice device = device(agent.router().serial().toLowerCase());
+                assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::sequence)
+                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 17).boxed().toList());
+                assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2)
+                        .containsEntry("config-upgrade", 1).containsEntry("cli-config", 1);
+            }
+            double conflicts = endpoint.metric("pnp_store_conflicts_total") + second.metric("pnp_store_conflicts_total");
+            System.out.printf("API calls for 20 routers (17 transitions, 34 exchanges each) on two endpoints: %s, "
+                    + "write conflicts %.0f; per transition: %.2f status writes (%.2f accepted), per exchange: %.3f reads%n",
+                    calls, conflicts, calls.statusWrites() / 340.0, (calls.statusWrites() - conflicts) / 340.0,
+                    calls.gets() / 680.0);
+            assertThat(calls.gets()).as("API reads: one per router and replica at first contact, one per conflict")
+                    .isLessThanOrEqualTo(2 * agents.size() + (int) conflicts);
+            assertThat(calls.creates()).isEqualTo(agents.size());
+        }
+    }
+
+    private PnpServer start(String unknownDevices) {
+        return PnpServer.start(lab, args(unknownDevices));
+    }
+
+    private String[] args(String unknownDevices) {
+        return new String[] {"--pnp.mode=kubernetes", "--pnp.kubernetes.api-url=" + mockServer.url("/"),
+            "--pnp.kubernetes.namespace=" + Cluster.NAMESPACE, "--pnp.artifacts-dir=" + lab.path(""),
+            "--pnp.unknown-devices=" + unknownDevices,
+            // The test server answers a refused conditional patch by not answering: time out fast.
+            "--pnp.kubernetes.request-timeout=300ms"};
+    }
+
+    private PnpProfile createProfile(String name) throws Exception {
+        PnpProfile profile = client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(
+                Lab.PROFILE.getBytes(StandardCharsets.UTF_8)), PnpProfile.class);
+        PnpProfileSpec lab = profile.getSpec();
+        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(Cluster.NAMESPACE).build());
+        profile.setSpec(new PnpProfileSpec(lab.configRegister(), lab.image(), new DayZeroConfig("default.cfg", true,
+                "lab-configs"), lab.files(), lab.guestshell()));
+        PnpProfile created = client.resource(profile).create();
+        created.setStatus(new PnpProfileStatus(true, List.of(
+                artifact(Lab.IMAGE, "images/" + Lab.IMAGE), artifact(Lab.PACKAGE, "files/" + Lab.PACKAGE),
+                artifact(Lab.SCRIPT, "files/" + Lab.SCRIPT)), null, List.of(), 1L, null));
+        return client.resource(created).updateStatus();
+    }
+
+    private PnpProfileStatus.ArtifactStatus artifact(String name, String path) throws Exception {
+        byte[] content = Files.readAllBytes(lab.path(path));
+        return new PnpProfileStatus.ArtifactStatus(name, true, (long) content.length,
+                HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
+    }
+
+    private void register(String serial, String profile, Map<String, String> variables) {
+        PnpDevice device = new PnpDevice();
+        device.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).withNamespace(Cluster.NAMESPACE).build());
+        device.setSpec(new PnpDeviceSpec(serial, profile, variables, false));
+        client.resource(device).create();
+    }
+
+    private PnpAgent agent(String serial, URI server) {
+        return agent(serial, server, ROUTER);
+    }
+
+    private PnpAgent agent(String serial, URI server, DeviceOptions options) {
+        return new PnpAgent(server, new SimulatedRouter(serial, options), options, http, new Stats());
+    }
+
+    private static PnpAgent.Result run(PnpAgent agent, int seconds) {
+        try {
+            return agent.run(Instant.now().plusSeconds(seconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private PnpDevice device(String name) {
+        return client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).get();
+    }
+
+    private PnpDevice await(String name, Predicate<PnpDevice> condition) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            PnpDevice d = device(name);
+            if (d != null && condition.test(d)) {
+                return d;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(name + " never reached the expected state: " + device(name));
+    }
+}

@@ -13,6 +13,7 @@ import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
+import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
 import java.time.Clock;
 import java.util.Optional;
@@ -62,12 +63,17 @@ class KubernetesConfiguration {
         return synced(client.configMaps().inNamespace(client.getNamespace()).inform(), "ConfigMap");
     }
 
+    @Bean(destroyMethod = "close")
+    DeviceEvents deviceEvents(KubernetesClient client) {
+        return new DeviceEvents(client);
+    }
+
     @Bean
     KubernetesDeviceStore deviceStore(KubernetesClient client, SharedIndexInformer<PnpDevice> devices,
-                                      PnpProperties properties, Clock clock) {
+                                      PnpProperties properties, Clock clock, DeviceEvents events) {
         Optional<String> discoveredProfile = properties.unknownDevices() == UnknownDevices.REGISTER
                 ? Optional.of(properties.defaultProfile()) : Optional.empty();
-        return new KubernetesDeviceStore(client, client.getNamespace(), devices, discoveredProfile, clock);
+        return new KubernetesDeviceStore(client, client.getNamespace(), devices, discoveredProfile, clock, events);
     }
 
     @Bean

@@ -41,12 +41,14 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final SharedIndexInformer<PnpDevice> informer;
     private final Optional<String> discoveredProfile;
     private final Clock clock;
+    private final DeviceEvents events;
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
 
     /** @param discoveredProfile the profile a device seen for the first time is bound to, if any */
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
-                                 Optional<String> discoveredProfile, Clock clock) {
+                                 Optional<String> discoveredProfile, Clock clock, DeviceEvents events) {
         this.client = client;
+        this.events = events;
         this.namespace = namespace;
         this.informer = informer;
         this.discoveredProfile = discoveredProfile;
@@ -116,7 +118,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 : resource(device.serial()).filter(r -> !provisioning(r)).orElseGet(() -> create(device));
         PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
                 change.transitions(), base.getMetadata().getGeneration(), clock.instant());
-        remember(writeStatus(base, status));
+        events.record(remember(writeStatus(base, status)), change.transitions());
     }
 
     /**

@@ -5,12 +5,13 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.concurrent.TimeUnit;
 
 /** The API server's request log, counted by kind of call: what a provisioned device costs the cluster. */
-record ApiCalls(int statusWrites, int creates, int gets, int lists, int watches, int other) {
+record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, int watches, int other) {
 
     /** Drains the mock server's log from request number {@code from} on. */
     static ApiCalls since(KubernetesMockServer server, int from) throws InterruptedException {
         int statusWrites = 0;
         int creates = 0;
+        int events = 0;
         int gets = 0;
         int lists = 0;
         int watches = 0;
@@ -31,6 +32,8 @@ record ApiCalls(int statusWrites, int creates, int gets, int lists, int watches,
             } else if ((method.equals("PUT") || method.equals("PATCH")) && path.contains("/pnpdevices/")
                     && path.contains("/status")) {
                 statusWrites++;
+            } else if (method.equals("POST") && path.contains("/events")) {
+                events++;
             } else if (method.equals("POST")) {
                 creates++;
             } else if (method.equals("GET") && path.matches(".*/pnpdevices/[^/?]+(\\?.*)?")) {
@@ -41,6 +44,6 @@ record ApiCalls(int statusWrites, int creates, int gets, int lists, int watches,
                 other++;
             }
         }
-        return new ApiCalls(statusWrites, creates, gets, lists, watches, other);
+        return new ApiCalls(statusWrites, creates, events, gets, lists, watches, other);
     }
 }

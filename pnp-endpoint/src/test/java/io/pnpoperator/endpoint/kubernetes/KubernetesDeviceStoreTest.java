@@ -47,7 +47,7 @@ class KubernetesDeviceStoreTest {
     KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
         KubernetesClient endpointClient = Cluster.failFast(kubernetes);
         return new KubernetesDeviceStore(endpointClient, Cluster.NAMESPACE, Cluster.deviceInformer(endpointClient),
-                Optional.of("isr1k"), Clock.systemUTC());
+                Optional.of("isr1k"), Clock.systemUTC(), new DeviceEvents(endpointClient));
     }
 
     @Test

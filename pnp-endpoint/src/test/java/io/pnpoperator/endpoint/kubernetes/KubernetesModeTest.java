@@ -92,6 +92,14 @@ class KubernetesModeTest {
             assertThat(c.getType()).isEqualTo("Provisioned");
             assertThat(c.getStatus()).isEqualTo("True");
         });
+        Instant until = Instant.now().plusSeconds(10);
+        List<io.fabric8.kubernetes.api.model.Event> events;
+        do {
+            events = client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream()
+                    .filter(e -> e.getInvolvedObject().getName().equals("fgl2548l0aw")).toList();
+        } while (events.size() < 17 && Instant.now().isBefore(until));
+        assertThat(events).hasSize(17).extracting(io.fabric8.kubernetes.api.model.Event::getMessage)
+                .contains("RUN_PY_SCRIPT → FINISHED (cli-exec success)");
         assertThat(agent.router().runningConfig()).as("the template, rendered")
                 .contains("event manager applet InstallGuestShell", "hostname ${hostname}");
     }

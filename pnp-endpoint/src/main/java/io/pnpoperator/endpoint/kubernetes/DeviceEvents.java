@@ -1,0 +1,70 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pnpoperator.crds.PnpApi;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.endpoint.workflow.Transition;
+import io.pnpoperator.endpoint.workflow.Workflow;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Event per transition on the PnpDevice, for {@code kubectl describe}. Events are a courtesy to people:
+ * they are posted in the background, and when the API server is slow they are dropped (with a log line)
+ * rather than holding up any device.
+ */
+public final class DeviceEvents implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeviceEvents.class);
+    static final int QUEUE = 1000;
+
+    private final KubernetesClient client;
+    private final ThreadPoolExecutor poster = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE), r -> {
+                Thread t = new Thread(r, "pnp-device-events");
+                t.setDaemon(true);
+                return t;
+            }, (task, pool) -> log.warn("device event dropped: {} events already waiting", QUEUE));
+
+    public DeviceEvents(KubernetesClient client) {
+        this.client = client;
+    }
+
+    void record(PnpDevice device, List<Transition> transitions) {
+        for (Transition t : transitions) {
+            poster.execute(() -> post(device, t));
+        }
+    }
+
+    private void post(PnpDevice device, Transition t) {
+        boolean failed = t.error().isPresent();
+        String message = t.from() + " → " + t.to() + " (" + t.work() + " " + t.result() + ")"
+                + t.error().map(e -> ": " + e).orElse("");
+        try {
+            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(device.getMetadata().getName() + "-")
+                    .withNamespace(device.getMetadata().getNamespace()).endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(PnpApi.API_VERSION).withKind("PnpDevice")
+                            .withName(device.getMetadata().getName()).withNamespace(device.getMetadata().getNamespace())
+                            .withUid(device.getMetadata().getUid()).build())
+                    .withType(failed ? "Warning" : "Normal")
+                    .withReason(t.result().equals(Workflow.RESULT_OPERATOR) ? "MovedByOperator" : failed ? "StepFailed"
+                            : "Step")
+                    .withMessage(message).withFirstTimestamp(t.at().toString()).withLastTimestamp(t.at().toString())
+                    .withCount(1).withNewSource().withComponent("pnp-endpoint").endSource().build()).create();
+        } catch (RuntimeException e) {
+            log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        poster.shutdown();
+    }
+}

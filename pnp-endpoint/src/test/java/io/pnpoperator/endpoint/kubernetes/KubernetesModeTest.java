@@ -162,6 +162,29 @@ class KubernetesModeTest {
     }
 
     @Test
+    void pausedRouterIsHeldUntilResumed() throws Exception {
+        PnpDevice paused = new PnpDevice();
+        paused.setMetadata(new ObjectMetaBuilder().withName("fgl0000pau1").withNamespace(Cluster.NAMESPACE).build());
+        paused.setSpec(new PnpDeviceSpec("FGL0000PAU1", "default", Map.of(), true));
+        client.resource(paused).create();
+        endpoint = start("register");
+        PnpAgent agent = agent("FGL0000PAU1", endpoint.deviceUrl());
+        CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 60));
+
+        PnpDevice held = await("fgl0000pau1", d -> d.getStatus() != null);
+        assertThat(held.getStatus().phase()).isEqualTo(DevicePhase.PENDING);
+        assertThat(held.getStatus().lastError()).isEqualTo("paused: spec.paused of PnpDevice fgl0000pau1 is true");
+        Thread.sleep(500);
+        assertThat(agent.router().executed()).as("asked nothing while paused").containsOnlyKeys("backoff");
+
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000pau1").edit(d -> {
+            d.setSpec(new PnpDeviceSpec(d.getSpec().serialNumber(), "default", Map.of(), false));
+            return d;
+        });
+        assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
+    }
+
+    @Test
     void routerWhoseProfileIsMissingOrNotReadyWaitsWithTheReason() throws Exception {
         register("FGL0000MIS1", "nowhere", Map.of());
         PnpProfile notReady = createProfile("unready");

@@ -77,8 +77,15 @@ class KubernetesModeTest {
     @Test
     void routerIsProvisionedWithEveryTransitionInItsPnpDeviceStatus() throws Exception {
         endpoint = start("register");
+        int requestsBefore = mockServer.getRequestCount();
         PnpAgent agent = agent("FGL2548L0AW", endpoint.deviceUrl());
         assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
+        System.out.printf("API calls for one router (17 transitions, 34 exchanges) on one endpoint: %s%n", calls);
+        assertThat(calls.gets()).as("one read, at first contact").isEqualTo(1);
+        assertThat(calls.creates()).isEqualTo(1);
+        assertThat(calls.statusWrites()).as("one per exchange, no conflicts").isEqualTo(agent.router().executed()
+                .values().stream().mapToInt(Integer::intValue).sum() * 2);
 
         PnpDevice device = device("fgl2548l0aw");
         assertThat(device.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "default", null, null));

@@ -1,0 +1,165 @@
+package io.pnpoperator.endpoint.mariadb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pnpoperator.endpoint.Lab;
+import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.endpoint.store.DatabaseCheck;
+import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.PnpAgent;
+import io.pnpoperator.sim.SimulatedRouter;
+import io.pnpoperator.sim.Stats;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone server on a real MariaDB server: the same workflow, its whole history in SQL. */
+@ExtendWith(MariaDbExtension.class)
+class MariaDbTest {
+
+    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+
+    @TempDir
+    Path folder;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void routerIsProvisionedWithEveryTransitionInTheTransitionsTable(MariaDb db) throws Exception {
+        try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
+            PnpAgent agent = agent("FGL0000MDB1", server.deviceUrl());
+            assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+
+            JsonNode device = server.device("FGL0000MDB1");
+            assertThat(device.get("step").asText()).isEqualTo("FINISHED");
+            List<String> fromApi = new ArrayList<>();
+            device.get("history").forEach(t -> fromApi.add(t.get("sequence") + " " + t.get("from").asText() + " "
+                    + t.get("to").asText() + " " + t.get("work").asText() + " " + t.get("result").asText()));
+            assertThat(rows(db, "SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', work, ' ', result) FROM transitions "
+                    + "WHERE serial = ? ORDER BY seq", "FGL0000MDB1")).hasSize(17).isEqualTo(fromApi);
+            assertThat(rows(db, "SELECT CONCAT(step, ' ', phase, ' ', running_version, ' ', config_applied, ' ', script_ran) "
+                    + "FROM devices WHERE serial = ?", "FGL0000MDB1"))
+                    .containsExactly("FINISHED Provisioned " + Lab.TARGET_VERSION + " 1 1");
+        }
+    }
+
+    @Test
+    void serverRestartOnMariaDbLosesNothing(MariaDb db) throws Exception {
+        try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
+            PnpAgent agent = agent("FGL0000MDB2", server.deviceUrl(), ROUTER.withSpeed(200));
+            CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 90));
+            Instant until = Instant.now().plusSeconds(30);
+            while (server.device("FGL0000MDB2") == null
+                    || !server.device("FGL0000MDB2").get("step").asText().startsWith("UPGRADE_RELOAD")) {
+                assertThat(Instant.now()).isBefore(until);
+                Thread.sleep(20);
+            }
+            server.restart();
+            assertThat(running.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            assertThat(sequences(db, "FGL0000MDB2")).isEqualTo(LongStream.rangeClosed(1, 17).boxed().toList());
+            assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2);
+        }
+    }
+
+    @Test
+    void twoServersOnOneDatabaseNeverApplyAStepTwice(MariaDb db) throws Exception {
+        Lab lab = Lab.create(folder);
+        try (PnpServer first = PnpServer.start(lab, db.datasourceArgs());
+             PnpServer second = PnpServer.start(lab, withDataDir(db.datasourceArgs(), folder.resolve("data2")))) {
+            List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
+            List<PnpAgent> agents = IntStream.rangeClosed(1, 20).mapToObj(i -> new PnpAgent(both,
+                    new SimulatedRouter(String.format("MDB%05d", i), ROUTER), ROUTER, http, new Stats())).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
+                    .map(a -> CompletableFuture.supplyAsync(() -> run(a, 90))).toList();
+            for (CompletableFuture<PnpAgent.Result> r : runs) {
+                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            }
+            for (PnpAgent agent : agents) {
+                assertThat(sequences(db, agent.router().serial())).isEqualTo(LongStream.rangeClosed(1, 17).boxed().toList());
+                assertThat(agent.router().completed()).containsEntry("cli-config", 1).containsEntry("image-install", 1)
+                        .containsEntry("file-transfer", 2).containsEntry("config-upgrade", 1);
+            }
+            double conflicts = first.metric("pnp_store_conflicts_total") + second.metric("pnp_store_conflicts_total");
+            System.out.printf("two servers on one MariaDB, 20 routers alternating: %.0f write conflicts, each decided again%n",
+                    conflicts);
+        }
+    }
+
+    @Test
+    void connectionCheckSaysWhatIsWrong(MariaDb db) {
+        assertThat(DatabaseCheck.check(db.url(), MariaDb.USER, MariaDb.PASSWORD).message())
+                .startsWith("MariaDB connection is successful: " + db.url() + " as 'pnp_user' (server 10.");
+        DatabaseCheck.Result wrongPassword = DatabaseCheck.check(db.url(), MariaDb.USER, "wrong");
+        assertThat(wrongPassword.ok()).isFalse();
+        assertThat(wrongPassword.message()).startsWith("MariaDB connection failed: access denied for user 'pnp_user': "
+                + "check spring.datasource.username and spring.datasource.password");
+        assertThat(DatabaseCheck.check(db.url().replace("pnp_db", "nope_db"), MariaDb.USER, MariaDb.PASSWORD).message())
+                .startsWith("MariaDB connection failed: no access to the database: it does not exist, or 'pnp_user' has "
+                        + "no GRANT on it");
+        assertThat(DatabaseCheck.check(db.url().replace("pnp_db", "nope_db"), "root", "").message())
+                .startsWith("MariaDB connection failed: unknown database:");
+        db.stop();
+        try {
+            DatabaseCheck.Result stopped = DatabaseCheck.check(db.url(), MariaDb.USER, MariaDb.PASSWORD);
+            assertThat(stopped.ok()).isFalse();
+            assertThat(stopped.message()).startsWith("MariaDB connection failed: cannot connect: ")
+                    .contains("is the server running");
+        } finally {
+            db.launch();
+        }
+    }
+
+    private static String[] withDataDir(String[] args, Path dataDir) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--pnp.data-dir=" + dataDir);
+        return all.toArray(String[]::new);
+    }
+
+    private static List<String> rows(MariaDb db, String sql, String serial) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, serial);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static List<Long> sequences(MariaDb db, String serial) throws Exception {
+        return rows(db, "SELECT seq FROM transitions WHERE serial = ? ORDER BY seq", serial).stream()
+                .map(Long::parseLong).toList();
+    }
+
+    private PnpAgent agent(String serial, URI server) {
+        return agent(serial, server, ROUTER);
+    }
+
+    private PnpAgent agent(String serial, URI server, DeviceOptions options) {
+        return new PnpAgent(server, new SimulatedRouter(serial, options), options, http, new Stats());
+    }
+
+    private static PnpAgent.Result run(PnpAgent agent, int seconds) {
+        try {
+            return agent.run(Instant.now().plusSeconds(seconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -57,6 +57,33 @@ class MariaDbTest {
     }
 
     @Test
+    void theReadmesSqlAnswersOnARealFleet(MariaDb db) throws Exception {
+        try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
+            assertThat(agent("FGL0000SQL1", server.deviceUrl()).run(Instant.now().plusSeconds(60)).finished()).isTrue();
+            assertThat(agent("FGL0000SQL2", server.deviceUrl(), ROUTER.withBootflashFree(700_000_000L))
+                    .run(Instant.now().plusSeconds(3)).finished()).isFalse();
+        }
+        db.sql("UPDATE pnp_db.devices SET step_since = step_since - INTERVAL 2 HOUR WHERE serial = 'FGL0000SQL2'");
+        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(readme);
+        List<List<String>> answers = new ArrayList<>();
+        while (block.find()) {
+            try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(block.group(1))) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getString(2));
+                }
+                answers.add(rows);
+            }
+        }
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0)).contains("FINISHED Provisioned", "BOOTFLASH_NO_SPACE Blocked");
+        assertThat(answers.get(1)).containsExactly("FGL0000SQL2 BOOTFLASH_NO_SPACE");
+        assertThat(answers.get(2)).anySatisfy(row -> assertThat(row).startsWith("UPGRADE_RELOAD_NEEDED "));
+    }
+
+    @Test
     void serverRestartOnMariaDbLosesNothing(MariaDb db) throws Exception {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
             PnpAgent agent = agent("FGL0000MDB2", server.deviceUrl(), ROUTER.withSpeed(200));

@@ -15,6 +15,18 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.store.HistoryMirror;
+import io.pnpoperator.endpoint.store.JdbcDeviceStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +86,35 @@ class KubernetesConfiguration {
         Optional<String> discoveredProfile = properties.unknownDevices() == UnknownDevices.REGISTER
                 ? Optional.of(properties.defaultProfile()) : Optional.empty();
         return new KubernetesDeviceStore(client, client.getNamespace(), devices, discoveredProfile, clock, events);
+    }
+
+    /**
+     * With {@code spring.datasource.url} set, every transition also goes to that database (MariaDB), in the
+     * background: the device dialog never waits on it. Its tables are created by the mirror's worker, so a
+     * database that is down at start delays only the copy.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("spring.datasource.url")
+    HikariDataSource historyDataSource(Environment env) {
+        HikariDataSource dataSource = DataSourceBuilder.create().type(HikariDataSource.class)
+                .url(env.getProperty("spring.datasource.url")).username(env.getProperty("spring.datasource.username"))
+                .password(env.getProperty("spring.datasource.password")).build();
+        dataSource.setConnectionTimeout(5_000);
+        return dataSource;
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("spring.datasource.url")
+    HistoryMirror historyMirror(HikariDataSource dataSource, KubernetesDeviceStore devices, PnpProperties properties,
+                                MeterRegistry registry) {
+        JdbcDeviceStore database = new JdbcDeviceStore(new JdbcTemplate(dataSource),
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        HistoryMirror mirror = new HistoryMirror(database, () -> Flyway.configure().dataSource(dataSource).load().migrate(),
+                devices::changes, properties.history().queue(), properties.history().maxBackoff());
+        devices.onWrite(mirror::record);
+        Gauge.builder("pnp.history.mirror.backlog", mirror, HistoryMirror::backlog)
+                .description("Changes waiting to be copied to the database").register(registry);
+        return mirror;
     }
 
     @Bean

@@ -29,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  * @param defaultProfile kubernetes mode: the PnpProfile of registered devices
  * @param artifactsDir kubernetes mode: the artifacts volume, with images/ and files/
  * @param kubernetes   kubernetes mode: where the API server and the resources are
+ * @param history      kubernetes mode with {@code spring.datasource.url}: the history mirror
  */
 @ConfigurationProperties("pnp")
 public record PnpProperties(
@@ -47,7 +48,17 @@ public record PnpProperties(
         @DefaultValue("register") UnknownDevices unknownDevices,
         @DefaultValue("default") String defaultProfile,
         @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
-        @DefaultValue Kubernetes kubernetes) {
+        @DefaultValue Kubernetes kubernetes,
+        @DefaultValue History history) {
+
+    /**
+     * Kubernetes mode with a datasource: the copy of every transition into the database.
+     *
+     * @param queue      changes held while the database is slow or down; beyond, a re-sync follows
+     * @param maxBackoff longest wait between two tries of a write
+     */
+    public record History(@DefaultValue("10000") int queue, @DefaultValue("30s") java.time.Duration maxBackoff) {
+    }
 
     public enum Mode {
         STANDALONE,

@@ -43,6 +43,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final Clock clock;
     private final DeviceEvents events;
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Change> onWrite = change -> { };
 
     /** @param discoveredProfile the profile a device seen for the first time is bound to, if any */
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
@@ -119,6 +120,22 @@ public final class KubernetesDeviceStore implements DeviceStore {
         PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
                 change.transitions(), base.getMetadata().getGeneration(), clock.instant());
         events.record(remember(writeStatus(base, status)), change.transitions());
+        onWrite.accept(change);
+    }
+
+    /** Is told of every change once the API server has accepted it (the history mirror listens). */
+    public void onWrite(java.util.function.Consumer<Change> listener) {
+        onWrite = listener;
+    }
+
+    /** Every device now, with the transitions its resource keeps: what a re-sync writes. */
+    public List<Change> changes() {
+        return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
+                .filter(KubernetesDeviceStore::provisioning)
+                .map(r -> new Change(DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
+                        DeviceStatusMapping.vidOf(r.getStatus()), r.getStatus()),
+                        r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(
+                                r.getSpec().serialNumber(), h)).toList())).toList();
     }
 
     /**

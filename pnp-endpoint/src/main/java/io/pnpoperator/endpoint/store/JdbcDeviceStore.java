@@ -30,6 +30,12 @@ public class JdbcDeviceStore implements DeviceStore {
             + "guestshell, config_applied, script_ran, pending_correlator, pending_service, last_correlator, "
             + "config_token, transition_count, revision";
 
+    private static final String UPDATE = "UPDATE devices SET pid = ?, vid = ?, hostname = ?, ip_address = ?, step = ?, "
+            + "phase = ?, attempts = ?, last_error = ?, first_seen = ?, last_contact = ?, step_since = ?, finished_at = ?, "
+            + "running_version = ?, running_image = ?, bootflash_free = ?, guestshell = ?, config_applied = ?, "
+            + "script_ran = ?, pending_correlator = ?, pending_service = ?, last_correlator = ?, config_token = ?, "
+            + "transition_count = ?, revision = revision + 1 ";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
 
@@ -80,13 +86,7 @@ public class JdbcDeviceStore implements DeviceStore {
                     tx.setRollbackOnly();
                     return false;
                 }
-                for (Transition t : change.transitions()) {
-                    jdbc.update("INSERT INTO transitions (serial, seq, from_step, to_step, phase, work, correlator, "
-                                    + "result, error, happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            t.serial(), t.sequence(), t.from().name(), t.to().name(), t.phase().label(), t.work(),
-                            t.correlator().orElse(null), t.result(), t.error().map(JdbcDeviceStore::clip).orElse(null),
-                            time(t.at()));
-                }
+                change.transitions().forEach(this::insertTransition);
                 return true;
             }));
         } catch (DuplicateKeyException e) {
@@ -97,23 +97,49 @@ public class JdbcDeviceStore implements DeviceStore {
         }
     }
 
+    /**
+     * Writes a change that was decided and stored elsewhere (the Kubernetes resources): the device row as it
+     * is now, and each transition not written before. Repeating it writes nothing twice.
+     */
+    public void mirror(Change change) {
+        Device d = change.device();
+        transactions.executeWithoutResult(tx -> {
+            if (jdbc.update(UPDATE + "WHERE serial = ?", updateArguments(d, d.serial())) == 0) {
+                insert(d);
+            }
+            for (Transition t : change.transitions()) {
+                Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM transitions WHERE serial = ? AND seq = ?",
+                        Integer.class, t.serial(), t.sequence());
+                if (known == null || known == 0) {
+                    insertTransition(t);
+                }
+            }
+        });
+    }
+
     private int insert(Device d) {
         return jdbc.update("INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                 + "?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", values(d));
     }
 
+    private void insertTransition(Transition t) {
+        jdbc.update("INSERT INTO transitions (serial, seq, from_step, to_step, phase, work, correlator, result, error, "
+                        + "happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", t.serial(), t.sequence(), t.from().name(),
+                t.to().name(), t.phase().label(), t.work(), t.correlator().orElse(null), t.result(),
+                t.error().map(JdbcDeviceStore::clip).orElse(null), time(t.at()));
+    }
+
     private int update(Device d, long revision) {
-        // values() starts with the serial, the key: SET takes the rest, WHERE the serial and the revision read.
+        return jdbc.update(UPDATE + "WHERE serial = ? AND revision = ?", updateArguments(d, d.serial(), revision));
+    }
+
+    /** The UPDATE's arguments: every column but the serial (the key, first in values()), then the WHERE's. */
+    private static Object[] updateArguments(Device d, Object... where) {
         Object[] values = values(d);
-        Object[] arguments = new Object[values.length - 1 + 2];
+        Object[] arguments = new Object[values.length - 1 + where.length];
         System.arraycopy(values, 1, arguments, 0, values.length - 1);
-        arguments[arguments.length - 2] = d.serial();
-        arguments[arguments.length - 1] = revision;
-        return jdbc.update("UPDATE devices SET pid = ?, vid = ?, hostname = ?, ip_address = ?, step = ?, phase = ?, "
-                + "attempts = ?, last_error = ?, first_seen = ?, last_contact = ?, step_since = ?, finished_at = ?, "
-                + "running_version = ?, running_image = ?, bootflash_free = ?, guestshell = ?, config_applied = ?, "
-                + "script_ran = ?, pending_correlator = ?, pending_service = ?, last_correlator = ?, config_token = ?, "
-                + "transition_count = ?, revision = revision + 1 WHERE serial = ? AND revision = ?", arguments);
+        System.arraycopy(where, 0, arguments, values.length - 1, where.length);
+        return arguments;
     }
 
     private static Object[] values(Device d) {

@@ -248,6 +248,10 @@ class KubernetesModeTest {
     }
 
     private String[] args(String unknownDevices) {
+        return args(mockServer, lab, unknownDevices);
+    }
+
+    static String[] args(KubernetesMockServer mockServer, Lab lab, String unknownDevices) {
         return new String[] {"--pnp.mode=kubernetes", "--pnp.kubernetes.api-url=" + mockServer.url("/"),
             "--pnp.kubernetes.namespace=" + Cluster.NAMESPACE, "--pnp.artifacts-dir=" + lab.path(""),
             "--pnp.unknown-devices=" + unknownDevices,
@@ -256,20 +260,25 @@ class KubernetesModeTest {
     }
 
     private PnpProfile createProfile(String name) throws Exception {
+        return createProfile(client, lab, name);
+    }
+
+    /** A ready profile made of the lab's profile, as the operator would leave it (artifacts and their MD5s). */
+    static PnpProfile createProfile(KubernetesClient client, Lab lab, String name) throws Exception {
         PnpProfile profile = client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(
                 Lab.PROFILE.getBytes(StandardCharsets.UTF_8)), PnpProfile.class);
-        PnpProfileSpec lab = profile.getSpec();
+        PnpProfileSpec spec = profile.getSpec();
         profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(Cluster.NAMESPACE).build());
-        profile.setSpec(new PnpProfileSpec(lab.configRegister(), lab.image(), new DayZeroConfig("default.cfg", true,
-                "lab-configs"), lab.files(), lab.guestshell()));
+        profile.setSpec(new PnpProfileSpec(spec.configRegister(), spec.image(), new DayZeroConfig("default.cfg", true,
+                "lab-configs"), spec.files(), spec.guestshell()));
         PnpProfile created = client.resource(profile).create();
         created.setStatus(new PnpProfileStatus(true, List.of(
-                artifact(Lab.IMAGE, "images/" + Lab.IMAGE), artifact(Lab.PACKAGE, "files/" + Lab.PACKAGE),
-                artifact(Lab.SCRIPT, "files/" + Lab.SCRIPT)), null, List.of(), 1L, null));
+                artifact(lab, Lab.IMAGE, "images/" + Lab.IMAGE), artifact(lab, Lab.PACKAGE, "files/" + Lab.PACKAGE),
+                artifact(lab, Lab.SCRIPT, "files/" + Lab.SCRIPT)), null, List.of(), 1L, null));
         return client.resource(created).updateStatus();
     }
 
-    private PnpProfileStatus.ArtifactStatus artifact(String name, String path) throws Exception {
+    private static PnpProfileStatus.ArtifactStatus artifact(Lab lab, String name, String path) throws Exception {
         byte[] content = Files.readAllBytes(lab.path(path));
         return new PnpProfileStatus.ArtifactStatus(name, true, (long) content.length,
                 HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));

@@ -1,0 +1,118 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.endpoint.Lab;
+import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.endpoint.mariadb.MariaDb;
+import io.pnpoperator.endpoint.mariadb.MariaDbExtension;
+import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.PnpAgent;
+import io.pnpoperator.sim.SimulatedRouter;
+import io.pnpoperator.sim.Stats;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kubernetes mode with MariaDB as the history database: the database goes down in the middle of
+ * provisioning and comes back; the devices never notice, and afterwards the transitions table holds each
+ * device's history exactly, no gaps, no duplicates.
+ */
+@EnableKubernetesMockClient(crud = true, https = false)
+@ExtendWith(MariaDbExtension.class)
+class HistoryMirrorTest {
+
+    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(200);
+
+    KubernetesMockServer mockServer;
+    KubernetesClient client;
+    @TempDir
+    Path folder;
+
+    @Test
+    void transitionsTableEqualsTheDevicesHistoryAfterAnOutage(MariaDb db) throws Exception {
+        provisionThroughAnOutage(db, "MIR", 10_000);
+    }
+
+    @Test
+    void overflowDuringAnOutageIsResyncedFromTheResources(MariaDb db) throws Exception {
+        provisionThroughAnOutage(db, "OVF", 3);
+    }
+
+    private void provisionThroughAnOutage(MariaDb db, String prefix, int queue) throws Exception {
+        Cluster.installCrds(client);
+        Lab lab = Lab.create(folder);
+        KubernetesModeTest.createProfile(client, lab, "default");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)
+                .endMetadata().addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
+        List<String> args = new ArrayList<>(List.of(KubernetesModeTest.args(mockServer, lab, "register")));
+        args.addAll(List.of(db.datasourceArgs()));
+        args.add("--pnp.history.max-backoff=500ms");
+        args.add("--pnp.history.queue=" + queue);
+        HttpClient http = HttpClient.newHttpClient();
+        try (PnpServer endpoint = PnpServer.start(lab, args.toArray(String[]::new))) {
+            List<PnpAgent> agents = IntStream.rangeClosed(1, 5).mapToObj(i -> new PnpAgent(endpoint.deviceUrl(),
+                    new SimulatedRouter(String.format(prefix + "%05d", i), ROUTER), ROUTER, http, new Stats())).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    return a.run(Instant.now().plusSeconds(90));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).toList();
+            Thread.sleep(300);
+            db.stop();
+            Thread.sleep(1500);
+            assertThat(runs).as("routers keep going while the database is down").anyMatch(r -> !r.isDone());
+            db.launch();
+            for (CompletableFuture<PnpAgent.Result> r : runs) {
+                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            }
+            Instant until = Instant.now().plusSeconds(60);
+            while (endpoint.metric("pnp_history_mirror_backlog") > 0) {
+                assertThat(Instant.now()).as("mirror drained").isBefore(until);
+                Thread.sleep(100);
+            }
+            for (PnpAgent agent : agents) {
+                String serial = agent.router().serial();
+                PnpDeviceStatus status = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE)
+                        .withName(serial.toLowerCase()).get().getStatus();
+                List<String> fromResource = status.history().stream()
+                        .map(h -> h.sequence() + " " + h.from() + " " + h.to() + " " + h.result()).toList();
+                assertThat(rows(db, serial)).as(serial).hasSize(17).isEqualTo(fromResource);
+            }
+        }
+    }
+
+    private static List<String> rows(MariaDb db, String serial) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', result) FROM transitions WHERE serial = ? ORDER BY seq")) {
+            s.setString(1, serial);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -43,7 +43,7 @@ final class DeviceStatusMapping {
                 condition(before, "Failed", d.phase() == Phase.FAILED, "StepFailed", "failed at " + d.step() + ": "
                         + d.lastError().orElse(""), now));
         return new PnpDeviceStatus(DevicePhase.valueOf(d.phase().name()), DeviceStep.valueOf(d.step().name()),
-                "PID:" + d.pid() + ",VID:" + d.vid() + ",SN:" + d.serial(), d.pid(), d.hostname(), d.ipAddress(),
+                d.udi(), d.pid(), d.hostname(), d.ipAddress(),
                 d.firstSeen().toString(), d.lastContact().toString(), d.stepSince().toString(),
                 d.finishedAt().map(Instant::toString).orElse(null), d.version().orElse(null), d.image().orElse(null),
                 d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
@@ -58,11 +58,11 @@ final class DeviceStatusMapping {
      * device is taken as moved there: the request in flight, the failure count and error are dropped, as
      * the admin API's move does.
      */
-    static Device toDevice(String serial, String vid, PnpDeviceStatus s) {
+    static Device toDevice(String serial, String vid, String profile, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
                 ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step()) : s.exchange();
         if (x.step() != null && x.step() != s.step()) {
-            Device written = toDevice(serial, vid, withStep(s, x.step()));
+            Device written = toDevice(serial, vid, profile, withStep(s, x.step()));
             return written.toBuilder().step(Step.valueOf(s.step().name()), written.lastContact())
                     .phase(Phase.of(Step.valueOf(s.step().name()))).attempts(0).lastError(Optional.empty())
                     .pending(Optional.empty()).configToken(Optional.empty()).build();
@@ -77,7 +77,7 @@ final class DeviceStatusMapping {
                 s.bootflashFree() == null ? OptionalLong.empty() : OptionalLong.of(s.bootflashFree()),
                 Optional.ofNullable(s.guestshell()), Boolean.TRUE.equals(s.configApplied()),
                 Boolean.TRUE.equals(s.scriptRan()), pending, Optional.ofNullable(x.lastCorrelator()),
-                Optional.ofNullable(x.configToken()), x.transitions() == null ? 0 : x.transitions());
+                Optional.ofNullable(x.configToken()), x.transitions() == null ? 0 : x.transitions(), profile);
     }
 
     static Transition toTransition(String serial, PnpDeviceStatus.HistoryEntry h) {

@@ -84,7 +84,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         }
         return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
                 DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), DeviceStatusMapping.vidOf(r.getStatus()),
-                        r.getStatus()), r.getMetadata().getResourceVersion()));
+                        profileOf(r), r.getStatus()), r.getMetadata().getResourceVersion()));
     }
 
     @Override
@@ -92,7 +92,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
                 .filter(KubernetesDeviceStore::provisioning)
                 .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
-                        DeviceStatusMapping.vidOf(r.getStatus()), r.getStatus()))
+                        DeviceStatusMapping.vidOf(r.getStatus()), profileOf(r), r.getStatus()))
                 .sorted(java.util.Comparator.comparing(Device::firstSeen).thenComparing(Device::serial)).toList();
     }
 
@@ -133,7 +133,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
                 .filter(KubernetesDeviceStore::provisioning)
                 .map(r -> new Change(DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
-                        DeviceStatusMapping.vidOf(r.getStatus()), r.getStatus()),
+                        DeviceStatusMapping.vidOf(r.getStatus()), profileOf(r), r.getStatus()),
                         r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(
                                 r.getSpec().serialNumber(), h)).toList())).toList();
     }
@@ -184,6 +184,10 @@ public final class KubernetesDeviceStore implements DeviceStore {
                     (old, fresh) -> version(fresh) >= version(old) ? fresh : old);
         }
         return resource;
+    }
+
+    private static String profileOf(PnpDevice r) {
+        return r.getSpec().profile() == null ? "" : r.getSpec().profile();
     }
 
     /** A device the endpoint has begun: one registered ahead of time has a spec but no status yet. */

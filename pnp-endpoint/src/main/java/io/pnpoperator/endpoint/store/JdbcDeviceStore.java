@@ -28,13 +28,13 @@ public class JdbcDeviceStore implements DeviceStore {
     private static final String COLUMNS = "serial, pid, vid, hostname, ip_address, step, phase, attempts, last_error, "
             + "first_seen, last_contact, step_since, finished_at, running_version, running_image, bootflash_free, "
             + "guestshell, config_applied, script_ran, pending_correlator, pending_service, last_correlator, "
-            + "config_token, transition_count, revision";
+            + "config_token, transition_count, udi, profile, revision";
 
     private static final String UPDATE = "UPDATE devices SET pid = ?, vid = ?, hostname = ?, ip_address = ?, step = ?, "
             + "phase = ?, attempts = ?, last_error = ?, first_seen = ?, last_contact = ?, step_since = ?, finished_at = ?, "
             + "running_version = ?, running_image = ?, bootflash_free = ?, guestshell = ?, config_applied = ?, "
             + "script_ran = ?, pending_correlator = ?, pending_service = ?, last_correlator = ?, config_token = ?, "
-            + "transition_count = ?, revision = revision + 1 ";
+            + "transition_count = ?, udi = ?, profile = ?, revision = revision + 1 ";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -119,7 +119,7 @@ public class JdbcDeviceStore implements DeviceStore {
 
     private int insert(Device d) {
         return jdbc.update("INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", values(d));
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", values(d));
     }
 
     private void insertTransition(Transition t) {
@@ -150,7 +150,7 @@ public class JdbcDeviceStore implements DeviceStore {
             d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
             d.configApplied(), d.scriptRan(), d.pending().map(Device.Pending::correlator).orElse(null),
             d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
-            d.configToken().orElse(null), d.sequence()};
+            d.configToken().orElse(null), d.sequence(), d.udi(), d.profile()};
     }
 
     private static Device device(ResultSet rs) throws SQLException {
@@ -166,7 +166,8 @@ public class JdbcDeviceStore implements DeviceStore {
                 Optional.ofNullable(rs.getString("running_version")), Optional.ofNullable(rs.getString("running_image")),
                 bootflashFree, Optional.ofNullable(rs.getString("guestshell")), rs.getBoolean("config_applied"),
                 rs.getBoolean("script_ran"), pending, Optional.ofNullable(rs.getString("last_correlator")),
-                Optional.ofNullable(rs.getString("config_token")), rs.getLong("transition_count"));
+                Optional.ofNullable(rs.getString("config_token")), rs.getLong("transition_count"),
+                rs.getString("profile") == null ? "" : rs.getString("profile"));
     }
 
     private static Service serviceOf(ResultSet rs) {

@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * A device as the admin API shows it: what people need, without the exchange internals (correlators,
  * the config URL's token). {@code history} is only filled for a single device.
  */
-record DeviceView(String serial, String pid, String vid, String hostname, String ipAddress, String phase, String step,
+record DeviceView(String serial, String udi, String profile, String pid, String vid, String hostname, String ipAddress,
+                  String phase, String step,
                   int attempts, Optional<String> lastError, Instant firstSeen, Instant lastContact, Instant stepSince,
                   Optional<Instant> finishedAt, Optional<String> version, Optional<String> image,
                   OptionalLong bootflashFree, Optional<String> guestshell, boolean configApplied, boolean scriptRan,
@@ -22,14 +23,16 @@ record DeviceView(String serial, String pid, String vid, String hostname, String
     }
 
     static DeviceView of(Device d) {
-        return new DeviceView(d.serial(), d.pid(), d.vid(), d.hostname(), d.ipAddress(), d.phase().label(),
+        return new DeviceView(d.serial(), d.udi(), d.profile(), d.pid(), d.vid(), d.hostname(), d.ipAddress(),
+                d.phase().label(),
                 d.step().name(), d.attempts(), d.lastError(), d.firstSeen(), d.lastContact(), d.stepSince(),
                 d.finishedAt(), d.version(), d.image(), d.bootflashFree(), d.guestshell(), d.configApplied(),
                 d.scriptRan(), Optional.empty());
     }
 
     DeviceView withHistory(List<Transition> transitions) {
-        return new DeviceView(serial, pid, vid, hostname, ipAddress, phase, step, attempts, lastError, firstSeen,
+        return new DeviceView(serial, udi, profile, pid, vid, hostname, ipAddress, phase, step, attempts, lastError,
+                firstSeen,
                 lastContact, stepSince, finishedAt, version, image, bootflashFree, guestshell, configApplied, scriptRan,
                 Optional.of(transitions.stream().map(t -> new HistoryEntry(t.sequence(), t.from().name(), t.to().name(),
                         t.phase().label(), t.work(), t.result(), t.error(), t.at())).toList()));

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
  * @param lastCorrelator  the correlator of the last response applied: a repeat of it changes nothing
  * @param configToken     the secret in the day-0 config URL, only while the device is in CONFIG_START
  * @param sequence        how many transitions the device has had
+ * @param profile         the profile provisioning the device ("" before one is known)
  */
 public record Device(String serial, String pid, String vid, String hostname, String ipAddress,
                      Step step, Phase phase, int attempts, Optional<String> lastError,
@@ -22,7 +23,12 @@ public record Device(String serial, String pid, String vid, String hostname, Str
                      Optional<String> version, Optional<String> image, OptionalLong bootflashFree,
                      Optional<String> guestshell, boolean configApplied, boolean scriptRan,
                      Optional<Pending> pending, Optional<String> lastCorrelator, Optional<String> configToken,
-                     long sequence) {
+                     long sequence, String profile) {
+
+    /** The full UDI, as the device sends it. */
+    public String udi() {
+        return "PID:" + pid + ",VID:" + vid + ",SN:" + serial;
+    }
 
     /** A request sent to the device: the correlator it echoes and the service it belongs to. */
     public record Pending(String correlator, Service service) {
@@ -33,7 +39,7 @@ public record Device(String serial, String pid, String vid, String hostname, Str
         return new Device(udi.serial(), udi.pid(), udi.vid(), hostname, contact.ipAddress(), Step.NEW_DEVICE,
                 Phase.PROVISIONING, 0, Optional.empty(), contact.now(), contact.now(), contact.now(),
                 Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), Optional.empty(),
-                false, false, Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                false, false, Optional.empty(), Optional.empty(), Optional.empty(), 0, "");
     }
 
     public Builder toBuilder() {
@@ -65,6 +71,7 @@ public record Device(String serial, String pid, String vid, String hostname, Str
         private Optional<String> lastCorrelator;
         private Optional<String> configToken;
         private long sequence;
+        private String profile;
 
         private Builder(Device d) {
             serial = d.serial;
@@ -90,6 +97,12 @@ public record Device(String serial, String pid, String vid, String hostname, Str
             lastCorrelator = d.lastCorrelator;
             configToken = d.configToken;
             sequence = d.sequence;
+            profile = d.profile;
+        }
+
+        public Builder profile(String name) {
+            profile = name;
+            return this;
         }
 
         public Builder identity(Udi udi, String newHostname) {
@@ -201,7 +214,7 @@ public record Device(String serial, String pid, String vid, String hostname, Str
         public Device build() {
             return new Device(serial, pid, vid, hostname, ipAddress, step, phase, attempts, lastError, firstSeen,
                     lastContact, stepSince, finishedAt, version, image, bootflashFree, guestshell, configApplied,
-                    scriptRan, pending, lastCorrelator, configToken, sequence);
+                    scriptRan, pending, lastCorrelator, configToken, sequence, profile);
         }
     }
 }

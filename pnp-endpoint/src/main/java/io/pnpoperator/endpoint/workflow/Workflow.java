@@ -36,7 +36,8 @@ public final class Workflow {
     /** A device asks for work: answer with its current step's request under its profile, or a backoff. */
     public Decision onWorkRequest(Profile profile, Optional<Device> known, WorkRequest request, Contact contact) {
         Device device = known.orElseGet(() -> Device.discovered(request.udi(), request.hostname(), contact));
-        Device.Builder next = device.toBuilder().identity(request.udi(), request.hostname()).contact(contact);
+        Device.Builder next = device.toBuilder().identity(request.udi(), request.hostname()).contact(contact)
+                .profile(profile.name());
         if (device.phase() == Phase.PENDING || device.phase() == Phase.UNCLAIMED) {
             // Its profile is usable now: the device resumes where it was held.
             next.phase(Phase.of(device.step())).lastError(Optional.empty());
@@ -71,7 +72,7 @@ public final class Workflow {
 
     /** A device reports the result of its work: move it on, count a failed attempt, or ignore a repeat. */
     public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
-        Device.Builder next = device.toBuilder().identity(response.udi(), "").contact(contact);
+        Device.Builder next = device.toBuilder().identity(response.udi(), "").contact(contact).profile(profile.name());
         String correlator = response.correlator()
                 .or(() -> device.pending().map(Device.Pending::correlator)).orElse("");
         ServerMessage bye = new ServerMessage.Bye(response.udi(), correlator);

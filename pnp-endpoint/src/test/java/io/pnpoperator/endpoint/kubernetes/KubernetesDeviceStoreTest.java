@@ -62,7 +62,8 @@ class KubernetesDeviceStoreTest {
         assertThat(resource.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
         assertThat(resource.getStatus().step()).isEqualTo(DeviceStep.NEW_DEVICE);
         assertThat(resource.getStatus().udi()).isEqualTo("PID:C1131-8PWB,VID:V01,SN:FGL2548L0AW");
-        assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device)).contains(device);
+        assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device))
+                .contains(device.toBuilder().profile("isr1k").build());
     }
 
     @Test

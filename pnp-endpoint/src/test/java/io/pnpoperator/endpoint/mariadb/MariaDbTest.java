@@ -53,6 +53,8 @@ class MariaDbTest {
             assertThat(rows(db, "SELECT CONCAT(step, ' ', phase, ' ', running_version, ' ', config_applied, ' ', script_ran) "
                     + "FROM devices WHERE serial = ?", "FGL0000MDB1"))
                     .containsExactly("FINISHED Provisioned " + Lab.TARGET_VERSION + " 1 1");
+            assertThat(rows(db, "SELECT CONCAT(udi, ' ', profile) FROM devices WHERE serial = ?", "FGL0000MDB1"))
+                    .containsExactly("PID:C1131-8PWB,VID:V01,SN:FGL0000MDB1 lab");
         }
     }
 

@@ -7,8 +7,6 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.Fleet;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
-import io.pnpoperator.sim.Stats;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,14 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The standalone server on real ports, driven by simulated ISR1k routers over HTTP. */
 class ProvisioningEndToEndTest {
 
-    /** Backoffs of minutes last milliseconds; the 24 h backoff of a provisioned device ends the simulation. */
-    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+    static final DeviceOptions ROUTER = Routers.FAST;
 
     @TempDir
     Path folder;
     Lab lab;
     PnpServer server;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void startServer() {
@@ -95,7 +91,7 @@ class ProvisioningEndToEndTest {
     @Test
     void routerWithLowBootflashWaitsUntilUnblockedThenFinishes() throws Exception {
         PnpAgent agent = agent("FGL0000LOW1", ROUTER.withBootflashFree(612_368_384L + Lab.IMAGE_BYTES + 100_000));
-        CompletableFuture<PnpAgent.Result> running = runInBackground(agent, Duration.ofSeconds(60));
+        CompletableFuture<PnpAgent.Result> running = Routers.inBackground(agent, 60);
 
         JsonNode blocked = awaitDevice("FGL0000LOW1", d -> d.get("step").asText().equals("BOOTFLASH_NO_SPACE"));
         assertThat(blocked.get("phase").asText()).isEqualTo("Blocked");
@@ -180,7 +176,7 @@ class ProvisioningEndToEndTest {
     @Test
     void serverRestartInTheMiddleOfTheWorkflowLosesNothing() throws Exception {
         PnpAgent agent = agent("FGL0000RST1", ROUTER.withSpeed(200));
-        CompletableFuture<PnpAgent.Result> running = runInBackground(agent, Duration.ofSeconds(90));
+        CompletableFuture<PnpAgent.Result> running = Routers.inBackground(agent, 90);
         JsonNode before = awaitDevice("FGL0000RST1", d -> d.get("step").asText().startsWith("UPGRADE_RELOAD"));
 
         server.restart();
@@ -207,18 +203,7 @@ class ProvisioningEndToEndTest {
     }
 
     private PnpAgent agent(String serial, DeviceOptions options) {
-        return new PnpAgent(server.deviceUrl(), new SimulatedRouter(serial, options), options, http, new Stats());
-    }
-
-    private static CompletableFuture<PnpAgent.Result> runInBackground(PnpAgent agent, Duration timeout) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return agent.run(Instant.now().plus(timeout));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        return Routers.router(serial, server.deviceUrl(), options);
     }
 
     private JsonNode awaitDevice(String serial, Predicate<JsonNode> condition) throws InterruptedException {

@@ -10,17 +10,12 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.endpoint.Routers;
 import io.pnpoperator.endpoint.mariadb.MariaDb;
 import io.pnpoperator.endpoint.mariadb.MariaDbExtension;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
-import io.pnpoperator.sim.SimulatedRouter;
-import io.pnpoperator.sim.Stats;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,17 +62,10 @@ class HistoryMirrorTest {
         args.addAll(List.of(db.datasourceArgs()));
         args.add("--pnp.history.max-backoff=500ms");
         args.add("--pnp.history.queue=" + queue);
-        HttpClient http = HttpClient.newHttpClient();
         try (PnpServer endpoint = PnpServer.start(lab, args.toArray(String[]::new))) {
-            List<PnpAgent> agents = IntStream.rangeClosed(1, 5).mapToObj(i -> new PnpAgent(endpoint.deviceUrl(),
-                    new SimulatedRouter(String.format(prefix + "%05d", i), ROUTER), ROUTER, http, new Stats())).toList();
-            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> CompletableFuture.supplyAsync(() -> {
-                try {
-                    return a.run(Instant.now().plusSeconds(90));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            })).toList();
+            List<PnpAgent> agents = IntStream.rangeClosed(1, 5)
+                    .mapToObj(i -> Routers.router(String.format(prefix + "%05d", i), endpoint.deviceUrl(), ROUTER)).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
             Thread.sleep(300);
             db.stop();
             Thread.sleep(1500);
@@ -97,22 +85,9 @@ class HistoryMirrorTest {
                         .withName(serial.toLowerCase()).get().getStatus();
                 List<String> fromResource = status.history().stream()
                         .map(h -> h.sequence() + " " + h.from() + " " + h.to() + " " + h.result()).toList();
-                assertThat(rows(db, serial)).as(serial).hasSize(17).isEqualTo(fromResource);
+                assertThat(db.rows("SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', result) FROM transitions "
+                        + "WHERE serial = ? ORDER BY seq", serial)).as(serial).hasSize(17).isEqualTo(fromResource);
             }
-        }
-    }
-
-    private static List<String> rows(MariaDb db, String serial) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
-                "SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', result) FROM transitions WHERE serial = ? ORDER BY seq")) {
-            s.setString(1, serial);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
         }
     }
 }

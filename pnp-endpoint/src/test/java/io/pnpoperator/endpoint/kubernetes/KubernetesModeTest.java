@@ -20,13 +20,11 @@ import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.endpoint.Routers;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
-import io.pnpoperator.sim.SimulatedRouter;
-import io.pnpoperator.sim.Stats;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true, https = false)
 class KubernetesModeTest {
 
-    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+    static final DeviceOptions ROUTER = Routers.FAST;
 
     KubernetesMockServer mockServer;
     KubernetesClient client;
@@ -55,7 +53,6 @@ class KubernetesModeTest {
     Path folder;
     Lab lab;
     PnpServer endpoint;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void cluster() throws Exception {
@@ -216,8 +213,7 @@ class KubernetesModeTest {
         try (PnpServer second = PnpServer.start(lab, args("register"))) {
             List<URI> both = List.of(endpoint.deviceUrl(), second.deviceUrl());
             List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 20)
-                    .mapToObj(i -> new PnpAgent(both, new SimulatedRouter(String.format("TWO%05d", i), ROUTER), ROUTER,
-                            http, new Stats())).toList();
+                    .mapToObj(i -> Routers.routerOf(String.format("TWO%05d", i), both, ROUTER)).toList();
             int requestsBefore = mockServer.getRequestCount();
             List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
                     .map(a -> CompletableFuture.supplyAsync(() -> run(a, 90))).toList();
@@ -291,21 +287,16 @@ class KubernetesModeTest {
         client.resource(device).create();
     }
 
-    private PnpAgent agent(String serial, URI server) {
-        return agent(serial, server, ROUTER);
+    private static PnpAgent agent(String serial, URI server) {
+        return Routers.router(serial, server, ROUTER);
     }
 
-    private PnpAgent agent(String serial, URI server, DeviceOptions options) {
-        return new PnpAgent(server, new SimulatedRouter(serial, options), options, http, new Stats());
+    private static PnpAgent agent(String serial, URI server, DeviceOptions options) {
+        return Routers.router(serial, server, options);
     }
 
     private static PnpAgent.Result run(PnpAgent agent, int seconds) {
-        try {
-            return agent.run(Instant.now().plusSeconds(seconds));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Routers.run(agent, seconds);
     }
 
     private PnpDevice device(String name) {

@@ -118,6 +118,22 @@ public final class MariaDb implements AutoCloseable {
         return DriverManager.getConnection(url(), USER, PASSWORD);
     }
 
+    /** The first column of each row of a query with one parameter, as pnp_user. */
+    public List<String> rows(String sql, String parameter) {
+        try (Connection c = connect(); java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         stop();

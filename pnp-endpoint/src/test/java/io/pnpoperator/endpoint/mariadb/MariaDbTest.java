@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
+import io.pnpoperator.endpoint.Routers;
 import io.pnpoperator.endpoint.store.DatabaseCheck;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
-import io.pnpoperator.sim.SimulatedRouter;
-import io.pnpoperator.sim.Stats;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,16 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(MariaDbExtension.class)
 class MariaDbTest {
 
-    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+    static final DeviceOptions ROUTER = Routers.FAST;
 
     @TempDir
     Path folder;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void routerIsProvisionedWithEveryTransitionInTheTransitionsTable(MariaDb db) throws Exception {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
-            PnpAgent agent = agent("FGL0000MDB1", server.deviceUrl());
+            PnpAgent agent = Routers.router("FGL0000MDB1", server.deviceUrl(), ROUTER);
             assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
 
             JsonNode device = server.device("FGL0000MDB1");
@@ -48,12 +44,12 @@ class MariaDbTest {
             List<String> fromApi = new ArrayList<>();
             device.get("history").forEach(t -> fromApi.add(t.get("sequence") + " " + t.get("from").asText() + " "
                     + t.get("to").asText() + " " + t.get("work").asText() + " " + t.get("result").asText()));
-            assertThat(rows(db, "SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', work, ' ', result) FROM transitions "
+            assertThat(db.rows("SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', work, ' ', result) FROM transitions "
                     + "WHERE serial = ? ORDER BY seq", "FGL0000MDB1")).hasSize(17).isEqualTo(fromApi);
-            assertThat(rows(db, "SELECT CONCAT(step, ' ', phase, ' ', running_version, ' ', config_applied, ' ', script_ran) "
+            assertThat(db.rows("SELECT CONCAT(step, ' ', phase, ' ', running_version, ' ', config_applied, ' ', script_ran) "
                     + "FROM devices WHERE serial = ?", "FGL0000MDB1"))
                     .containsExactly("FINISHED Provisioned " + Lab.TARGET_VERSION + " 1 1");
-            assertThat(rows(db, "SELECT CONCAT(udi, ' ', profile) FROM devices WHERE serial = ?", "FGL0000MDB1"))
+            assertThat(db.rows("SELECT CONCAT(udi, ' ', profile) FROM devices WHERE serial = ?", "FGL0000MDB1"))
                     .containsExactly("PID:C1131-8PWB,VID:V01,SN:FGL0000MDB1 lab");
         }
     }
@@ -61,8 +57,8 @@ class MariaDbTest {
     @Test
     void theReadmesSqlAnswersOnARealFleet(MariaDb db) throws Exception {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
-            assertThat(agent("FGL0000SQL1", server.deviceUrl()).run(Instant.now().plusSeconds(60)).finished()).isTrue();
-            assertThat(agent("FGL0000SQL2", server.deviceUrl(), ROUTER.withBootflashFree(700_000_000L))
+            assertThat(Routers.router("FGL0000SQL1", server.deviceUrl(), ROUTER).run(Instant.now().plusSeconds(60)).finished()).isTrue();
+            assertThat(Routers.router("FGL0000SQL2", server.deviceUrl(), ROUTER.withBootflashFree(700_000_000L))
                     .run(Instant.now().plusSeconds(3)).finished()).isFalse();
         }
         db.sql("UPDATE pnp_db.devices SET step_since = step_since - INTERVAL 2 HOUR WHERE serial = 'FGL0000SQL2'");
@@ -88,8 +84,8 @@ class MariaDbTest {
     @Test
     void serverRestartOnMariaDbLosesNothing(MariaDb db) throws Exception {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
-            PnpAgent agent = agent("FGL0000MDB2", server.deviceUrl(), ROUTER.withSpeed(200));
-            CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 90));
+            PnpAgent agent = Routers.router("FGL0000MDB2", server.deviceUrl(), ROUTER.withSpeed(200));
+            CompletableFuture<PnpAgent.Result> running = Routers.inBackground(agent, 90);
             Instant until = Instant.now().plusSeconds(30);
             while (server.device("FGL0000MDB2") == null
                     || !server.device("FGL0000MDB2").get("step").asText().startsWith("UPGRADE_RELOAD")) {
@@ -109,10 +105,9 @@ class MariaDbTest {
         try (PnpServer first = PnpServer.start(lab, db.datasourceArgs());
              PnpServer second = PnpServer.start(lab, withDataDir(db.datasourceArgs(), folder.resolve("data2")))) {
             List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
-            List<PnpAgent> agents = IntStream.rangeClosed(1, 20).mapToObj(i -> new PnpAgent(both,
-                    new SimulatedRouter(String.format("MDB%05d", i), ROUTER), ROUTER, http, new Stats())).toList();
-            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
-                    .map(a -> CompletableFuture.supplyAsync(() -> run(a, 90))).toList();
+            List<PnpAgent> agents = IntStream.rangeClosed(1, 20)
+                    .mapToObj(i -> Routers.routerOf(String.format("MDB%05d", i), both, ROUTER)).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
             for (CompletableFuture<PnpAgent.Result> r : runs) {
                 assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
             }
@@ -157,38 +152,8 @@ class MariaDbTest {
         return all.toArray(String[]::new);
     }
 
-    private static List<String> rows(MariaDb db, String sql, String serial) throws Exception {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, serial);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        }
-    }
-
     private static List<Long> sequences(MariaDb db, String serial) throws Exception {
-        return rows(db, "SELECT seq FROM transitions WHERE serial = ? ORDER BY seq", serial).stream()
+        return db.rows("SELECT seq FROM transitions WHERE serial = ? ORDER BY seq", serial).stream()
                 .map(Long::parseLong).toList();
-    }
-
-    private PnpAgent agent(String serial, URI server) {
-        return agent(serial, server, ROUTER);
-    }
-
-    private PnpAgent agent(String serial, URI server, DeviceOptions options) {
-        return new PnpAgent(server, new SimulatedRouter(serial, options), options, http, new Stats());
-    }
-
-    private static PnpAgent.Result run(PnpAgent agent, int seconds) {
-        try {
-            return agent.run(Instant.now().plusSeconds(seconds));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

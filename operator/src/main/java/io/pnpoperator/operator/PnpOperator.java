@@ -13,10 +13,19 @@ import java.time.Duration;
  */
 public final class PnpOperator implements AutoCloseable {
 
-    /** Environment: PNP_ARTIFACTS_DIR (default /var/lib/pnp/artifacts), PNP_ARTIFACTS_VOLUME (pnp-artifacts). */
+    /**
+     * Environment: PNP_NAMESPACE (default: the pod's, or kubeconfig's), PNP_ARTIFACTS_DIR (default
+     * /var/lib/pnp/artifacts), PNP_ARTIFACTS_VOLUME (the volume's name in messages, default pnp-artifacts).
+     */
     public static void main(String[] args) {
         KubernetesClient client = new KubernetesClientBuilder().build();
-        PnpOperator operator = new PnpOperator(client, client.getNamespace(),
+        String namespace = System.getenv().getOrDefault("PNP_NAMESPACE", client.getNamespace());
+        if (namespace == null) {
+            System.err.println("pnp-operator: no namespace to watch: set PNP_NAMESPACE, or a namespace in your kubeconfig "
+                    + "(API server: " + client.getMasterUrl() + ")");
+            System.exit(2);
+        }
+        PnpOperator operator = new PnpOperator(client, namespace,
                 Path.of(System.getenv().getOrDefault("PNP_ARTIFACTS_DIR", "/var/lib/pnp/artifacts")),
                 System.getenv().getOrDefault("PNP_ARTIFACTS_VOLUME", "pnp-artifacts"), Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(operator::close, "pnp-operator-shutdown"));

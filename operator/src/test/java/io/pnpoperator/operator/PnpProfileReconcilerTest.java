@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.pnpoperator.crds.profile.ArtifactFile;
@@ -41,16 +40,13 @@ class PnpProfileReconcilerTest {
 
     @BeforeEach
     void start() throws Exception {
-        for (String crd : new String[] {"pnpdevices.pnp.pnpoperator.io-v1.yml", "pnpprofiles.pnp.pnpoperator.io-v1.yml"}) {
-            client.apiextensions().v1().customResourceDefinitions().resource(client.getKubernetesSerialization()
-                    .unmarshal(Files.readString(Path.of("../crds").resolve(crd)), CustomResourceDefinition.class)).create();
-        }
+        Crds.install(client);
         Files.createDirectories(volume.resolve("images"));
         Files.createDirectories(volume.resolve("files"));
         Files.writeString(volume.resolve("files/pxs.py"), "print('hello')\n");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
                 .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
-        operator = new PnpOperator(client, NS, volume, "pnp-artifacts", Duration.ofMillis(200));
+        operator = new PnpOperator(client, NS, volume, "pnp-artifacts", Duration.ofMillis(200), Duration.ofMinutes(15));
         operator.start();
     }
 

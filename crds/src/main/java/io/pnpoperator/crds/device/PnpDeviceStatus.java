@@ -36,6 +36,13 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
         Exchange exchange) {
 
+    /** The same status with other conditions. */
+    public PnpDeviceStatus withConditions(List<Condition> newConditions) {
+        return new PnpDeviceStatus(phase, step, udi, pid, hostname, ipAddress, firstSeen, lastContact, stepSince,
+                finishedAt, version, image, bootflashFree, guestshell, configApplied, scriptRan, attempts, lastError,
+                newConditions, observedGeneration, history, exchange);
+    }
+
     /** Transitions kept in the resource; the full history goes to the database when one is configured. */
     public static final int HISTORY_LIMIT = 50;
 

@@ -19,6 +19,10 @@ import java.util.OptionalLong;
 /** A device's state as PnpDevice status, and back: the workflow's values in the resource's terms. */
 final class DeviceStatusMapping {
 
+    /** The conditions the endpoint owns; any other type in a status belongs to another writer. */
+    static final java.util.Set<String> ENDPOINT_CONDITIONS = java.util.Set.of("ProfileResolved", "Provisioned", "Blocked",
+            "Failed");
+
     private DeviceStatusMapping() {
     }
 
@@ -33,7 +37,7 @@ final class DeviceStatusMapping {
                 - PnpDeviceStatus.HISTORY_LIMIT), history.size());
         List<Condition> before = previous.map(PnpDeviceStatus::conditions).orElse(List.of());
         boolean held = d.phase() == Phase.PENDING || d.phase() == Phase.UNCLAIMED;
-        List<Condition> conditions = List.of(
+        List<Condition> conditions = new ArrayList<>(List.of(
                 condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", now,
                         "NoProfile", d.lastError().orElse("")),
                 condition(before, "Provisioned", d.phase() == Phase.PROVISIONED, "Finished", "device is provisioned", now),
@@ -41,13 +45,16 @@ final class DeviceStatusMapping {
                         + d.bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
                         + "RUN_EVENT_MANAGER", now),
                 condition(before, "Failed", d.phase() == Phase.FAILED, "StepFailed", "failed at " + d.step() + ": "
-                        + d.lastError().orElse(""), now));
+                        + d.lastError().orElse(""), now)));
+        // Conditions of other writers (the operator's Stalled) are theirs: kept as they are.
+        before.stream().filter(c -> !ENDPOINT_CONDITIONS.contains(c.getType())).forEach(conditions::add);
         return new PnpDeviceStatus(DevicePhase.valueOf(d.phase().name()), DeviceStep.valueOf(d.step().name()),
                 d.udi(), d.pid(), d.hostname(), d.ipAddress(),
                 d.firstSeen().toString(), d.lastContact().toString(), d.stepSince().toString(),
                 d.finishedAt().map(Instant::toString).orElse(null), d.version().orElse(null), d.image().orElse(null),
                 d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
-                d.configApplied(), d.scriptRan(), d.attempts(), d.lastError().orElse(null), conditions, generation,
+                d.configApplied(), d.scriptRan(), d.attempts(), d.lastError().orElse(null), List.copyOf(conditions),
+                generation,
                 List.copyOf(latest), new PnpDeviceStatus.Exchange(d.pending().map(Device.Pending::correlator).orElse(null),
                 d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
                 d.configToken().orElse(null), d.sequence(), DeviceStep.valueOf(d.step().name())));

@@ -95,6 +95,22 @@ class KubernetesDeviceStoreTest {
     }
 
     @Test
+    void conditionsOfOtherWritersAreKept() throws Exception {
+        store.save(Optional.empty(), new Change(discovered("FGL0000OWN1"), List.of()));
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").subresource("status")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"add\",\"path\":"
+                        + "\"/status/conditions/-\",\"value\":{\"type\":\"Stalled\",\"status\":\"True\","
+                        + "\"reason\":\"NoContact\",\"message\":\"no contact for 2h\"}}]");
+        awaitCondition(store, "FGL0000OWN1", "Stalled");
+        DeviceStore.Stored read = store.find("FGL0000OWN1").orElseThrow();
+        store.save(Optional.of(read), new Change(read.device().toBuilder().attempts(1).build(), List.of()));
+        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").get()
+                .getStatus().conditions()).extracting(io.fabric8.kubernetes.api.model.Condition::getType)
+                .containsExactly("ProfileResolved", "Provisioned", "Blocked", "Failed", "Stalled");
+    }
+
+    @Test
     void historyKeepsTheLatestFiftyTransitions() throws Exception {
         Device device = discovered("FGL0000HIS1");
         store.save(Optional.empty(), new Change(device, List.of()));
@@ -160,6 +176,16 @@ class KubernetesDeviceStoreTest {
     private static void awaitSeen(KubernetesDeviceStore store, String serial) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(10);
         while (store.find(serial).isEmpty()) {
+            assertThat(Instant.now()).isBefore(until);
+            Thread.sleep(10);
+        }
+    }
+
+    private static void awaitCondition(KubernetesDeviceStore store, String serial, String type)
+            throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(10);
+        while (store.resource(serial).map(r -> r.getStatus().conditions().stream().noneMatch(c -> c.getType().equals(type)))
+                .orElse(true)) {
             assertThat(Instant.now()).isBefore(until);
             Thread.sleep(10);
         }

@@ -1,0 +1,104 @@
+package io.pnpoperator.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pnpoperator.crds.device.DevicePhase;
+import io.pnpoperator.crds.device.DeviceStep;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stalled devices, marked by the real operator on the mock API server, without touching the endpoint's fields. */
+@EnableKubernetesMockClient(crud = true)
+class PnpDeviceReconcilerTest {
+
+    static final String NS = "pnp";
+
+    KubernetesClient client;
+    @TempDir
+    Path volume;
+    PnpOperator operator;
+
+    @BeforeEach
+    void start() {
+        Crds.install(client);
+        operator = new PnpOperator(client, NS, volume, "pnp-artifacts", Duration.ofMinutes(1), Duration.ofMinutes(15));
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        operator.close();
+    }
+
+    @Test
+    void silentProvisioningDeviceIsMarkedStalledAndKeepsTheEndpointsFields() throws Exception {
+        device("fgl0000sil1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
+        PnpDevice stalled = awaitStalled("fgl0000sil1");
+        Condition condition = stalled.getStatus().conditions().stream().filter(c -> c.getType().equals("Stalled"))
+                .findFirst().orElseThrow();
+        assertThat(condition.getStatus()).isEqualTo("True");
+        assertThat(condition.getMessage()).isEqualTo("no contact for 120 min in step CONFIG_START (allowed 15 min): "
+                + "check the router's power and path to the PnP server");
+        assertThat(stalled.getStatus().conditions()).extracting(Condition::getType).startsWith("Provisioned");
+        assertThat(stalled.getStatus().step()).isEqualTo(DeviceStep.CONFIG_START);
+        assertThat(stalled.getStatus().attempts()).isEqualTo(2);
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Stalled"));
+    }
+
+    @Test
+    void devicesThatAreFineAreLeftAlone() throws Exception {
+        device("fgl0000rec1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofMinutes(1));
+        device("fgl0000img1", DevicePhase.PROVISIONING, DeviceStep.UPGRADE_INPROGRESS, Duration.ofMinutes(20));
+        device("fgl0000fin1", DevicePhase.PROVISIONED, DeviceStep.FINISHED, Duration.ofDays(3));
+        device("fgl0000sil2", DevicePhase.PROVISIONING, DeviceStep.CHECK_GUESTSHELL, Duration.ofHours(1));
+        awaitStalled("fgl0000sil2");
+        for (String name : List.of("fgl0000rec1", "fgl0000img1", "fgl0000fin1")) {
+            assertThat(get(name).getStatus().conditions()).as(name).extracting(Condition::getType)
+                    .doesNotContain("Stalled");
+        }
+    }
+
+    private void device(String name, DevicePhase phase, DeviceStep step, Duration silentFor) {
+        PnpDevice device = new PnpDevice();
+        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "isr1k", null, null));
+        PnpDevice created = client.resource(device).create();
+        String then = Instant.now().minus(silentFor).toString();
+        created.setStatus(new PnpDeviceStatus(phase, step, "PID:C1131-8PWB,VID:V01,SN:" + name.toUpperCase(),
+                "C1131-8PWB", "Router", "10.0.0.7", then, then, then, null, "17.14.01a", null, null, null, true, false, 2,
+                null, List.of(new ConditionBuilder().withType("Provisioned").withStatus("False").withReason("NoFinished")
+                .withMessage("").withLastTransitionTime(then).build()), 1L, List.of(), null));
+        client.resource(created).updateStatus();
+    }
+
+    private PnpDevice awaitStalled(String name) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            PnpDevice d = get(name);
+            if (d.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Stalled"))) {
+                return d;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " was never marked: " + get(name).getStatus());
+    }
+
+    private PnpDevice get(String name) {
+        return client.resources(PnpDevice.class).inNamespace(NS).withName(name).get();
+    }
+}

@@ -27,6 +27,7 @@ class PnpDeviceReconcilerTest {
 
     static final String NS = "pnp";
 
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -35,7 +36,8 @@ class PnpDeviceReconcilerTest {
     @BeforeEach
     void start() {
         Crds.install(client);
-        operator = new PnpOperator(client, NS, volume, "pnp-artifacts", Duration.ofMinutes(1), Duration.ofMinutes(15));
+        Crds.allowLeaderElection(server);
+        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMinutes(1), Duration.ofMinutes(15), "test", false));
         operator.start();
     }
 
@@ -70,6 +72,21 @@ class PnpDeviceReconcilerTest {
         for (String name : List.of("fgl0000rec1", "fgl0000img1", "fgl0000fin1")) {
             assertThat(get(name).getStatus().conditions()).as(name).extracting(Condition::getType)
                     .doesNotContain("Stalled");
+        }
+    }
+
+    @Test
+    void twoReplicasWithLeaderElectionReconcileOnce() throws Exception {
+        try (PnpOperator second = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts",
+                Duration.ofMinutes(1), Duration.ofMinutes(15), "second", false))) {
+            second.start();
+            device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
+            awaitStalled("fgl0000two1");
+            Thread.sleep(1_000);
+            assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                    .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1")).hasSize(1);
+            assertThat(client.leases().inNamespace(NS).withName("pnp-operator").get().getSpec().getHolderIdentity())
+                    .isEqualTo("test");
         }
     }
 

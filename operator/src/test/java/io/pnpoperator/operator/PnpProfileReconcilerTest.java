@@ -33,6 +33,7 @@ class PnpProfileReconcilerTest {
     static final String NS = "pnp";
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
 
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -41,12 +42,13 @@ class PnpProfileReconcilerTest {
     @BeforeEach
     void start() throws Exception {
         Crds.install(client);
+        Crds.allowLeaderElection(server);
         Files.createDirectories(volume.resolve("images"));
         Files.createDirectories(volume.resolve("files"));
         Files.writeString(volume.resolve("files/pxs.py"), "print('hello')\n");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
                 .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
-        operator = new PnpOperator(client, NS, volume, "pnp-artifacts", Duration.ofMillis(200), Duration.ofMinutes(15));
+        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMillis(200), Duration.ofMinutes(15), "test", false));
         operator.start();
     }
 

@@ -4,6 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -31,29 +35,45 @@ public final class PnpOperator implements AutoCloseable {
     static final Duration IMAGE_ALLOWANCE = Duration.ofMinutes(30);
 
     private final Operator operator;
+    private final HealthAndMetrics http;
+    private volatile boolean started;
 
     /**
      * Only the replica holding the lease {@value OperatorSettings#LEASE} reconciles; the others wait to take
      * over, so two replicas are safe.
      */
     public PnpOperator(KubernetesClient client, OperatorSettings settings) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        http = new HealthAndMetrics(settings.httpPort(), registry, () -> started);
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
+                .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                         .aLeaderElectionConfiguration(OperatorSettings.LEASE).withLeaseNamespace(settings.namespace())
                         .withIdentity(settings.identity()).withExitOnStopLeading(settings.exitOnLostLease()).build()));
-        operator.register(new PnpProfileReconciler(client, new ArtifactVolume(settings.artifacts(), settings.volumeName()),
-                settings.recheck(), Clock.systemUTC()), c -> c.settingNamespace(settings.namespace()));
+        PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactVolume(settings.artifacts(),
+                settings.volumeName()), settings.recheck(), Clock.systemUTC());
+        Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
+                .description("PnpProfiles whose artifacts and config are all in place").register(registry);
+        operator.register(profiles, c -> c.settingNamespace(settings.namespace()));
         operator.register(new PnpDeviceReconciler(client, settings.stalledAfter(), IMAGE_ALLOWANCE, Clock.systemUTC()),
                 c -> c.settingNamespace(settings.namespace()));
     }
 
     public void start() {
+        http.start();
         operator.start();
+        started = true;
+    }
+
+    /** The port of /healthz, /readyz and /metrics. */
+    public int httpPort() {
+        return http.port();
     }
 
     @Override
     public void close() {
         operator.stop();
+        http.close();
     }
 }

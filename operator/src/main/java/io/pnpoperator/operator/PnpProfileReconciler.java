@@ -36,6 +36,8 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     private final ArtifactVolume volume;
     private final Duration recheck;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicReference<io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<PnpProfile>>
+            profiles = new java.util.concurrent.atomic.AtomicReference<>();
 
     PnpProfileReconciler(KubernetesClient client, ArtifactVolume volume, Duration recheck, Clock clock) {
         this.client = client;
@@ -46,6 +48,7 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     @Override
     public UpdateControl<PnpProfile> reconcile(PnpProfile profile, Context<PnpProfile> context) throws IOException {
+        profiles.compareAndSet(null, context.getPrimaryCache());
         PnpProfileSpec spec = profile.getSpec();
         List<ArtifactStatus> artifacts = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -70,6 +73,13 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
                 conditions, profile.getMetadata().getGeneration(), previous == null ? null : previous.devices()));
         UpdateControl<PnpProfile> update = UpdateControl.patchStatus(profile);
         return ready ? update : update.rescheduleAfter(recheck);
+    }
+
+    /** Profiles found ready, from the operator's cache of them: deleted ones are not counted. */
+    double readyProfiles() {
+        var cache = profiles.get();
+        return cache == null ? 0 : cache.list().filter(p -> p.getStatus() != null
+                && Boolean.TRUE.equals(p.getStatus().ready())).count();
     }
 
     private void check(String folder, String file, String expectedMd5, List<ArtifactStatus> artifacts,

@@ -37,7 +37,8 @@ class PnpDeviceReconcilerTest {
     void start() {
         Crds.install(client);
         Crds.allowLeaderElection(server);
-        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMinutes(1), Duration.ofMinutes(15), "test", false));
+        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMinutes(1),
+                Duration.ofMinutes(15), "test", false, 0));
         operator.start();
     }
 
@@ -78,7 +79,7 @@ class PnpDeviceReconcilerTest {
     @Test
     void twoReplicasWithLeaderElectionReconcileOnce() throws Exception {
         try (PnpOperator second = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts",
-                Duration.ofMinutes(1), Duration.ofMinutes(15), "second", false))) {
+                Duration.ofMinutes(1), Duration.ofMinutes(15), "second", false, 0))) {
             second.start();
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");

@@ -48,7 +48,8 @@ class PnpProfileReconcilerTest {
         Files.writeString(volume.resolve("files/pxs.py"), "print('hello')\n");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
                 .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
-        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMillis(200), Duration.ofMinutes(15), "test", false));
+        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMillis(200),
+                Duration.ofMinutes(15), "test", false, 0));
         operator.start();
     }
 
@@ -71,6 +72,16 @@ class PnpProfileReconcilerTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("ArtifactsReady", "True"),
                         org.assertj.core.groups.Tuple.tuple("ConfigReady", "True"));
         assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI base = java.net.URI.create("http://127.0.0.1:" + operator.httpPort());
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("pnp_profiles_ready 1.0").contains("operator_sdk_");
     }
 
     @Test

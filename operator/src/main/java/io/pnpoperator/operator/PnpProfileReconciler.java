@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.pnpoperator.crds.profile.ArtifactFile;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Checks what a profile names before any router asks for it: every artifact on the volume (present,
@@ -36,8 +38,7 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     private final ArtifactVolume volume;
     private final Duration recheck;
     private final Clock clock;
-    private final java.util.concurrent.atomic.AtomicReference<io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<PnpProfile>>
-            profiles = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<IndexedResourceCache<PnpProfile>> profiles = new AtomicReference<>();
 
     PnpProfileReconciler(KubernetesClient client, ArtifactVolume volume, Duration recheck, Clock clock) {
         this.client = client;
@@ -77,7 +78,7 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     /** Profiles found ready, from the operator's cache of them: deleted ones are not counted. */
     double readyProfiles() {
-        var cache = profiles.get();
+        IndexedResourceCache<PnpProfile> cache = profiles.get();
         return cache == null ? 0 : cache.list().filter(p -> p.getStatus() != null
                 && Boolean.TRUE.equals(p.getStatus().ready())).count();
     }

@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import io.pnpoperator.endpoint.workflow.Timings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -57,7 +58,7 @@ public record PnpProperties(
      * @param queue      changes held while the database is slow or down; beyond, a re-sync follows
      * @param maxBackoff longest wait between two tries of a write
      */
-    public record History(@DefaultValue("10000") int queue, @DefaultValue("30s") java.time.Duration maxBackoff) {
+    public record History(@DefaultValue("10000") int queue, @DefaultValue("30s") Duration maxBackoff) {
     }
 
     public enum Mode {
@@ -75,6 +76,6 @@ public record PnpProperties(
      * @param apiUrl         API server URL; default: in-cluster configuration or kubeconfig
      * @param requestTimeout how long one API call may take before it counts as failed
      */
-    public record Kubernetes(String namespace, URI apiUrl, @DefaultValue("10s") java.time.Duration requestTimeout) {
+    public record Kubernetes(String namespace, URI apiUrl, @DefaultValue("10s") Duration requestTimeout) {
     }
 }

@@ -15,13 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** A device's state as PnpDevice status, and back: the workflow's values in the resource's terms. */
 final class DeviceStatusMapping {
 
     /** The conditions the endpoint owns; any other type in a status belongs to another writer. */
-    static final java.util.Set<String> ENDPOINT_CONDITIONS = java.util.Set.of("ProfileResolved", "Provisioned", "Blocked",
-            "Failed");
+    static final Set<String> ENDPOINT_CONDITIONS = Set.of("ProfileResolved", "Provisioned", "Blocked", "Failed");
 
     private DeviceStatusMapping() {
     }

@@ -17,12 +17,14 @@ import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +45,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final Clock clock;
     private final DeviceEvents events;
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<Change> onWrite = change -> { };
+    private volatile Consumer<Change> onWrite = change -> { };
 
     /** @param discoveredProfile the profile a device seen for the first time is bound to, if any */
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
@@ -93,7 +95,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 .filter(KubernetesDeviceStore::provisioning)
                 .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
                         DeviceStatusMapping.vidOf(r.getStatus()), profileOf(r), r.getStatus()))
-                .sorted(java.util.Comparator.comparing(Device::firstSeen).thenComparing(Device::serial)).toList();
+                .sorted(Comparator.comparing(Device::firstSeen).thenComparing(Device::serial)).toList();
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     }
 
     /** Is told of every change once the API server has accepted it (the history mirror listens). */
-    public void onWrite(java.util.function.Consumer<Change> listener) {
+    public void onWrite(Consumer<Change> listener) {
         onWrite = listener;
     }
 

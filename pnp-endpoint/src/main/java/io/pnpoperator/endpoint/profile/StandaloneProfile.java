@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pnpoperator.crds.PnpApi;
 import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.Artifact;
@@ -53,7 +55,7 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
 
         Map<String, Path> images = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
-        Optional<io.pnpoperator.crds.profile.Image> image = Optional.ofNullable(spec.image());
+        Optional<Image> image = Optional.ofNullable(spec.image());
         image.ifPresent(i -> {
             require(blank(i.url()), where + ": spec.image.url is for a cluster, where the operator downloads the "
                     + "image; here, put the file in " + folders.images());
@@ -87,7 +89,7 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
 
         ConfigFolder configs = ConfigFolder.none();
         if (spec.config() != null) {
-            io.pnpoperator.crds.profile.DayZeroConfig c = spec.config();
+            DayZeroConfig c = spec.config();
             require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
             require(blank(c.configMap()), where + ": spec.config.configMap is for a cluster; here the template is a "
                     + "file in " + folders.configs());

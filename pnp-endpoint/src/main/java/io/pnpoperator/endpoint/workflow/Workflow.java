@@ -1,10 +1,12 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.DeviceMessage;
 import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.ServerMessage;
 import io.pnpoperator.endpoint.protocol.Work;
 import io.pnpoperator.endpoint.protocol.WorkRequest;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +122,7 @@ public final class Workflow {
      * A device that no profile provisions yet (none given, not found, not ready, or the device is paused):
      * it is told why and to come back later; nothing about its progress changes.
      */
-    public Decision onHeld(Optional<Device> known, io.pnpoperator.endpoint.protocol.DeviceMessage message,
+    public Decision onHeld(Optional<Device> known, DeviceMessage message,
                            String reason, Phase phase, Contact contact) {
         ServerMessage answer = message instanceof WorkRequest request
                 ? new ServerMessage.Request(request.udi(), request.correlator(), new Work.Backoff(reason, timings.blocked()))
@@ -183,7 +185,7 @@ public final class Workflow {
     }
 
     private static ServerMessage backoff(WorkResponse response, String correlator, String reason,
-                                         java.time.Duration after) {
+                                         Duration after) {
         return new ServerMessage.Request(response.udi(), correlator, new Work.Backoff(reason, after));
     }
 }

@@ -12,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +40,26 @@ final class ArtifactVolume {
         return name;
     }
 
+    /** The URL the artifact was downloaded from, as its download Job recorded it; empty when put there by hand. */
+    Optional<String> source(Artifact artifact) throws IOException {
+        try {
+            return Optional.of(Files.readString(root.resolve(artifact.folder())
+                    .resolve(ArtifactFetch.SOURCE.formatted(artifact.file()))).strip());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Bytes a running download has written so far, when it has begun. */
+    OptionalLong downloadedSoFar(Artifact artifact) throws IOException {
+        try {
+            return OptionalLong.of(Files.size(root.resolve(artifact.folder())
+                    .resolve(ArtifactFetch.PART.formatted(artifact.file()))));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /** The artifact {@code folder/file} as it is now: absent, or present with its size and MD5. */
     ArtifactStatus look(String folder, String file) throws IOException {
         Path path = root.resolve(folder).resolve(file);
@@ -48,9 +70,9 @@ final class ArtifactVolume {
                 known = new Measured(now.size(), now.lastModifiedTime().toInstant(), md5(path));
                 measured.put(path, known);
             }
-            return new ArtifactStatus(file, true, known.size(), known.md5());
+            return new ArtifactStatus(file, true, known.size(), known.md5(), null);
         } catch (NoSuchFileException e) {
-            return new ArtifactStatus(file, false, null, null);
+            return ArtifactStatus.absent(file);
         }
     }
 

@@ -1,21 +1,26 @@
 package io.pnpoperator.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.pnpoperator.crds.PnpApi;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.crds.Events;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,26 +28,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Tells people when a router in a far branch has gone quiet: a device still provisioning that has not
- * contacted any endpoint for longer than its step allows gets the condition {@code Stalled} (and an
- * Event). The operator owns that one condition; the endpoint owns every other status field, and the
- * write — a JSON Patch that first tests the resourceVersion — replaces nothing else.
+ * Tells people about a device before a router in a far branch finds out. A device registered ahead of
+ * time gets {@code ProfileResolved}: whether the profile it names exists and is ready. A device still
+ * provisioning that has not contacted any endpoint for longer than its step allows gets {@code Stalled}.
+ * Both come with a Warning Event when they turn bad. The endpoint owns every other status field, and
+ * owns {@code ProfileResolved} too once the device has called; each write here — a JSON Patch that first
+ * tests the resourceVersion — sets the conditions list and nothing else.
  */
 // Status changes (the endpoint's writes) are what matter here, and they do not change the generation.
 @ControllerConfiguration(name = "pnpdevice", generationAwareEventProcessing = false)
 public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
     static final String STALLED = "Stalled";
+    static final String PROFILE_RESOLVED = "ProfileResolved";
     /** Steps whose exchange includes an image copy or a reload: minutes of silence are normal there. */
     static final Set<DeviceStep> IMAGE_STEPS = Set.of(DeviceStep.UPGRADE_INPROGRESS, DeviceStep.UPGRADE_RELOAD_NEEDED,
             DeviceStep.UPGRADE_RELOADING);
+    private static final String BY_PROFILE = "profile";
 
     private final KubernetesClient client;
     private final Duration stalledAfter;
     private final Duration imageAllowance;
     private final Clock clock;
+    private InformerEventSource<PnpProfile, PnpDevice> profiles;
 
     PnpDeviceReconciler(KubernetesClient client, Duration stalledAfter, Duration imageAllowance, Clock clock) {
         this.client = client;
@@ -51,54 +62,98 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         this.clock = clock;
     }
 
+    /** Profiles, so that a profile turning ready (or going away) updates the devices registered for it. */
+    @Override
+    public List<EventSource<?, PnpDevice>> prepareEventSources(EventSourceContext<PnpDevice> context) {
+        context.getPrimaryCache().addIndexer(BY_PROFILE, d -> d.getSpec().profile() == null ? List.of()
+                : List.of(d.getMetadata().getNamespace() + "/" + d.getSpec().profile()));
+        profiles = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpProfile.class, PnpDevice.class)
+                .withName("profiles").withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().byIndex(BY_PROFILE,
+                        p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).stream()
+                        .filter(d -> !contacted(d)).map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build(), context);
+        return List.of(profiles);
+    }
+
     @Override
     public UpdateControl<PnpDevice> reconcile(PnpDevice device, Context<PnpDevice> context) {
+        if (!contacted(device)) {
+            resolveProfile(device);
+            return UpdateControl.noUpdate();
+        }
         PnpDeviceStatus status = device.getStatus();
-        if (status == null || status.lastContact() == null || status.phase() == null) {
+        if (status.phase() == null) {
             return UpdateControl.noUpdate();
         }
         Duration allowed = IMAGE_STEPS.contains(status.step()) ? stalledAfter.plus(imageAllowance) : stalledAfter;
         Duration silent = Duration.between(Instant.parse(status.lastContact()), clock.instant());
         boolean provisioning = status.phase() == DevicePhase.PROVISIONING;
         boolean stalled = provisioning && silent.compareTo(allowed) > 0;
-        Optional<Condition> before = conditions(status).stream().filter(c -> STALLED.equals(c.getType())).findFirst();
-        boolean wasStalled = before.map(c -> "True".equals(c.getStatus())).orElse(false);
+        boolean wasStalled = Conditions.find(status.conditions(), STALLED).map(c -> "True".equals(c.getStatus()))
+                .orElse(false);
         if (stalled != wasStalled) {
-            write(device, status, stalled, silent);
+            String message = stalled ? "no contact for " + silent.toMinutes() + " min in step " + status.step()
+                    + " (allowed " + allowed.toMinutes() + " min): check the router's power and path to the PnP server"
+                    : "";
+            write(device, Conditions.next(conditions(device), STALLED, stalled ? "True" : "False",
+                    stalled ? "NoContact" : "InContact", message, clock.instant()));
         }
         UpdateControl<PnpDevice> done = UpdateControl.noUpdate();
         // Time alone makes a device stalled: look again when its allowance runs out.
         return provisioning && !stalled ? done.rescheduleAfter(allowed.minus(silent).plusSeconds(1)) : done;
     }
 
-    private void write(PnpDevice device, PnpDeviceStatus status, boolean stalled, Duration silent) {
-        String message = stalled ? "no contact for " + silent.toMinutes() + " min in step " + status.step()
-                + " (allowed " + (IMAGE_STEPS.contains(status.step()) ? stalledAfter.plus(imageAllowance) : stalledAfter)
-                .toMinutes() + " min): check the router's power and path to the PnP server" : "";
-        List<Condition> conditions = new ArrayList<>(conditions(status).stream()
-                .filter(c -> !STALLED.equals(c.getType())).toList());
-        conditions.add(new ConditionBuilder().withType(STALLED).withStatus(stalled ? "True" : "False")
-                .withReason(stalled ? "NoContact" : "InContact").withMessage(message)
-                .withLastTransitionTime(clock.instant().toString()).build());
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
-                + device.getMetadata().getResourceVersion() + "\"},{\"op\":\"add\",\"path\":\"/status/conditions\","
-                + "\"value\":" + client.getKubernetesSerialization().asJson(conditions) + "}]";
-        // Refused when the endpoint wrote meanwhile: the failure makes the framework reconcile again, fresh.
-        client.resource(device).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
-        if (stalled) {
-            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(device.getMetadata().getName() + "-")
-                    .withNamespace(device.getMetadata().getNamespace()).endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(PnpApi.API_VERSION).withKind("PnpDevice")
-                            .withName(device.getMetadata().getName()).withNamespace(device.getMetadata().getNamespace())
-                            .withUid(device.getMetadata().getUid()).build())
-                    .withType("Warning").withReason("Stalled").withMessage(message)
-                    .withFirstTimestamp(clock.instant().toString()).withLastTimestamp(clock.instant().toString())
-                    .withCount(1).withNewSource().withComponent("pnp-operator").endSource().build()).create();
+    /** For a device no endpoint has heard from: can its profile provision it when it calls? */
+    private void resolveProfile(PnpDevice device) {
+        String name = device.getSpec().profile();
+        Optional<PnpProfile> profile = name == null ? Optional.empty()
+                : profiles.get(new ResourceID(name, device.getMetadata().getNamespace()));
+        boolean ready = profile.map(PnpProfile::getStatus).map(PnpProfileStatus::ready).orElse(false);
+        String reason = name == null ? "NoProfile" : profile.isEmpty() ? "ProfileNotFound"
+                : ready ? "ProfileReady" : "ProfileNotReady";
+        String message = name == null ? "no profile: set spec.profile to provision this device"
+                : profile.isEmpty() ? "profile " + name + " not found in namespace " + device.getMetadata().getNamespace()
+                : ready ? "profile " + name + " is ready: the device is provisioned when it calls"
+                : "profile " + name + " is not ready: " + PnpProfileStatus.whyNotReady(profile.get().getStatus());
+        Optional<Condition> now = Conditions.find(conditions(device), PROFILE_RESOLVED);
+        if (now.isEmpty() || !reason.equals(now.get().getReason()) || !message.equals(now.get().getMessage())) {
+            write(device, Conditions.next(conditions(device), PROFILE_RESOLVED, ready ? "True" : "False", reason, message,
+                    clock.instant()));
         }
     }
 
-    private static List<Condition> conditions(PnpDeviceStatus status) {
-        return status.conditions() == null ? List.of() : status.conditions();
+    /** Replaces one condition; a Warning Event when it turned bad. */
+    private void write(PnpDevice device, Condition condition) {
+        List<Condition> conditions = new ArrayList<>(conditions(device).stream()
+                .filter(c -> !condition.getType().equals(c.getType())).toList());
+        conditions.add(condition);
+        String value = client.getKubernetesSerialization().asJson(conditions);
+        String set = device.getStatus() == null ? "{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"conditions\":" + value + "}}"
+                : "{\"op\":\"add\",\"path\":\"/status/conditions\",\"value\":" + value + "}";
+        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
+                + device.getMetadata().getResourceVersion() + "\"}," + set + "]";
+        // Refused when the endpoint wrote meanwhile: the failure makes the framework reconcile again, fresh.
+        client.resource(device).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+        boolean stalled = STALLED.equals(condition.getType());
+        // Stalled is bad when True; ProfileResolved when False.
+        boolean bad = stalled ? "True".equals(condition.getStatus()) : "False".equals(condition.getStatus());
+        boolean changed = Conditions.find(conditions(device), condition.getType())
+                .map(c -> !c.getStatus().equals(condition.getStatus()) || !c.getReason().equals(condition.getReason()))
+                .orElse(true);
+        if (bad && changed) {
+            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
+                    "Warning", stalled ? STALLED : condition.getReason(), condition.getMessage(), clock.instant(), "pnp-operator")).create();
+        }
+    }
+
+    /** Has an endpoint begun this device? Until then, its status is the operator's to write. */
+    private static boolean contacted(PnpDevice device) {
+        return device.getStatus() != null && device.getStatus().lastContact() != null;
+    }
+
+    private static List<Condition> conditions(PnpDevice device) {
+        return device.getStatus() == null || device.getStatus().conditions() == null ? List.of()
+                : device.getStatus().conditions();
     }
 }

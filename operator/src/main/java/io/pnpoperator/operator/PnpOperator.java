@@ -3,6 +3,7 @@ package io.pnpoperator.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Gauge;
@@ -12,8 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The operator: reconciles PnpProfiles and PnpDevices in its namespace, on the replica that holds the
- * lease. Status is patched without server-side apply, as the endpoint writes it, so that the tests against
+ * The operator: reconciles PnpProfiles and PnpDevices in its namespace (or all namespaces), on the
+ * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it, so that the tests against
  * the mock API server run the production code path.
  */
 public final class PnpOperator implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class PnpOperator implements AutoCloseable {
 
     /** Extra silence allowed while a device copies an image and reloads into it. */
     static final Duration IMAGE_ALLOWANCE = Duration.ofMinutes(30);
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final Operator operator;
     private final HealthAndMetrics http;
@@ -50,14 +52,25 @@ public final class PnpOperator implements AutoCloseable {
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                         .aLeaderElectionConfiguration(OperatorSettings.LEASE).withLeaseNamespace(settings.namespace())
-                        .withIdentity(settings.identity()).withExitOnStopLeading(settings.exitOnLostLease()).build()));
+                        .withIdentity(settings.identity()).withExitOnStopLeading(settings.exitOnLostLease()).build())
+                // On SIGTERM, reconciles under way may finish before the process exits.
+                .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
         PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactVolume(settings.artifacts(),
-                settings.volumeName()), settings.recheck(), Clock.systemUTC());
+                settings.volumeName()), new ArtifactFetch(settings.fetchImage(), settings.volumeName()),
+                settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
-        operator.register(profiles, c -> c.settingNamespace(settings.namespace()));
+        operator.register(profiles, c -> watched(c, settings));
         operator.register(new PnpDeviceReconciler(client, settings.stalledAfter(), IMAGE_ALLOWANCE, Clock.systemUTC()),
-                c -> c.settingNamespace(settings.namespace()));
+                c -> watched(c, settings));
+    }
+
+    private static void watched(ControllerConfigurationOverrider<?> controller, OperatorSettings settings) {
+        if (settings.allNamespaces()) {
+            controller.watchingAllNamespaces();
+        } else {
+            controller.settingNamespace(settings.namespace());
+        }
     }
 
     public void start() {

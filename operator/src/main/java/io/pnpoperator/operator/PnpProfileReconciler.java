@@ -1,79 +1,272 @@
 package io.pnpoperator.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.pnpoperator.crds.profile.ArtifactFile;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
-import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
+import io.pnpoperator.crds.profile.SpecCheck;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Checks what a profile names before any router asks for it: every artifact on the volume (present,
- * size, MD5 — computed when the spec gives none, verified when it does) and the day-0 config template in
- * its ConfigMap. The result is the profile's status: {@code ready}, the artifacts, the conditions
- * {@code ArtifactsReady} and {@code ConfigReady} with messages that say what to fix, and
- * {@code observedGeneration}. A profile that is not ready is checked again after a while, as files
- * arrive on the volume without any event.
+ * Checks what a profile names before any router asks for it, and publishes it for the endpoint. The
+ * spec on its own ({@code SpecValid}); every artifact on the volume — present, size, MD5 computed when the
+ * spec gives none and verified when it does — downloaded by a Job when the spec gives a URL
+ * ({@code ArtifactsReady}); the config template in the ConfigMap the spec names ({@code ConfigReady}).
+ * The profile's own ConfigMap ({@link PublishedProfile}) carries what the endpoint serves. The status
+ * also counts the devices naming the profile, by phase. It is written only when it changes; a profile
+ * that is not ready is looked at again after a while, as files arrive on the volume without any event.
  */
 @ControllerConfiguration(name = "pnpprofile")
 public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
+    static final String SPEC_VALID = "SpecValid";
+    static final String ARTIFACTS_READY = "ArtifactsReady";
+    static final String CONFIG_READY = "ConfigReady";
+    private static final String BY_CONFIG_MAP = "configMap";
+    private static final String BY_PROFILE = "profile";
+
     private final KubernetesClient client;
     private final ArtifactVolume volume;
+    private final ArtifactFetch fetch;
     private final Duration recheck;
     private final Clock clock;
     private final AtomicReference<IndexedResourceCache<PnpProfile>> profiles = new AtomicReference<>();
+    private InformerEventSource<ConfigMap, PnpProfile> configMaps;
+    private InformerEventSource<Job, PnpProfile> jobs;
+    private InformerEventSource<PnpDevice, PnpProfile> devices;
 
-    PnpProfileReconciler(KubernetesClient client, ArtifactVolume volume, Duration recheck, Clock clock) {
+    PnpProfileReconciler(KubernetesClient client, ArtifactVolume volume, ArtifactFetch fetch, Duration recheck,
+                         Clock clock) {
         this.client = client;
         this.volume = volume;
+        this.fetch = fetch;
         this.recheck = recheck;
         this.clock = clock;
+    }
+
+    /**
+     * Besides profiles, the operator watches what changes their status: ConfigMaps (a profile's own, and
+     * the one its spec names), the download Jobs it owns, and the devices naming a profile (for the counts).
+     */
+    @Override
+    public List<EventSource<?, PnpProfile>> prepareEventSources(EventSourceContext<PnpProfile> context) {
+        context.getPrimaryCache().addIndexer(BY_CONFIG_MAP, p -> Optional.ofNullable(p.getSpec().config())
+                .map(DayZeroConfig::configMap).map(name -> List.of(p.getMetadata().getNamespace() + "/" + name))
+                .orElse(List.of()));
+        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PnpProfile.class)
+                .withName("configmaps").withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(map -> Stream.concat(
+                        Mappers.<ConfigMap>fromOwnerReferences(PnpProfile.class).toPrimaryResourceIDs(map).stream(),
+                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, key(map.getMetadata().getNamespace(),
+                                map.getMetadata().getName())).stream().map(ResourceID::fromResource))
+                        .collect(Collectors.toSet())).build(), context);
+        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, PnpProfile.class)
+                .withName("jobs").withNamespacesInheritedFromController()
+                .withLabelSelector(ArtifactFetch.MANAGED_BY + "=" + ArtifactFetch.OPERATOR)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(PnpProfile.class)).build(), context);
+        devices = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpDevice.class, PnpProfile.class)
+                .withName("devices").withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(device -> device.getSpec().profile() == null ? Set.of()
+                        : Set.of(new ResourceID(device.getSpec().profile(), device.getMetadata().getNamespace())))
+                .build(), context);
+        devices.addIndexers(Map.of(BY_PROFILE, device -> device.getSpec().profile() == null ? List.of()
+                : List.of(key(device.getMetadata().getNamespace(), device.getSpec().profile()))));
+        return List.of(configMaps, jobs, devices);
     }
 
     @Override
     public UpdateControl<PnpProfile> reconcile(PnpProfile profile, Context<PnpProfile> context) throws IOException {
         profiles.compareAndSet(null, context.getPrimaryCache());
-        PnpProfileSpec spec = profile.getSpec();
+        PnpProfileStatus before = profile.getStatus();
+        List<Condition> conditions = before == null || before.conditions() == null ? List.of() : before.conditions();
+        List<String> specProblems = SpecCheck.problems(profile.getSpec());
+        PnpProfileStatus now;
+        if (!specProblems.isEmpty()) {
+            String notChecked = "not checked: " + SPEC_VALID + " is False";
+            now = new PnpProfileStatus(false, List.of(), null, List.of(
+                    condition(conditions, SPEC_VALID, "False", "Invalid", String.join("; ", specProblems)),
+                    condition(conditions, ARTIFACTS_READY, "Unknown", "SpecInvalid", notChecked),
+                    condition(conditions, CONFIG_READY, "Unknown", "SpecInvalid", notChecked)),
+                    profile.getMetadata().getGeneration(), devicesByPhase(profile));
+        } else {
+            now = check(profile, conditions, context);
+        }
+        boolean ready = Boolean.TRUE.equals(now.ready());
+        UpdateControl<PnpProfile> update;
+        if (now.equals(before)) {
+            update = UpdateControl.noUpdate();
+        } else {
+            profile.setStatus(now);
+            update = UpdateControl.patchStatus(profile);
+        }
+        return ready ? update : update.rescheduleAfter(recheck);
+    }
+
+    private PnpProfileStatus check(PnpProfile profile, List<Condition> conditions, Context<PnpProfile> context)
+            throws IOException {
         List<ArtifactStatus> artifacts = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (spec.image() != null) {
-            check("images", spec.image().file(), spec.image().md5(), artifacts, problems);
+        Set<String> neededJobs = new HashSet<>();
+        ArtifactCheck.Reason reason = ArtifactCheck.Reason.Present;
+        for (Artifact artifact : Artifact.of(profile.getSpec())) {
+            ArtifactCheck checked = checkArtifact(profile, artifact);
+            artifacts.add(checked.status());
+            checked.problem().ifPresent(problems::add);
+            Optional.ofNullable(checked.status().job()).ifPresent(neededJobs::add);
+            reason = checked.reason().compareTo(reason) > 0 ? checked.reason() : reason;
         }
-        for (ArtifactFile file : spec.files() == null ? List.<ArtifactFile>of() : spec.files()) {
-            check("files", file.name(), null, artifacts, problems);
-        }
-        Optional<String> configProblem = configProblem(profile);
+        // Jobs of URLs no longer wanted, or of artifacts now in place, are done with.
+        context.getSecondaryResources(Job.class).stream().filter(j -> !neededJobs.contains(j.getMetadata().getName()))
+                .forEach(j -> client.resource(j).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
 
-        List<Condition> before = profile.getStatus() == null || profile.getStatus().conditions() == null
-                ? List.of() : profile.getStatus().conditions();
-        List<Condition> conditions = List.of(
-                condition(before, "ArtifactsReady", problems.isEmpty(), "Present", "every artifact is on volume "
-                        + volume.name(), "Missing", String.join("; ", problems)),
-                condition(before, "ConfigReady", configProblem.isEmpty(), "Found", "the day-0 config template is there",
-                        "NotFound", configProblem.orElse("")));
+        DayZeroConfig config = profile.getSpec().config();
+        ConfigMap source = config == null || config.configMap() == null ? null
+                : configMaps.get(new ResourceID(config.configMap(), profile.getMetadata().getNamespace())).orElse(null);
+        Optional<String> configProblem = configProblem(config, source);
+        String published = configProblem.isEmpty() ? publish(profile, artifacts, source) : null;
         boolean ready = problems.isEmpty() && configProblem.isEmpty();
-        PnpProfileStatus previous = profile.getStatus();
-        profile.setStatus(new PnpProfileStatus(ready, List.copyOf(artifacts), previous == null ? null : previous.configMap(),
-                conditions, profile.getMetadata().getGeneration(), previous == null ? null : previous.devices()));
-        UpdateControl<PnpProfile> update = UpdateControl.patchStatus(profile);
-        return ready ? update : update.rescheduleAfter(recheck);
+        return new PnpProfileStatus(ready, List.copyOf(artifacts), published, List.of(
+                condition(conditions, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
+                problems.isEmpty() ? condition(conditions, ARTIFACTS_READY, "True", "Present",
+                        "every artifact is on volume " + volume.name())
+                        : condition(conditions, ARTIFACTS_READY, "False", reason.name(), String.join("; ", problems)),
+                configProblem.map(p -> condition(conditions, CONFIG_READY, "False", "NotFound", p))
+                        .orElseGet(() -> condition(conditions, CONFIG_READY, "True", "Published",
+                                "served from ConfigMap " + published))),
+                profile.getMetadata().getGeneration(), devicesByPhase(profile));
+    }
+
+    /** What one artifact needs: nothing, a person's action, or a download (started here when missing). */
+    private ArtifactCheck checkArtifact(PnpProfile profile, Artifact artifact) throws IOException {
+        ArtifactStatus found = volume.look(artifact.folder(), artifact.file());
+        boolean md5Matches = artifact.md5().isEmpty() || artifact.md5().equals(found.md5());
+        boolean fromThisUrl = !artifact.downloaded() || volume.source(artifact).filter(artifact.url()::equals).isPresent()
+                || !artifact.md5().isEmpty();
+        if (found.present() && md5Matches && fromThisUrl) {
+            return new ArtifactCheck(found, Optional.empty(), ArtifactCheck.Reason.Present);
+        }
+        if (!artifact.downloaded()) {
+            return new ArtifactCheck(found, Optional.of(found.present()
+                    ? artifact.path() + " has MD5 " + found.md5() + " but spec says " + artifact.md5()
+                    : artifact.path() + " not found on volume " + volume.name()), ArtifactCheck.Reason.Missing);
+        }
+        String name = ArtifactFetch.jobName(profile, artifact);
+        Job job = jobs.get(new ResourceID(name, profile.getMetadata().getNamespace())).orElseGet(() -> start(profile, artifact));
+        ArtifactStatus downloading = new ArtifactStatus(found.name(), found.present(), found.size(), found.md5(), name);
+        String from = artifact.path() + " from " + artifact.url() + " (Job " + name + ")";
+        if (hasCondition(job, "Failed")) {
+            return new ArtifactCheck(downloading, Optional.of("download of " + from + " failed: " + failure(job)
+                    + "; fix the URL or the server, then delete Job " + name + " to try again"),
+                    ArtifactCheck.Reason.DownloadFailed);
+        }
+        if (hasCondition(job, "Complete")) {
+            return new ArtifactCheck(downloading, Optional.of("downloaded " + from + ", not yet seen on volume "
+                    + volume.name()), ArtifactCheck.Reason.Downloading);
+        }
+        String soFar = volume.downloadedSoFar(artifact).stream().mapToObj(b -> ", " + (b >> 20) + " MiB so far")
+                .findFirst().orElse("");
+        return new ArtifactCheck(downloading, Optional.of("downloading " + from + soFar), ArtifactCheck.Reason.Downloading);
+    }
+
+    private Job start(PnpProfile profile, Artifact artifact) {
+        try {
+            return client.resource(fetch.job(profile, artifact)).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            // Created by this operator a moment ago and not in the informer yet.
+            return client.batch().v1().jobs().inNamespace(profile.getMetadata().getNamespace())
+                    .withName(ArtifactFetch.jobName(profile, artifact)).get();
+        }
+    }
+
+    /** The failed container's own last words (its log tail), else the Job's reason. */
+    private String failure(Job job) {
+        Optional<String> said = client.pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel("job-name", job.getMetadata().getName()).list().getItems().stream()
+                .flatMap(p -> p.getStatus() == null ? Stream.empty() : p.getStatus().getContainerStatuses().stream())
+                .map(c -> c.getState() == null || c.getState().getTerminated() == null ? null
+                        : c.getState().getTerminated().getMessage())
+                .filter(m -> m != null && !m.isBlank()).reduce((first, last) -> last).map(String::strip);
+        return said.orElseGet(() -> job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()))
+                .map(c -> c.getReason() + ": " + c.getMessage()).findFirst().orElse("the Job failed"));
+    }
+
+    private static boolean hasCondition(Job job, String type) {
+        return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
+                && job.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType())
+                && "True".equals(c.getStatus()));
+    }
+
+    private Optional<String> configProblem(DayZeroConfig config, ConfigMap source) {
+        if (config == null) {
+            return Optional.empty();
+        }
+        if (config.configMap() == null) {
+            return Optional.of("spec.config.configMap is not set: name the ConfigMap that holds " + config.template());
+        }
+        if (source == null) {
+            return Optional.of("ConfigMap " + config.configMap() + " not found");
+        }
+        if (source.getData() == null || !source.getData().containsKey(config.template())) {
+            return Optional.of("ConfigMap " + config.configMap() + " has no key " + config.template()
+                    + (source.getData() == null ? "" : " (keys: " + String.join(", ", new TreeMap<>(source.getData())
+                    .keySet()) + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /** Creates or updates the profile's own ConfigMap when it differs from what it should say; its name. */
+    private String publish(PnpProfile profile, List<ArtifactStatus> artifacts, ConfigMap source) {
+        ConfigMap desired = PublishedProfile.of(profile, artifacts, source, client.getKubernetesSerialization());
+        Optional<ConfigMap> actual = configMaps.get(ResourceID.fromResource(desired));
+        if (actual.isEmpty()) {
+            client.resource(desired).create();
+        } else if (!PublishedProfile.same(actual.get(), desired)) {
+            desired.getMetadata().setResourceVersion(actual.get().getMetadata().getResourceVersion());
+            client.resource(desired).update();
+        }
+        return desired.getMetadata().getName();
+    }
+
+    /** Devices naming the profile, by phase; those not heard from yet count as NotContacted. */
+    private Map<String, Long> devicesByPhase(PnpProfile profile) {
+        return devices.byIndex(BY_PROFILE, key(profile.getMetadata().getNamespace(), profile.getMetadata().getName()))
+                .stream().collect(Collectors.groupingBy(d -> d.getStatus() == null || d.getStatus().phase() == null
+                        ? "NotContacted" : phaseName(d.getStatus().phase().name()), TreeMap::new, Collectors.counting()));
     }
 
     /** Profiles found ready, from the operator's cache of them: deleted ones are not counted. */
@@ -83,43 +276,22 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
                 && Boolean.TRUE.equals(p.getStatus().ready())).count();
     }
 
-    private void check(String folder, String file, String expectedMd5, List<ArtifactStatus> artifacts,
-                       List<String> problems) throws IOException {
-        ArtifactStatus found = volume.look(folder, file);
-        artifacts.add(found);
-        if (!found.present()) {
-            problems.add(folder + "/" + file + " not found on volume " + volume.name());
-        } else if (expectedMd5 != null && !expectedMd5.isEmpty() && !expectedMd5.equals(found.md5())) {
-            problems.add(folder + "/" + file + " has MD5 " + found.md5() + " but spec says " + expectedMd5);
-        }
+    private static String phaseName(String constant) {
+        return constant.charAt(0) + constant.substring(1).toLowerCase();
     }
 
-    private Optional<String> configProblem(PnpProfile profile) {
-        DayZeroConfig config = profile.getSpec().config();
-        if (config == null) {
-            return Optional.empty();
-        }
-        if (config.configMap() == null) {
-            return Optional.of("spec.config.configMap is not set: name the ConfigMap that holds " + config.template());
-        }
-        ConfigMap map = client.configMaps().inNamespace(profile.getMetadata().getNamespace())
-                .withName(config.configMap()).get();
-        if (map == null) {
-            return Optional.of("ConfigMap " + config.configMap() + " not found");
-        }
-        if (map.getData() == null || !map.getData().containsKey(config.template())) {
-            return Optional.of("ConfigMap " + config.configMap() + " has no key " + config.template());
-        }
-        return Optional.empty();
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
     }
 
-    /** A condition that keeps its lastTransitionTime while its status stays the same. */
-    private Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
-                                String offReason, String offMessage) {
-        String status = on ? "True" : "False";
-        String since = before.stream().filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).findFirst().orElse(clock.instant().toString());
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(on ? reason : offReason)
-                .withMessage(on ? message : offMessage).withLastTransitionTime(since).build();
+    private Condition condition(List<Condition> before, String type, String status, String reason, String message) {
+        return Conditions.next(before, type, status, reason, message, clock.instant());
+    }
+
+    /** One artifact's finding: its status entry, what is wrong (if anything) and the condition reason. */
+    private record ArtifactCheck(ArtifactStatus status, Optional<String> problem, Reason reason) {
+
+        /** Ordered by how much a person must do: the ArtifactsReady reason is the last one found. */
+        enum Reason { Present, Downloading, Missing, DownloadFailed }
     }
 }

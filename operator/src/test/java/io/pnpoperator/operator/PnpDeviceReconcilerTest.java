@@ -4,24 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pnpoperator.crds.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Stalled devices, marked by the real operator on the mock API server, without touching the endpoint's fields. */
+/** Device conditions (Stalled, ProfileResolved) from the real operator on the mock API server, beside the endpoint's fields. */
 @EnableKubernetesMockClient(crud = true)
 class PnpDeviceReconcilerTest {
 
@@ -37,8 +41,7 @@ class PnpDeviceReconcilerTest {
     void start() {
         Crds.install(client);
         Crds.allowLeaderElection(server);
-        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMinutes(1),
-                Duration.ofMinutes(15), "test", false, 0));
+        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test"));
         operator.start();
     }
 
@@ -77,15 +80,44 @@ class PnpDeviceReconcilerTest {
     }
 
     @Test
+    void aDeviceRegisteredAheadIsToldWhetherItsProfileCanProvisionIt() throws Exception {
+        PnpDevice device = new PnpDevice();
+        device.setMetadata(new ObjectMetaBuilder().withName("fgl0000new1").withNamespace(NS).build());
+        device.setSpec(new PnpDeviceSpec("FGL0000NEW1", "isr1k", null, null));
+        client.resource(device).create();
+        Condition missing = awaitProfileResolved("fgl0000new1", "ProfileNotFound");
+        assertThat(missing.getStatus()).isEqualTo("False");
+        assertThat(missing.getMessage()).isEqualTo("profile isr1k not found in namespace pnp");
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ProfileNotFound"));
+
+        client.resource(PnpProfileReconcilerTest.profile("isr1k", "", "default.cfg")).create();
+        // First "not checked yet", then the profile's own reason.
+        Condition notReady = awaitProfileResolved("fgl0000new1", "ProfileNotReady", "profile isr1k is not ready: images/");
+        assertThat(notReady.getMessage()).isEqualTo("profile isr1k is not ready: images/"
+                + PnpProfileReconcilerTest.IMAGE + " not found on volume pnp-artifacts; files/pxs.py not found on volume pnp-artifacts");
+
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        Files.writeString(volume.resolve("images").resolve(PnpProfileReconcilerTest.IMAGE), "an image");
+        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
+                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        Condition ready = awaitProfileResolved("fgl0000new1", "ProfileReady");
+        assertThat(ready.getStatus()).isEqualTo("True");
+        assertThat(get("fgl0000new1").getStatus().phase()).as("the rest of the status is the endpoint's").isNull();
+    }
+
+    @Test
     void twoReplicasWithLeaderElectionReconcileOnce() throws Exception {
-        try (PnpOperator second = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts",
-                Duration.ofMinutes(1), Duration.ofMinutes(15), "second", false, 0))) {
+        try (PnpOperator second = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "second"))) {
             second.start();
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");
             Thread.sleep(1_000);
             assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                    .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1")).hasSize(1);
+                    .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1") && e.getReason().equals("Stalled"))
+                    .hasSize(1);
             assertThat(client.leases().inNamespace(NS).withName("pnp-operator").get().getSpec().getHolderIdentity())
                     .isEqualTo("test");
         }
@@ -114,6 +146,24 @@ class PnpDeviceReconcilerTest {
             Thread.sleep(50);
         }
         throw new AssertionError(name + " was never marked: " + get(name).getStatus());
+    }
+
+    private Condition awaitProfileResolved(String name, String reason) throws InterruptedException {
+        return awaitProfileResolved(name, reason, "");
+    }
+
+    private Condition awaitProfileResolved(String name, String reason, String messageStart) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            PnpDevice d = get(name);
+            Optional<Condition> found = d.getStatus() == null ? Optional.empty()
+                    : Conditions.find(d.getStatus().conditions(), "ProfileResolved");
+            if (found.filter(c -> c.getReason().equals(reason) && c.getMessage().startsWith(messageStart)).isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never had ProfileResolved " + reason + ": " + get(name).getStatus());
     }
 
     private PnpDevice get(String name) {

@@ -1,18 +1,31 @@
 package io.pnpoperator.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.device.DevicePhase;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.ArtifactFile;
 import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.Guestshell;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
-import io.pnpoperator.crds.profile.PnpProfileStatus;
+import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -20,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +46,9 @@ class PnpProfileReconcilerTest {
 
     static final String NS = "pnp";
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
+    static final String SCRIPT = "print('hello')\n";
 
-    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
+    KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -45,11 +60,11 @@ class PnpProfileReconcilerTest {
         Crds.allowLeaderElection(server);
         Files.createDirectories(volume.resolve("images"));
         Files.createDirectories(volume.resolve("files"));
-        Files.writeString(volume.resolve("files/pxs.py"), "print('hello')\n");
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
-                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
-        operator = new PnpOperator(client, new OperatorSettings(NS, volume, "pnp-artifacts", Duration.ofMillis(200),
-                Duration.ofMinutes(15), "test", false, 0));
+        Files.writeString(volume.resolve("files/pxs.py"), SCRIPT);
+        configMap(NS, Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
+                "notes.txt", "not a config"));
+        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+                .withRecheck(Duration.ofMillis(200)));
         operator.start();
     }
 
@@ -59,34 +74,48 @@ class PnpProfileReconcilerTest {
     }
 
     @Test
-    void profileWithEverythingInPlaceIsReadyWithComputedMd5s() throws Exception {
+    void profileWithEverythingInPlaceIsReadyAndPublishedInItsOwnConfigMap() throws Exception {
         byte[] image = "an IOS-XE image".getBytes();
         Files.write(volume.resolve("images").resolve(IMAGE), image);
-        create("isr1k", "", "default.cfg");
+        PnpProfile created = client.resource(profile("isr1k", "", "default.cfg")).create();
 
         PnpProfile ready = await("isr1k", p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().artifacts()).containsExactly(
-                new PnpProfileStatus.ArtifactStatus(IMAGE, true, (long) image.length, md5(image)),
-                new PnpProfileStatus.ArtifactStatus("pxs.py", true, 15L, md5("print('hello')\n".getBytes())));
+                new ArtifactStatus(IMAGE, true, (long) image.length, md5(image), null),
+                new ArtifactStatus("pxs.py", true, (long) SCRIPT.length(), md5(SCRIPT.getBytes()), null));
         assertThat(ready.getStatus().conditions()).extracting(Condition::getType, Condition::getStatus)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("ArtifactsReady", "True"),
-                        org.assertj.core.groups.Tuple.tuple("ConfigReady", "True"));
+                .containsExactly(tuple("SpecValid", "True"), tuple("ArtifactsReady", "True"), tuple("ConfigReady", "True"));
         assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+        assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-isr1k");
 
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI base = java.net.URI.create("http://127.0.0.1:" + operator.httpPort());
-        assertThat(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/healthz")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        assertThat(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/readyz")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        String metrics = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("pnp_profiles_ready 1.0").contains("operator_sdk_");
+        ConfigMap published = client.configMaps().inNamespace(NS).withName("pnpprofile-isr1k").get();
+        assertThat(published.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("PnpProfile");
+            assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid());
+            assertThat(owner.getController()).isTrue();
+        });
+        assertThat(published.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "pnp-operator");
+        assertThat(published.getData()).containsOnlyKeys("profile.yaml", "default.cfg", "FGL2231A0AB.cfg");
+        PnpProfile manifest = client.getKubernetesSerialization().unmarshal(published.getData().get("profile.yaml"),
+                PnpProfile.class);
+        assertThat(manifest.getSpec().image().md5()).as("the measured MD5, in the served manifest").isEqualTo(md5(image));
+
+        // A change to the template reaches the published copy.
+        configMap(NS, Map.of("default.cfg", "hostname ${hostname}\nip domain lookup\n"));
+        awaitTrue(() -> client.configMaps().inNamespace(NS).withName("pnpprofile-isr1k").get().getData()
+                .get("default.cfg").contains("ip domain lookup"));
+
+        HttpClient http = HttpClient.newHttpClient();
+        URI base = URI.create("http://127.0.0.1:" + operator.httpPort());
+        assertThat(get(http, base.resolve("/healthz")).statusCode()).isEqualTo(200);
+        assertThat(get(http, base.resolve("/readyz")).statusCode()).isEqualTo(200);
+        assertThat(get(http, base.resolve("/metrics")).body()).contains("pnp_profiles_ready 1.0")
+                .contains("operator_sdk_controllers_execution_reconcile_seconds_bucket{");
     }
 
     @Test
     void missingImageIsNamedAndClearsOnceTheFileAppears() throws Exception {
-        create("isr1k", "", "default.cfg");
+        client.resource(profile("isr1k", "", "default.cfg")).create();
         PnpProfile missing = await("isr1k", p -> p.getStatus().conditions() != null);
         assertThat(missing.getStatus().ready()).isFalse();
         assertThat(condition(missing, "ArtifactsReady").getMessage())
@@ -99,24 +128,102 @@ class PnpProfileReconcilerTest {
     @Test
     void wrongMd5AndMissingTemplateSayWhatToFix() throws Exception {
         Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
-        create("broken", "0123456789abcdef0123456789abcdef", "branch.cfg");
+        client.resource(profile("broken", "0123456789abcdef0123456789abcdef", "branch.cfg")).create();
         PnpProfile broken = await("broken", p -> p.getStatus().conditions() != null);
         assertThat(broken.getStatus().ready()).isFalse();
         assertThat(condition(broken, "ArtifactsReady").getMessage()).isEqualTo("images/" + IMAGE + " has MD5 "
                 + md5("an image".getBytes()) + " but spec says 0123456789abcdef0123456789abcdef");
-        assertThat(condition(broken, "ConfigReady").getMessage()).isEqualTo("ConfigMap isr1k-configs has no key branch.cfg");
+        assertThat(condition(broken, "ConfigReady").getMessage()).isEqualTo("ConfigMap isr1k-configs has no key "
+                + "branch.cfg (keys: FGL2231A0AB.cfg, default.cfg, notes.txt)");
+        assertThat(broken.getStatus().configMap()).as("nothing published").isNull();
     }
 
-    private void create(String name, String md5, String template) {
+    @Test
+    void invalidSpecsAreExplainedAndOtherProfilesKeepReconciling() throws Exception {
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        PnpProfile bad = profile("bad", "NOT-AN-MD5", "default.cfg");
+        bad.setSpec(new PnpProfileSpec("0x2102", bad.getSpec().image(), bad.getSpec().config(),
+                List.of(new ArtifactFile("../../etc/passwd", "bootflash:", null)),
+                new Guestshell(true, "guestshell.tar", "pxs.py", null, -5L)));
+        client.resource(bad).create();
+        client.resource(profile("good", "", "default.cfg")).create();
+
+        PnpProfile explained = await("bad", p -> p.getStatus().conditions() != null);
+        assertThat(explained.getStatus().ready()).isFalse();
+        assertThat(condition(explained, "SpecValid").getStatus()).isEqualTo("False");
+        assertThat(condition(explained, "SpecValid").getMessage().split("; ")).containsExactly(
+                "spec.image.md5 'NOT-AN-MD5' is not 32 lower-case hex digits: give the image's MD5, or leave it empty "
+                        + "to have it computed",
+                "spec.files[0].name '../../etc/passwd' must be a plain file name, without folders",
+                "spec.guestshell.minFreeBytes must not be negative (it is -5): give the bootflash bytes the guestshell "
+                        + "needs, or 0 to skip the check",
+                "spec.guestshell.package 'guestshell.tar' is not listed in spec.files: add it there with its destination",
+                "spec.guestshell.script 'pxs.py' is not listed in spec.files: add it there with its destination");
+        assertThat(condition(explained, "ArtifactsReady").getStatus()).isEqualTo("Unknown");
+        assertThat(await("good", p -> Boolean.TRUE.equals(p.getStatus().ready())).getStatus().ready()).isTrue();
+    }
+
+    @Test
+    void devicesNamingTheProfileAreCountedByPhase() throws Exception {
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        client.resource(profile("isr1k", "", "default.cfg")).create();
+        device("fgl1", "isr1k", DevicePhase.PROVISIONING);
+        device("fgl2", "isr1k", DevicePhase.PROVISIONING);
+        device("fgl3", "isr1k", DevicePhase.PROVISIONED);
+        device("fgl4", "isr1k", null);
+        device("fgl5", "other", DevicePhase.FAILED);
+        PnpProfile counted = await("isr1k", p -> p.getStatus().devices() != null && p.getStatus().devices().size() == 3);
+        assertThat(counted.getStatus().devices()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("Provisioning", 2L, "Provisioned", 1L, "NotContacted", 1L));
+    }
+
+    @Test
+    void allNamespacesWhenAsked() throws Exception {
+        operator.close();
+        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+                .watchingAllNamespaces());
+        operator.start();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("branch-east").endMetadata()
+                .build()).create();
+        configMap("branch-east", Map.of("default.cfg", "hostname east\n"));
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        PnpProfile east = profile("east", "", "default.cfg");
+        east.getMetadata().setNamespace("branch-east");
+        client.resource(east).create();
+        awaitTrue(() -> {
+            PnpProfile p = client.resources(PnpProfile.class).inNamespace("branch-east").withName("east").get();
+            return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
+        });
+    }
+
+    static PnpProfile profile(String name, String md5, String template) {
         PnpProfile profile = new PnpProfile();
         profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null),
                 new DayZeroConfig(template, true, "isr1k-configs"),
                 List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
-        client.resource(profile).create();
+        return profile;
     }
 
-    private PnpProfile await(String name, Predicate<PnpProfile> condition) throws InterruptedException {
+    private void configMap(String namespace, Map<String, String> data) {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(namespace)
+                .endMetadata().addToData(data).build()).createOr(existing -> existing.update());
+    }
+
+    private void device(String name, String profile, DevicePhase phase) {
+        PnpDevice device = new PnpDevice();
+        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        device.setSpec(new PnpDeviceSpec(name.toUpperCase(), profile, null, null));
+        PnpDevice created = client.resource(device).create();
+        if (phase != null) {
+            String now = Instant.now().toString();
+            created.setStatus(new PnpDeviceStatus(phase, null, null, null, null, null, now, now, now, null, null, null,
+                    null, null, null, null, 0, null, List.of(), 1L, List.of(), null));
+            client.resource(created).updateStatus();
+        }
+    }
+
+    PnpProfile await(String name, Predicate<PnpProfile> condition) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(until)) {
             PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName(name).get();
@@ -129,11 +236,25 @@ class PnpProfileReconcilerTest {
                 + client.resources(PnpProfile.class).inNamespace(NS).withName(name).get());
     }
 
-    private static Condition condition(PnpProfile p, String type) {
+    static void awaitTrue(java.util.function.BooleanSupplier check) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (!check.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("never happened");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static Condition condition(PnpProfile p, String type) {
         return p.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
     }
 
-    private static String md5(byte[] content) throws Exception {
+    static String md5(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

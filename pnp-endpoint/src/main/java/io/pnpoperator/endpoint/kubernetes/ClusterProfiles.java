@@ -1,6 +1,5 @@
 package io.pnpoperator.endpoint.kubernetes;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
@@ -60,7 +59,7 @@ public final class ClusterProfiles implements ProfileSource {
         }
         PnpProfileStatus status = profile.getStatus();
         if (status == null || !Boolean.TRUE.equals(status.ready())) {
-            return new Held("profile " + profileName.get() + " is not ready: " + whyNotReady(status), Phase.PENDING);
+            return new Held("profile " + profileName.get() + " is not ready: " + PnpProfileStatus.whyNotReady(status), Phase.PENDING);
         }
         return new Assigned(ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), (kind, file) ->
                 artifacts(status).stream().filter(a -> file.equals(a.name()) && a.md5() != null)
@@ -96,13 +95,5 @@ public final class ClusterProfiles implements ProfileSource {
 
     private static List<PnpProfileStatus.ArtifactStatus> artifacts(PnpProfileStatus status) {
         return status.artifacts() == null ? List.of() : status.artifacts();
-    }
-
-    private static String whyNotReady(PnpProfileStatus status) {
-        if (status == null || status.conditions() == null) {
-            return "the operator has not checked it yet";
-        }
-        return status.conditions().stream().filter(c -> !"True".equals(c.getStatus())).map(Condition::getMessage)
-                .findFirst().orElse("status.ready is false");
     }
 }

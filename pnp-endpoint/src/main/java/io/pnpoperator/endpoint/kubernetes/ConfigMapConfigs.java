@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Day-0 configurations from the profile's ConfigMap: the key {@code <SERIAL>.cfg} when present (and
+ * Day-0 configurations from the profile's ConfigMap (the operator's copy named by {@code status.configMap},
+ * or before the operator has published one, the ConfigMap {@code spec.config.configMap}): the key {@code <SERIAL>.cfg} when present (and
  * {@code perDevice} is not false), else the template key, with {@code ${name}} replaced by the device's
  * {@code spec.variables} (and {@code ${serial}}). A variable without a value is left as written.
  */
@@ -35,9 +38,13 @@ public final class ConfigMapConfigs implements DayZeroConfigs {
 
     @Override
     public Optional<byte[]> forDevice(String serial) {
-        Optional<DayZeroConfig> config = profiles.profileOf(serial).map(p -> p.getSpec().config());
-        Optional<ConfigMap> configMap = config.filter(c -> c.configMap() != null)
-                .map(c -> configMaps.getStore().getByKey(namespace + "/" + c.configMap()));
+        Optional<PnpProfile> profile = profiles.profileOf(serial);
+        Optional<DayZeroConfig> config = profile.map(p -> p.getSpec().config());
+        // The operator's checked copy (status.configMap) when it has published one, else the ConfigMap itself.
+        Optional<String> name = profile.map(PnpProfile::getStatus).map(PnpProfileStatus::configMap)
+                .or(() -> config.map(DayZeroConfig::configMap));
+        Optional<ConfigMap> configMap = config.flatMap(c -> name)
+                .map(n -> configMaps.getStore().getByKey(namespace + "/" + n));
         if (config.isEmpty() || configMap.isEmpty() || configMap.get().getData() == null) {
             return Optional.empty();
         }

@@ -1,9 +1,7 @@
 package io.pnpoperator.endpoint.kubernetes;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.crds.PnpApi;
+import io.pnpoperator.crds.Events;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
@@ -47,17 +45,9 @@ public final class DeviceEvents implements AutoCloseable {
         String message = t.from() + " → " + t.to() + " (" + t.work() + " " + t.result() + ")"
                 + t.error().map(e -> ": " + e).orElse("");
         try {
-            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName(device.getMetadata().getName() + "-")
-                    .withNamespace(device.getMetadata().getNamespace()).endMetadata()
-                    .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(PnpApi.API_VERSION).withKind("PnpDevice")
-                            .withName(device.getMetadata().getName()).withNamespace(device.getMetadata().getNamespace())
-                            .withUid(device.getMetadata().getUid()).build())
-                    .withType(failed ? "Warning" : "Normal")
-                    .withReason(t.result().equals(Workflow.RESULT_OPERATOR) ? "MovedByOperator" : failed ? "StepFailed"
-                            : "Step")
-                    .withMessage(message).withFirstTimestamp(t.at().toString()).withLastTimestamp(t.at().toString())
-                    .withCount(1).withNewSource().withComponent("pnp-endpoint").endSource().build()).create();
+            String reason = t.result().equals(Workflow.RESULT_OPERATOR) ? "MovedByOperator" : failed ? "StepFailed" : "Step";
+            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
+                    failed ? "Warning" : "Normal", reason, message, t.at(), "pnp-endpoint")).create();
         } catch (RuntimeException e) {
             log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
         }

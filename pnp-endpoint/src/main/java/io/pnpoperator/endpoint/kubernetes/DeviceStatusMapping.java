@@ -1,7 +1,7 @@
 package io.pnpoperator.endpoint.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.pnpoperator.crds.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
@@ -118,14 +118,10 @@ final class DeviceStatusMapping {
         return condition(before, type, on, reason, message, now, "No" + reason, "");
     }
 
-    /** A condition that keeps its lastTransitionTime while its status stays the same. */
     private static Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
                                        Instant now, String offReason, String offMessage) {
-        String status = on ? "True" : "False";
-        String since = before.stream().filter(c -> c.getType().equals(type) && c.getStatus().equals(status))
-                .map(Condition::getLastTransitionTime).findFirst().orElse(now.toString());
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(on ? reason : offReason)
-                .withMessage(on ? message : offMessage).withLastTransitionTime(since).build();
+        return Conditions.next(before, type, on ? "True" : "False", on ? reason : offReason, on ? message : offMessage,
+                now);
     }
 
     private static String orEmpty(String text) {

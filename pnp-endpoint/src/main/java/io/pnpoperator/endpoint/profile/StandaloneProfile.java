@@ -11,6 +11,7 @@ import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.crds.profile.SpecCheck;
 import io.pnpoperator.endpoint.artifacts.Artifact;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
@@ -53,17 +54,17 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
             throw new ProfileException(where + ": spec is required");
         }
 
+        SpecCheck.problems(spec).stream().findFirst().ifPresent(problem -> {
+            throw new ProfileException(where + ": " + problem);
+        });
+
         Map<String, Path> images = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
         Optional<Image> image = Optional.ofNullable(spec.image());
         image.ifPresent(i -> {
             require(blank(i.url()), where + ": spec.image.url is for a cluster, where the operator downloads the "
                     + "image; here, put the file in " + folders.images());
-            require(!blank(i.file()), where + ": spec.image.file is required when spec.image is given");
-            require(!blank(i.version()), where + ": spec.image.version is required: devices already on it skip the upgrade");
             images.put(i.file(), existing(folders.images(), i.file(), "spec.image.file", where));
-            require(blank(i.md5()) || i.md5().matches("[0-9a-f]{32}"),
-                    where + ": spec.image.md5 '" + i.md5() + "' is not 32 lower-case hex digits");
         });
         List<ArtifactFile> fileSpecs = spec.files() == null ? List.of() : spec.files();
         for (int i = 0; i < fileSpecs.size(); i++) {
@@ -71,9 +72,6 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
             String field = "spec.files[" + i + "]";
             require(blank(f.url()), where + ": " + field + ".url is for a cluster, where the operator downloads the "
                     + "file; here, put the file in " + folders.files());
-            require(!blank(f.name()), where + ": " + field + ".name is required");
-            require(!blank(f.destination()) && f.destination().contains(":"),
-                    where + ": " + field + ".destination must be a device path such as bootflash: or bootflash:guest-share/");
             files.put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
         }
         Map<Kind, Map<String, Path>> named = new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files));
@@ -84,25 +82,15 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
             require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
         });
-        require(blank(spec.configRegister()) || spec.configRegister().matches("0x[0-9a-fA-F]{1,4}"),
-                where + ": spec.configRegister '" + spec.configRegister() + "' is not a hex value such as 0x2102");
 
         ConfigFolder configs = ConfigFolder.none();
         if (spec.config() != null) {
             DayZeroConfig c = spec.config();
-            require(!blank(c.template()), where + ": spec.config.template is required when spec.config is given");
             require(blank(c.configMap()), where + ": spec.config.configMap is for a cluster; here the template is a "
                     + "file in " + folders.configs());
             configs = new ConfigFolder(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
                     "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
-
-        Optional.ofNullable(spec.guestshell()).filter(g -> !Boolean.FALSE.equals(g.enabled())).ifPresent(g -> {
-            require(g.minFreeBytes() == null || g.minFreeBytes() >= 0,
-                    where + ": spec.guestshell.minFreeBytes must not be negative");
-            requireListed(g.packageFile(), "spec.guestshell.package", fileSpecs, where);
-            requireListed(g.script(), "spec.guestshell.script", fileSpecs, where);
-        });
         Profile profile = ProfileMapping.toWorkflow(manifest.getMetadata().getName(), spec,
                 (kind, name) -> catalog.find(kind, name).map(Artifact::md5));
         return new StandaloneProfile(profile, catalog, configs);
@@ -134,18 +122,11 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
-    /** A file name of the profile, resolved in its folder: a plain name only, and it must be there. */
+    /** A file name of the profile (a plain name: {@link SpecCheck} saw to it), resolved in its folder. */
     private static Path existing(Path folder, String name, String field, String where) {
-        require(name.matches("[A-Za-z0-9][A-Za-z0-9._+-]*") && !name.contains(".."),
-                where + ": " + field + " '" + name + "' must be a plain file name");
         Path path = folder.resolve(name);
         require(Files.isRegularFile(path), where + ": " + field + " names " + path + ", which does not exist");
         return path;
-    }
-
-    private static void requireListed(String name, String field, List<ArtifactFile> files, String where) {
-        require(blank(name) || files.stream().anyMatch(f -> f.name().equals(name)),
-                where + ": " + field + " '" + name + "' is not listed in spec.files");
     }
 
     private static void require(boolean condition, String message) {

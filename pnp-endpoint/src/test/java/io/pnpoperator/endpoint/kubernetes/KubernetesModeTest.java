@@ -123,6 +123,19 @@ class KubernetesModeTest {
     }
 
     @Test
+    void configsAreServedFromTheConfigMapTheOperatorPublished() throws Exception {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("pnpprofile-checked")
+                .withNamespace(Cluster.NAMESPACE).endMetadata()
+                .addToData("default.cfg", Lab.DEFAULT_CFG + "hostname from-the-checked-copy\n").build()).create();
+        createProfile(client, lab, "checked", "pnpprofile-checked");
+        register("FGL0000PUB1", "checked", Map.of());
+        endpoint = start("register");
+        PnpAgent router = agent("FGL0000PUB1", endpoint.deviceUrl());
+        assertThat(router.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(router.router().runningConfig()).contains("hostname from-the-checked-copy");
+    }
+
+    @Test
     void blockedRouterIsUnblockedByAStatusPatchAsWithKubectl() throws Exception {
         endpoint = start("register");
         PnpAgent agent = agent("FGL0000LOW1", endpoint.deviceUrl(), ROUTER.withBootflashFree(700_000_000L));
@@ -259,8 +272,15 @@ class KubernetesModeTest {
         return createProfile(client, lab, name);
     }
 
-    /** A ready profile made of the lab's profile, as the operator would leave it (artifacts and their MD5s). */
     static PnpProfile createProfile(KubernetesClient client, Lab lab, String name) throws Exception {
+        return createProfile(client, lab, name, null);
+    }
+
+    /**
+     * A ready profile made of the lab's profile, as the operator would leave it (artifacts and their MD5s,
+     * and {@code published}: the ConfigMap it published, or null before it has).
+     */
+    static PnpProfile createProfile(KubernetesClient client, Lab lab, String name, String published) throws Exception {
         PnpProfile profile = client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(
                 Lab.PROFILE.getBytes(StandardCharsets.UTF_8)), PnpProfile.class);
         PnpProfileSpec spec = profile.getSpec();
@@ -270,14 +290,14 @@ class KubernetesModeTest {
         PnpProfile created = client.resource(profile).create();
         created.setStatus(new PnpProfileStatus(true, List.of(
                 artifact(lab, Lab.IMAGE, "images/" + Lab.IMAGE), artifact(lab, Lab.PACKAGE, "files/" + Lab.PACKAGE),
-                artifact(lab, Lab.SCRIPT, "files/" + Lab.SCRIPT)), null, List.of(), 1L, null));
+                artifact(lab, Lab.SCRIPT, "files/" + Lab.SCRIPT)), published, List.of(), 1L, null));
         return client.resource(created).updateStatus();
     }
 
     private static PnpProfileStatus.ArtifactStatus artifact(Lab lab, String name, String path) throws Exception {
         byte[] content = Files.readAllBytes(lab.path(path));
         return new PnpProfileStatus.ArtifactStatus(name, true, (long) content.length,
-                HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
+                HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)), null);
     }
 
     private void register(String serial, String profile, Map<String, String> variables) {

@@ -1,0 +1,218 @@
+package io.pnpoperator.operator;
+
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.IMAGE;
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.NS;
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.condition;
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.md5;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.profile.Image;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Profiles whose image comes from a URL: the operator's download Job on the mock API server, and the Job's
+ * own script run for real (sh, curl, md5sum) against an HTTP server on this machine, into the volume folder.
+ */
+@EnableKubernetesMockClient(crud = true)
+class ArtifactDownloadTest {
+
+    static final byte[] CONTENT = "an IOS-XE image, downloaded".getBytes(StandardCharsets.UTF_8);
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    @TempDir
+    Path volume;
+    PnpOperator operator;
+    HttpServer files;
+
+    @BeforeEach
+    void start() throws Exception {
+        Crds.install(client);
+        Crds.allowLeaderElection(server);
+        Files.createDirectories(volume.resolve("files"));
+        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
+                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        files.createContext("/images/", exchange -> {
+            boolean known = exchange.getRequestURI().getPath().endsWith(IMAGE);
+            exchange.sendResponseHeaders(known ? 200 : 404, known ? CONTENT.length : -1);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(known ? CONTENT : new byte[0]);
+            }
+        });
+        files.start();
+        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+                .withRecheck(Duration.ofMillis(200)));
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        operator.close();
+        files.stop(0);
+    }
+
+    @Test
+    void aUrlBackedImageIsDownloadedByAJobThenTheProfileIsReady() throws Exception {
+        String wrongUrl = url("/images/missing.bin");
+        client.resource(profileWithUrl(wrongUrl, "")).create();
+
+        PnpProfile downloading = await(p -> p.getStatus().artifacts() != null && p.getStatus().artifacts().get(0).job() != null);
+        String firstJob = downloading.getStatus().artifacts().get(0).job();
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get();
+        assertThat(env(job)).containsEntry("URL", wrongUrl).containsEntry("FOLDER", "images").containsEntry("FILE", IMAGE);
+        assertThat(job.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("pnp-artifacts");
+        assertThat(job.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo("isr1k");
+        assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(condition(downloading, "ArtifactsReady").getReason()).isEqualTo("Downloading");
+        assertThat(condition(downloading, "ArtifactsReady").getMessage())
+                .isEqualTo("downloading images/" + IMAGE + " from " + wrongUrl + " (Job " + firstJob + ")");
+
+        // Progress, as the Job writes beside the final name.
+        Files.createDirectories(volume.resolve("images"));
+        Files.write(volume.resolve("images/." + IMAGE + ".part"), new byte[3 << 20]);
+        await(p -> condition(p, "ArtifactsReady").getMessage().endsWith("3 MiB so far"));
+
+        // The Job's own script, run here: it fails on the 404 and says so.
+        Run failed = runJobScript(job);
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.output()).contains("404");
+        assertThat(volume.resolve("images").resolve(IMAGE)).doesNotExist();
+        finish(job, "Failed", failed.output());
+        PnpProfile failure = await(p -> condition(p, "ArtifactsReady").getReason().equals("DownloadFailed"));
+        assertThat(condition(failure, "ArtifactsReady").getMessage()).startsWith("download of images/" + IMAGE + " from "
+                + wrongUrl + " (Job " + firstJob + ") failed: ").contains("404")
+                .endsWith("; fix the URL or the server, then delete Job " + firstJob + " to try again");
+        assertThat(failure.getStatus().ready()).isFalse();
+
+        // A corrected URL is a new Job; the old one goes.
+        PnpProfile edited = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
+        String rightUrl = url("/images/" + IMAGE);
+        edited.setSpec(profileWithUrl(rightUrl, md5(CONTENT)).getSpec());
+        client.resource(edited).update();
+        PnpProfile second = await(p -> p.getStatus().artifacts().get(0).job() != null
+                && !p.getStatus().artifacts().get(0).job().equals(firstJob));
+        String secondJob = second.getStatus().artifacts().get(0).job();
+        PnpProfileReconcilerTest.awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get() == null);
+
+        Job next = client.batch().v1().jobs().inNamespace(NS).withName(secondJob).get();
+        Run done = runJobScript(next);
+        assertThat(done.exit()).as(done.output()).isZero();
+        assertThat(volume.resolve("images").resolve(IMAGE)).hasBinaryContent(CONTENT);
+        assertThat(volume.resolve("images/." + IMAGE + ".url")).hasContent(rightUrl);
+        assertThat(volume.resolve("images/." + IMAGE + ".part")).doesNotExist();
+        finish(next, "Complete", "");
+
+        PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
+        assertThat(ready.getStatus().artifacts().get(0).md5()).isEqualTo(md5(CONTENT));
+        assertThat(ready.getStatus().artifacts().get(0).job()).isNull();
+        PnpProfileReconcilerTest.awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+
+        // Re-running changes nothing: the file on the volume came from this URL.
+        Thread.sleep(500);
+        assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void theJobScriptRefusesAFileWithAnotherMd5() throws Exception {
+        client.resource(profileWithUrl(url("/images/" + IMAGE), "0123456789abcdef0123456789abcdef")).create();
+        PnpProfile downloading = await(p -> p.getStatus().artifacts() != null && p.getStatus().artifacts().get(0).job() != null);
+        Job job = client.batch().v1().jobs().inNamespace(NS).withName(downloading.getStatus().artifacts().get(0).job()).get();
+
+        Run run = runJobScript(job);
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).contains("images/" + IMAGE + " from " + url("/images/" + IMAGE) + " has MD5 "
+                + md5(CONTENT) + ", not 0123456789abcdef0123456789abcdef as the profile says");
+        try (var left = Files.list(volume.resolve("images"))) {
+            assertThat(left).as("nothing left behind").isEmpty();
+        }
+    }
+
+    private PnpProfile profileWithUrl(String url, String md5) {
+        PnpProfile profile = PnpProfileReconcilerTest.profile("isr1k", md5, "default.cfg");
+        PnpProfileSpec spec = profile.getSpec();
+        profile.setSpec(new PnpProfileSpec(spec.configRegister(), new Image(IMAGE, "17.14.01a", md5, url), spec.config(),
+                spec.files(), spec.guestshell()));
+        return profile;
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + files.getAddress().getPort() + path;
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    /** The Job's container command, run on this machine with the volume folder as its mount. */
+    private Run runJobScript(Job job) throws Exception {
+        List<String> command = job.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env(job));
+        builder.environment().put("ARTIFACTS", volume.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(process.waitFor(), output);
+    }
+
+    /** What the Job controller and kubelet would report: the pod's termination message, the Job's condition. */
+    private void finish(Job job, String outcome, String podMessage) {
+        if (!podMessage.isEmpty()) {
+            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName()
+                    + "-x1").withNamespace(NS).addToLabels("job-name", job.getMetadata().getName()).endMetadata()
+                    .withNewStatus().addNewContainerStatus().withName("fetch").withNewState().withNewTerminated()
+                    .withExitCode(1).withMessage(podMessage).endTerminated().endState().endContainerStatus().endStatus()
+                    .build()).create();
+        }
+        Job fresh = client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get();
+        fresh.setStatus(new JobStatusBuilder().addToConditions(new JobConditionBuilder().withType(outcome)
+                .withStatus("True").withReason(outcome.equals("Failed") ? "BackoffLimitExceeded" : "Completed")
+                .withMessage(outcome.equals("Failed") ? "Job has reached the specified backoff limit" : "").build()).build());
+        client.resource(fresh).updateStatus();
+    }
+
+    private static Map<String, String> env(Job job) {
+        return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private PnpProfile await(Predicate<PnpProfile> condition) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
+            if (p != null && p.getStatus() != null && p.getStatus().conditions() != null && condition.test(p)) {
+                return p;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("isr1k never reached the expected status: "
+                + client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get().getStatus());
+    }
+}

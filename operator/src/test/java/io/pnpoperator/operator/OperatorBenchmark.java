@@ -1,0 +1,145 @@
+package io.pnpoperator.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pnpoperator.crds.device.DevicePhase;
+import io.pnpoperator.crds.device.DeviceStep;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.Image;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark (not a test): the operator reconciling 20 PnpProfiles and 1,000 PnpDevices (a tenth of them
+ * silent for two hours) on the mock API server. Prints how long until every profile is ready and every
+ * silent device is Stalled, and the API calls by kind. Run with bench/operator-1000-devices.
+ */
+public final class OperatorBenchmark {
+
+    static final String NS = "pnp";
+    static final int PROFILES = 20;
+    static final int DEVICES = 1000;
+    static final int SILENT_EVERY = 10;
+
+    private OperatorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        server.init();
+        KubernetesClient client = server.createClient();
+        Path volume = Files.createTempDirectory("pnp-volume");
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        Files.write(volume.resolve("files/pxs.py"), "print('hello')\n".getBytes());
+        Crds.install(client);
+        Crds.allowLeaderElection(server);
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("configs").withNamespace(NS).endMetadata()
+                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        for (int p = 1; p <= PROFILES; p++) {
+            String image = "c1100-universalk9.17.14." + p + ".SPA.bin";
+            Files.write(volume.resolve("images").resolve(image), new byte[1024 * 1024]);
+            PnpProfile profile = new PnpProfile();
+            profile.setMetadata(new ObjectMetaBuilder().withName("profile-" + p).withNamespace(NS).build());
+            profile.setSpec(new PnpProfileSpec("0x2102", new Image(image, "17.14." + p, "", null),
+                    new DayZeroConfig("default.cfg", true, "configs"),
+                    List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
+            client.resource(profile).create();
+        }
+        String silentSince = Instant.now().minus(Duration.ofHours(2)).toString();
+        String recently = Instant.now().toString();
+        for (int d = 1; d <= DEVICES; d++) {
+            PnpDevice device = new PnpDevice();
+            String name = String.format("bench%05d", d);
+            device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+            device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "profile-" + (1 + d % PROFILES), null, null));
+            PnpDevice created = client.resource(device).create();
+            String contact = d % SILENT_EVERY == 0 ? silentSince : recently;
+            created.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, null, "C1131-8PWB",
+                    "Router", "10.0.0.1", contact, contact, contact, null, null, null, null, null, false, false, 0, null,
+                    List.of(), 1L, List.of(), null));
+            client.resource(created).updateStatus();
+        }
+        int before = server.getRequestCount();
+
+        long start = System.nanoTime();
+        try (PnpOperator operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "bench")
+                .withRecheck(Duration.ofSeconds(5)))) {
+            operator.start();
+            long readyAt = 0;
+            long stalledAt = 0;
+            while (readyAt == 0 || stalledAt == 0) {
+                if (readyAt == 0 && client.resources(PnpProfile.class).inNamespace(NS).list().getItems().stream()
+                        .allMatch(p -> p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready()))) {
+                    readyAt = System.nanoTime();
+                }
+                if (stalledAt == 0 && client.resources(PnpDevice.class).inNamespace(NS).list().getItems().stream()
+                        .filter(d -> d.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Stalled")))
+                        .count() == DEVICES / SILENT_EVERY) {
+                    stalledAt = System.nanoTime();
+                }
+                Thread.sleep(50);
+            }
+            Map<String, Integer> calls = calls(server, before);
+            System.out.printf("profiles ready:           %d in %.2f s (%.0f/s)%n", PROFILES, (readyAt - start) / 1e9,
+                    PROFILES / ((readyAt - start) / 1e9));
+            System.out.printf("devices reconciled:       %d, %d marked Stalled, in %.2f s (%.0f devices/s)%n", DEVICES,
+                    DEVICES / SILENT_EVERY, (stalledAt - start) / 1e9, DEVICES / ((stalledAt - start) / 1e9));
+            System.out.printf("API calls by the operator (and the benchmark's own polling lists):%n");
+            calls.forEach((kind, n) -> System.out.printf("  %-40s %6d%n", kind, n));
+            System.out.printf("per device: %.3f status writes; per profile: %.1f ConfigMap reads, %.1f status writes%n",
+                    calls.getOrDefault("PATCH pnpdevices/status", 0) / (double) DEVICES,
+                    calls.getOrDefault("GET configmaps/<name>", 0) / (double) PROFILES,
+                    calls.getOrDefault("PATCH pnpprofiles/status", 0) / (double) PROFILES);
+        } finally {
+            client.close();
+            server.destroy();
+        }
+    }
+
+    private static Map<String, Integer> calls(KubernetesMockServer server, int from) throws InterruptedException {
+        Map<String, Integer> calls = new TreeMap<>();
+        int total = server.getRequestCount();
+        for (int i = 0; i < total; i++) {
+            RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+            if (r == null) {
+                break;
+            }
+            if (i < from) {
+                continue;
+            }
+            String path = r.getPath().replaceAll("\\?.*", "");
+            String kind = path.replaceAll(".*/namespaces/" + NS + "/", "")
+                    .replaceAll("^(pnpdevices|pnpprofiles|configmaps|events|leases)/[^/]+", "$1/<name>")
+                    .replace("pnpdevices/<name>/status", "pnpdevices/status")
+                    .replace("pnpprofiles/<name>/status", "pnpprofiles/status");
+            calls.merge(r.getMethod() + " " + (r.getPath().contains("watch=true") ? kind + " (watch)" : kind), 1,
+                    Integer::sum);
+        }
+        return calls;
+    }
+}

@@ -30,6 +30,8 @@ final class ArtifactFetch {
     static final String ARTIFACT_ANNOTATION = PnpApi.GROUP + "/artifact";
 
     private static final String MOUNT = "/artifacts";
+    /** The user of every pnp-operator container (the images' non-root user), so files on the volume share an owner. */
+    static final long UID = 65532;
     // The URL and names arrive as environment variables, never spliced into the script: a URL cannot run a command.
     static final String SCRIPT = """
             set -eu
@@ -85,8 +87,8 @@ final class ArtifactFetch {
                 .withNewSpec().withBackoffLimit(2).withActiveDeadlineSeconds(4 * 3600L)
                 .withNewTemplate().withNewMetadata().addToLabels(MANAGED_BY, OPERATOR).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L).withRunAsGroup(1000L)
-                .withFsGroup(1000L).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID)
+                .withFsGroup(UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .addNewContainer().withName("fetch").withImage(image).withCommand("sh", "-c", SCRIPT)
                 .addNewEnv().withName("ARTIFACTS").withValue(MOUNT).endEnv()

@@ -2,6 +2,7 @@ package io.pnpoperator.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tells people about a device before a router in a far branch finds out. A device registered ahead of
@@ -42,6 +45,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "pnpdevice", generationAwareEventProcessing = false)
 public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
+    private static final Logger log = LoggerFactory.getLogger(PnpDeviceReconciler.class);
     static final String STALLED = "Stalled";
     static final String PROFILE_RESOLVED = "ProfileResolved";
     /** Steps whose exchange includes an image copy or a reload: minutes of silence are normal there. */
@@ -142,8 +146,14 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
                 .map(c -> !c.getStatus().equals(condition.getStatus()) || !c.getReason().equals(condition.getReason()))
                 .orElse(true);
         if (bad && changed) {
-            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
-                    "Warning", stalled ? STALLED : condition.getReason(), condition.getMessage(), clock.instant(), "pnp-operator")).create();
+            try {
+                client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
+                        "Warning", stalled ? STALLED : condition.getReason(), condition.getMessage(), clock.instant(),
+                        "pnp-operator")).create();
+            } catch (KubernetesClientException e) {
+                // The condition is written; the Event is a courtesy and is not worth a second write.
+                log.warn("could not record the event for PnpDevice {}: {}", device.getMetadata().getName(), e.getMessage());
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     private final Duration imageAllowance;
     private final Clock clock;
     private InformerEventSource<PnpProfile, PnpDevice> profiles;
+    private final AtomicReference<IndexedResourceCache<PnpDevice>> devices = new AtomicReference<>();
 
     PnpDeviceReconciler(KubernetesClient client, Duration stalledAfter, Duration imageAllowance, Clock clock) {
         this.client = client;
@@ -82,6 +85,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
     @Override
     public UpdateControl<PnpDevice> reconcile(PnpDevice device, Context<PnpDevice> context) {
+        devices.compareAndSet(null, context.getPrimaryCache());
         if (!contacted(device)) {
             resolveProfile(device);
             return UpdateControl.noUpdate();
@@ -106,6 +110,13 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         UpdateControl<PnpDevice> done = UpdateControl.noUpdate();
         // Time alone makes a device stalled: look again when its allowance runs out.
         return provisioning && !stalled ? done.rescheduleAfter(allowed.minus(silent).plusSeconds(1)) : done;
+    }
+
+    /** Devices whose Stalled condition is True, from the operator's cache of them. */
+    double stalledDevices() {
+        IndexedResourceCache<PnpDevice> cache = devices.get();
+        return cache == null ? 0 : cache.list().filter(d -> d.getStatus() != null && Conditions.find(
+                d.getStatus().conditions(), STALLED).filter(c -> "True".equals(c.getStatus())).isPresent()).count();
     }
 
     /** For a device no endpoint has heard from: can its profile provision it when it calls? */

@@ -7,6 +7,9 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -46,6 +49,15 @@ public final class PnpOperator implements AutoCloseable {
      */
     public PnpOperator(KubernetesClient client, OperatorSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Prometheus wants help text on every metric; java-operator-sdk's meters have none: their name says it.
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getDescription() != null && !id.getDescription().isBlank() ? id
+                        : new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), id.getName().replace('.', ' '),
+                                id.getType());
+            }
+        });
         http = new HealthAndMetrics(settings.httpPort(), registry, () -> started);
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
@@ -60,9 +72,14 @@ public final class PnpOperator implements AutoCloseable {
                 settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
+        Gauge.builder("pnp.profiles", profiles, PnpProfileReconciler::allProfiles)
+                .description("PnpProfiles watched").register(registry);
+        PnpDeviceReconciler devices = new PnpDeviceReconciler(client, settings.stalledAfter(), IMAGE_ALLOWANCE,
+                Clock.systemUTC());
+        Gauge.builder("pnp.devices.stalled", devices, PnpDeviceReconciler::stalledDevices)
+                .description("PnpDevices whose Stalled condition is True").register(registry);
         operator.register(profiles, c -> watched(c, settings));
-        operator.register(new PnpDeviceReconciler(client, settings.stalledAfter(), IMAGE_ALLOWANCE, Clock.systemUTC()),
-                c -> watched(c, settings));
+        operator.register(devices, c -> watched(c, settings));
     }
 
     private static void watched(ControllerConfigurationOverrider<?> controller, OperatorSettings settings) {

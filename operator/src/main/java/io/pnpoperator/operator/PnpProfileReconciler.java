@@ -276,6 +276,11 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
                 && Boolean.TRUE.equals(p.getStatus().ready())).count();
     }
 
+    double allProfiles() {
+        IndexedResourceCache<PnpProfile> cache = profiles.get();
+        return cache == null ? 0 : cache.list().count();
+    }
+
     private static String phaseName(String constant) {
         return constant.charAt(0) + constant.substring(1).toLowerCase();
     }

@@ -64,6 +64,10 @@ class PnpDeviceReconcilerTest {
         assertThat(stalled.getStatus().attempts()).isEqualTo(2);
         assertThat(client.v1().events().inNamespace(NS).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Stalled"));
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("pnp_devices_stalled 1.0");
     }
 
     @Test

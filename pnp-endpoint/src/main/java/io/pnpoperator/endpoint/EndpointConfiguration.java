@@ -1,6 +1,7 @@
 package io.pnpoperator.endpoint;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pnpoperator.endpoint.metrics.ExpositionFilter;
 import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.protocol.PnpCodec;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
@@ -35,6 +36,12 @@ class EndpointConfiguration {
             random.nextBytes(token);
             return HexFormat.of().formatHex(token);
         }), profiles);
+    }
+
+    /** Applied by Spring Boot to the registry before any meter is registered. */
+    @Bean
+    ExpositionFilter expositionFilter() {
+        return new ExpositionFilter();
     }
 
     @Bean

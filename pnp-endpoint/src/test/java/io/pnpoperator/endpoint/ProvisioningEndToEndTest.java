@@ -7,6 +7,7 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.Fleet;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,6 +129,24 @@ class ProvisioningEndToEndTest {
         assertThat(device.get("lastError").asText()).isEqualTo("PnP Service Error 2004: Image checksum verification failed");
         assertThat(history(device)).filteredOn(t -> t.get("result").asText().equals("failure")).hasSize(3);
         assertThat(agent.router().version()).as("never reloaded into a damaged image").isEqualTo("17.06.01a");
+    }
+
+    /**
+     * The fleet's metrics after one router finished and one failed its image checksum: by step, failures by
+     * step. The exposition is kept in target/ for the chart's tests (promtool, the dashboard's and the
+     * alerts' metric names).
+     */
+    @Test
+    void fleetMetricsCountDevicesByStepAndFailuresByStep() throws Exception {
+        assertThat(agent("FGL0000GOOD", ROUTER).run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(agent("FGL0000BAD2", ROUTER.withCorruptImage()).run(Instant.now().plusSeconds(60)).finished()).isFalse();
+        String metrics = server.metrics(); // the first scrape: device counts are taken now
+        assertThat(metrics).contains("pnp_step_failures_total{application=\"pnp-endpoint\",step=\"UPGRADE_INPROGRESS\"} 3.0")
+                .contains("pnp_devices_in_step{application=\"pnp-endpoint\",step=\"UPGRADE_INPROGRESS\"} 1.0")
+                .contains("pnp_devices_in_step{application=\"pnp-endpoint\",step=\"FINISHED\"} 1.0")
+                .contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Failed\"} 1.0")
+                .contains("http_server_requests_seconds_bucket{");
+        Files.writeString(Path.of("target", "metrics-exposition.txt"), metrics);
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -99,9 +100,9 @@ public final class KubernetesDeviceStore implements DeviceStore {
     }
 
     @Override
-    public Map<Phase, Long> countByPhase() {
+    public Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
         return list().stream().collect(Collectors.groupingBy(Device::phase, () -> new EnumMap<>(Phase.class),
-                Collectors.counting()));
+                Collectors.groupingBy(Device::step, () -> new EnumMap<>(Step.class), Collectors.counting())));
     }
 
     @Override

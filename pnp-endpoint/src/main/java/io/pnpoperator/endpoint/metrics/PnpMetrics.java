@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet in Prometheus terms: {@code pnp_work_requests_total{work}}, {@code pnp_work_responses_total{work,result}},
- * {@code pnp_devices{phase}}, {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total}.
+ * {@code pnp_devices{phase}}, {@code pnp_devices_in_step{step}}, {@code pnp_step_failures_total{step}},
+ * {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total}.
  */
 public class PnpMetrics {
 
@@ -33,7 +34,15 @@ public class PnpMetrics {
     private final Timer provisioning;
     private final AtomicReference<Counted> counted = new AtomicReference<>(new Counted(Instant.EPOCH, Map.of()));
 
-    private record Counted(Instant at, Map<Phase, Long> byPhase) {
+    private record Counted(Instant at, Map<Phase, Map<Step, Long>> byPhaseAndStep) {
+
+        long in(Phase phase) {
+            return byPhaseAndStep.getOrDefault(phase, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        long in(Step step) {
+            return byPhaseAndStep.values().stream().mapToLong(steps -> steps.getOrDefault(step, 0L)).sum();
+        }
     }
 
     public PnpMetrics(MeterRegistry registry, DeviceStore store, DeviceDialog dialog) {
@@ -49,8 +58,12 @@ public class PnpMetrics {
                 .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(6))
                 .register(registry);
         for (Phase phase : Phase.values()) {
-            Gauge.builder("pnp.devices", () -> devicesIn(phase)).tag("phase", phase.label())
+            Gauge.builder("pnp.devices", () -> counted().in(phase)).tag("phase", phase.label())
                     .description("Devices by phase").register(registry);
+        }
+        for (Step step : Step.values()) {
+            Gauge.builder("pnp.devices.in.step", () -> counted().in(step)).tag("step", step.name())
+                    .description("Devices by workflow step").register(registry);
         }
     }
 
@@ -66,6 +79,9 @@ public class PnpMetrics {
         exchange.decision().ifPresent(d -> d.change().transitions().stream()
                 .filter(t -> t.to() == Step.FINISHED && t.from() != Step.FINISHED).findFirst()
                 .ifPresent(t -> recordProvisioned(d.change().device())));
+        exchange.decision().ifPresent(d -> d.change().transitions().stream().filter(t -> t.error().isPresent())
+                .forEach(t -> Counter.builder("pnp.step.failures").description("Steps a device reported failed, by step")
+                        .tag("step", t.from().name()).register(registry).increment()));
     }
 
     public void sent(long bytes) {
@@ -76,12 +92,12 @@ public class PnpMetrics {
         device.finishedAt().ifPresent(done -> provisioning.record(Duration.between(device.firstSeen(), done)));
     }
 
-    private double devicesIn(Phase phase) {
+    private Counted counted() {
         Counted now = counted.get();
         if (Instant.now().isAfter(now.at().plus(COUNT_EVERY))) {
-            now = new Counted(Instant.now(), store.countByPhase());
+            now = new Counted(Instant.now(), store.countByPhaseAndStep());
             counted.set(now);
         }
-        return now.byPhase().getOrDefault(phase, 0L);
+        return now;
     }
 }

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint.store;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ public interface DeviceStore {
 
     List<Device> list();
 
-    Map<Phase, Long> countByPhase();
+    /** How many devices are in each phase, and within it in each step (one query, for the gauges). */
+    Map<Phase, Map<Step, Long>> countByPhaseAndStep();
 
     /** The device's transitions, oldest first. */
     List<Transition> history(String serial);

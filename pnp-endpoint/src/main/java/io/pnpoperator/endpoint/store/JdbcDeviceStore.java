@@ -56,11 +56,12 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     @Override
-    public Map<Phase, Long> countByPhase() {
-        Map<Phase, Long> counts = new EnumMap<>(Phase.class);
-        jdbc.query("SELECT phase, COUNT(*) AS devices FROM devices GROUP BY phase",
+    public Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
+        Map<Phase, Map<Step, Long>> counts = new EnumMap<>(Phase.class);
+        jdbc.query("SELECT phase, step, COUNT(*) AS devices FROM devices GROUP BY phase, step",
                 rs -> {
-                    counts.put(Phase.fromLabel(rs.getString("phase")), rs.getLong("devices"));
+                    counts.computeIfAbsent(Phase.fromLabel(rs.getString("phase")), p -> new EnumMap<>(Step.class))
+                            .put(Step.valueOf(rs.getString("step")), rs.getLong("devices"));
                 });
         return counts;
     }

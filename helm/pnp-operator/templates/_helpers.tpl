@@ -1,0 +1,55 @@
+{{/* Resource names: <release>-pnp-<part>, cut to the 63 characters a label or Service name allows. */}}
+{{- define "pnp.name" -}}
+{{- printf "%s-pnp-%s" .root.Release.Name .part | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Labels of every object: the recommended app.kubernetes.io set. */}}
+{{- define "pnp.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: pnp-operator
+app.kubernetes.io/component: {{ .part }}
+{{- end -}}
+
+{{/* The labels that select one component's pods: stable across upgrades. */}}
+{{- define "pnp.selector" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .part }}
+{{- end -}}
+
+{{- define "pnp.image" -}}
+{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
+{{- end -}}
+
+{{- define "pnp.artifactsClaim" -}}
+{{- default (include "pnp.name" (dict "root" . "part" "artifacts")) .Values.artifacts.existingClaim -}}
+{{- end -}}
+
+{{/* Pod security for every container of the chart: non-root, no privileges, read-only root filesystem. */}}
+{{- define "pnp.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+fsGroup: 65532
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "pnp.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{- define "pnp.scrapeAnnotations" -}}
+{{- if and .root.Values.metrics.podAnnotations (not .root.Values.metrics.serviceMonitor.enabled) }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: {{ .path }}
+{{- end }}
+{{- end -}}

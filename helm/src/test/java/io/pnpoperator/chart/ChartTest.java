@@ -1,0 +1,243 @@
+package io.pnpoperator.chart;
+
+import static io.pnpoperator.chart.Chart.EVERYTHING_ON;
+import static io.pnpoperator.chart.Chart.all;
+import static io.pnpoperator.chart.Chart.named;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chart with real Helm (helm-java): lint, template, the values schema, and the objects it makes. */
+class ChartTest {
+
+    static final String ENDPOINT = "pnp-pnp-endpoint";
+    static final String OPERATOR = "pnp-pnp-operator";
+
+    @TempDir
+    Path copy;
+
+    @Test
+    void lintIsCleanWithDefaultValues() {
+        LintResult lint = new Helm(Chart.DIR).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void lintIsCleanWithEveryOptionalFeatureOn() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectNode values = (ObjectNode) yaml.readTree(Chart.DIR.resolve("values.yaml").toFile());
+        EVERYTHING_ON.forEach((path, value) -> {
+            String[] keys = path.split("\\.");
+            ObjectNode node = values;
+            for (int i = 0; i < keys.length - 1; i++) {
+                node = (ObjectNode) node.get(keys[i]);
+            }
+            node.set(keys[keys.length - 1], yaml.valueToTree(value));
+        });
+        LintResult lint = new Helm(Chart.copyWithValues(copy, yaml.writeValueAsString(values))).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @Test
+    void defaultInstallMakesTheExpectedObjects() {
+        List<HasMetadata> objects = Chart.render(Map.of());
+        Map<String, Long> kinds = objects.stream().collect(Collectors.groupingBy(HasMetadata::getKind, TreeMap::new,
+                Collectors.counting()));
+        assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.of("Deployment", 2L, "Service", 3L,
+                "ServiceAccount", 2L, "Role", 3L, "RoleBinding", 3L, "PersistentVolumeClaim", 1L,
+                "PodDisruptionBudget", 1L)));
+        for (HasMetadata object : objects) {
+            assertThat(object.getMetadata().getLabels()).as(object.getKind() + " " + object.getMetadata().getName())
+                    .containsEntry("app.kubernetes.io/name", "pnp-operator").containsEntry("app.kubernetes.io/instance", "pnp")
+                    .containsEntry("app.kubernetes.io/managed-by", "Helm").containsEntry("app.kubernetes.io/part-of", "pnp-operator")
+                    .containsKeys("app.kubernetes.io/version", "app.kubernetes.io/component", "helm.sh/chart");
+            assertThat(object.getMetadata().getNamespace()).as(object.getKind()).isEqualTo("pnp");
+        }
+
+        Deployment endpoint = named(objects, Deployment.class, ENDPOINT);
+        assertThat(endpoint.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(env(endpoint)).containsEntry("PNP_MODE", "kubernetes").containsEntry("PNP_ADMIN_ADDRESS", "0.0.0.0")
+                .containsEntry("PNP_UNKNOWN_DEVICES", "register").doesNotContainKey("SPRING_DATASOURCE_URL");
+        assertThat(named(objects, Deployment.class, OPERATOR).getSpec().getReplicas()).isEqualTo(1);
+        assertThat(env(named(objects, Deployment.class, OPERATOR))).containsEntry("PNP_WATCH_ALL_NAMESPACES", "false")
+                .containsEntry("PNP_ARTIFACTS_VOLUME", "pnp-pnp-artifacts").containsEntry("PNP_LOG_FORMAT", "json");
+        assertThat(named(objects, PersistentVolumeClaim.class, "pnp-pnp-artifacts").getSpec().getAccessModes())
+                .containsExactly("ReadWriteMany");
+        assertThat(named(objects, PodDisruptionBudget.class, ENDPOINT).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    }
+
+    @Test
+    void devicesAndAdminAreSeparateServices() {
+        List<HasMetadata> objects = Chart.render(Map.of());
+        Service devices = named(objects, Service.class, "pnp-pnp-devices");
+        assertThat(devices.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(devices.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(80);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("devices");
+        });
+        Service admin = named(objects, Service.class, "pnp-pnp-admin");
+        assertThat(admin.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(admin.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal())
+                .isEqualTo("admin"));
+
+        Service https = named(Chart.render(Map.of("endpoint.service.port", 443, "endpoint.service.scheme", "https",
+                "endpoint.service.type", "NodePort", "endpoint.service.nodePort", 30443)), Service.class, "pnp-pnp-devices");
+        assertThat(https.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(https.getSpec().getPorts().get(0).getPort()).isEqualTo(443);
+        assertThat(https.getSpec().getPorts().get(0).getNodePort()).isEqualTo(30443);
+    }
+
+    @Test
+    void everyPodRunsAsNonRootWithAReadOnlyRootAndNoCapabilities() {
+        for (Deployment deployment : all(Chart.render(EVERYTHING_ON), Deployment.class)) {
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(deployment.getMetadata().getName()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            for (Container container : pod.getContainers()) {
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+                assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+                assertThat(container.getResources().getLimits()).containsKey("memory");
+                assertThat(container.getLivenessProbe()).isNotNull();
+                assertThat(container.getReadinessProbe()).isNotNull();
+                assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+                    assertThat(m.getMountPath()).isEqualTo("/var/lib/pnp/artifacts");
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+            }
+        }
+    }
+
+    @Test
+    void rolesGrantExactlyTheVerbsTheProgramsUse() {
+        List<HasMetadata> objects = Chart.render(Map.of());
+        assertThat(rules(named(objects, Role.class, ENDPOINT).getRules())).containsExactlyInAnyOrder(
+                "pnp.pnpoperator.io/pnpdevices: get,list,watch,create",
+                "pnp.pnpoperator.io/pnpdevices/status: patch",
+                "pnp.pnpoperator.io/pnpprofiles: get,list,watch",
+                "/configmaps: get,list,watch",
+                "/events: create");
+        assertThat(rules(named(objects, Role.class, OPERATOR).getRules())).containsExactlyInAnyOrder(
+                "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: get,list,watch",
+                "pnp.pnpoperator.io/pnpprofiles/status: patch", "pnp.pnpoperator.io/pnpdevices/status: patch",
+                "/configmaps: get,list,watch,create,update",
+                "batch/jobs: get,list,watch,create,delete",
+                "/pods: list",
+                "/events: create");
+        assertThat(rules(named(objects, Role.class, "pnp-pnp-operator-lease").getRules())).containsExactlyInAnyOrder(
+                "coordination.k8s.io/leases: create", "coordination.k8s.io/leases[pnp-operator]: get,update,patch");
+        assertThat(all(objects, ClusterRole.class)).as("namespace-scoped by default").isEmpty();
+
+        List<HasMetadata> everywhere = Chart.render(Map.of("operator.watchAllNamespaces", true));
+        assertThat(rules(named(everywhere, ClusterRole.class, OPERATOR).getRules()))
+                .isEqualTo(rules(named(objects, Role.class, OPERATOR).getRules()));
+        assertThat(env(named(everywhere, Deployment.class, OPERATOR))).containsEntry("PNP_WATCH_ALL_NAMESPACES", "true");
+    }
+
+    @Test
+    void optionalFeaturesRenderWhenOn() throws Exception {
+        List<HasMetadata> objects = Chart.render(EVERYTHING_ON);
+        assertThat(all(objects, ServiceMonitor.class)).extracting(s -> s.getSpec().getEndpoints().get(0).getPath())
+                .containsExactlyInAnyOrder("/actuator/prometheus", "/metrics");
+        assertThat(all(objects, PrometheusRule.class)).singleElement().satisfies(rule -> assertThat(rule.getSpec()
+                .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed",
+                "PnpDevicesStalled", "PnpProfileNotReady", "PnpEndpointDown", "PnpOperatorDown",
+                "PnpOperatorReconcileFailures"));
+        assertThat(all(objects, NetworkPolicy.class)).hasSize(2);
+        assertThat(all(objects, PersistentVolumeClaim.class)).as("the existing claim is used").isEmpty();
+        assertThat(env(named(objects, Deployment.class, OPERATOR))).containsEntry("PNP_ARTIFACTS_VOLUME", "images-nfs");
+        Deployment endpoint = named(objects, Deployment.class, ENDPOINT);
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .filteredOn(e -> e.getName().equals("SPRING_DATASOURCE_PASSWORD")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pnp-db"));
+        assertThat(endpoint.getSpec().getTemplate().getMetadata().getAnnotations())
+                .as("a ServiceMonitor scrapes; no annotations as well").isNullOrEmpty();
+
+        ConfigMap dashboard = named(objects, ConfigMap.class, "pnp-pnp-dashboard");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("pnp-fleet.json"));
+        assertThat(json.get("uid").asText()).isEqualTo("pnp-fleet");
+        assertThat(json.get("panels")).hasSizeGreaterThan(10);
+
+        assertThat(named(Chart.render(Map.of()), Deployment.class, ENDPOINT).getSpec().getTemplate().getMetadata()
+                .getAnnotations()).containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8081")
+                .containsEntry("prometheus.io/path", "/actuator/prometheus");
+    }
+
+    @Test
+    void theChartsCrdsAreTheProjectsCrds() throws Exception {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<String> shown = List.of(Helm.show(Chart.DIR.toString()).crds().call().split("(?m)^---\\s*$"));
+        List<String> names = shown.stream().map(d -> serialization.unmarshal(d, CustomResourceDefinition.class))
+                .filter(crd -> crd != null).map(crd -> crd.getMetadata().getName()).toList();
+        assertThat(names).containsExactlyInAnyOrder("pnpdevices.pnp.pnpoperator.io", "pnpprofiles.pnp.pnpoperator.io");
+        for (String crd : List.of("pnpdevices.pnp.pnpoperator.io-v1.yml", "pnpprofiles.pnp.pnpoperator.io-v1.yml")) {
+            assertThat(Files.readString(Chart.DIR.resolve("crds").resolve(crd)))
+                    .isEqualTo(Files.readString(Path.of("../crds").resolve(crd)));
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedByTheSchemaWithTheFieldNamed() {
+        assertRefused(Map.of("operator.replicas", 3), "operator.replicas", "less than or equal to 2");
+        assertRefused(Map.of("endpoint.service.type", "Ingress"), "endpoint.service.type",
+                "must be one of the following: \"LoadBalancer\", \"NodePort\", \"ClusterIP\"");
+        assertRefused(Map.of("endpoint.unknownDevices", "maybe"), "endpoint.unknownDevices", "\"register\", \"reject\"");
+        assertRefused(Map.of("operator.stalledAfter", "15 minutes"), "operator.stalledAfter", "pattern");
+        assertRefused(Map.of("endpoint.mariadb.enabled", true), "endpoint.mariadb.url",
+                "String length must be greater than or equal to 1");
+        assertRefused(Map.of("endpoint.replica", 2), "endpoint", "Additional property replica is not allowed");
+    }
+
+    private static void assertRefused(Map<String, Object> values, String field, String detail) {
+        assertThatThrownBy(() -> Chart.template(values)).as(values.toString())
+                .hasMessageContaining("values don't meet the specifications of the schema(s)")
+                .hasMessageContaining(field).hasMessageContaining(detail);
+    }
+
+    private static Map<String, String> env(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private static List<String> rules(List<PolicyRule> rules) {
+        return rules.stream().flatMap(r -> r.getResources().stream().map(resource -> String.join(",", r.getApiGroups())
+                + "/" + resource + (r.getResourceNames().isEmpty() ? "" : r.getResourceNames().toString()
+                .replace(" ", "")) + ": " + String.join(",", r.getVerbs()))).toList();
+    }
+}

@@ -1,0 +1,66 @@
+package io.pnpoperator.operator;
+
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.IMAGE;
+import static io.pnpoperator.operator.PnpProfileReconcilerTest.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.crds.profile.PnpProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's metrics after an API server error: the failed reconcile is counted and retried, and the
+ * profile still becomes ready. The exposition is kept in target/ for the chart's tests (promtool, the
+ * dashboard's and the alerts' metric names).
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorMetricsTest {
+
+    KubernetesMockServer server;
+    KubernetesClient client;
+    @TempDir
+    Path volume;
+
+    @Test
+    void aFailedReconcileIsCountedAndRetried() throws Exception {
+        Crds.install(client);
+        Crds.allowLeaderElection(server);
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
+                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        // The operator's first write of the profile's ConfigMap meets an API server error.
+        server.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
+                new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
+
+        try (PnpOperator operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume,
+                "test"))) {
+            operator.start();
+            client.resource(PnpProfileReconcilerTest.profile("isr1k", "", "default.cfg")).create();
+            PnpProfileReconcilerTest.awaitTrue(() -> {
+                PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
+                return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
+            });
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("pnp_profiles 1.0").contains("pnp_profiles_ready 1.0")
+                    .contains("pnp_devices_stalled 0.0")
+                    .containsPattern("operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} 1\\.0");
+            Files.writeString(Path.of("target", "metrics-exposition.txt"), metrics);
+        }
+    }
+}

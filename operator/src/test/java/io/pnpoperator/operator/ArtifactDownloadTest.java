@@ -1,13 +1,17 @@
 package io.pnpoperator.operator;
 
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.IMAGE;
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.NS;
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.condition;
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.md5;
+import static io.pnpoperator.operator.TestProfiles.IMAGE;
+import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.awaitTrue;
+import static io.pnpoperator.operator.TestProfiles.condition;
+import static io.pnpoperator.operator.TestProfiles.md5;
+import static io.pnpoperator.operator.TestProfiles.profile;
+import static io.pnpoperator.operator.TestProfiles.startOperator;
+import static io.pnpoperator.operator.TestProfiles.templates;
+import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -24,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +58,9 @@ class ArtifactDownloadTest {
     void start() throws Exception {
         Crds.install(client);
         Crds.allowLeaderElection(server);
-        Files.createDirectories(volume.resolve("files"));
-        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
-                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        volume(volume, false);
+        Files.delete(volume.resolve("images")); // the download Job makes it
+        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
         files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         files.createContext("/images/", exchange -> {
             boolean known = exchange.getRequestURI().getPath().endsWith(IMAGE);
@@ -68,9 +70,7 @@ class ArtifactDownloadTest {
             }
         });
         files.start();
-        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
-                .withRecheck(Duration.ofMillis(200)));
-        operator.start();
+        operator = startOperator(client, volume);
     }
 
     @AfterEach
@@ -121,7 +121,7 @@ class ArtifactDownloadTest {
         PnpProfile second = await(p -> p.getStatus().artifacts().get(0).job() != null
                 && !p.getStatus().artifacts().get(0).job().equals(firstJob));
         String secondJob = second.getStatus().artifacts().get(0).job();
-        PnpProfileReconcilerTest.awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get() == null);
+        awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get() == null);
 
         Job next = client.batch().v1().jobs().inNamespace(NS).withName(secondJob).get();
         Run done = runJobScript(next);
@@ -134,7 +134,7 @@ class ArtifactDownloadTest {
         PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().artifacts().get(0).md5()).isEqualTo(md5(CONTENT));
         assertThat(ready.getStatus().artifacts().get(0).job()).isNull();
-        PnpProfileReconcilerTest.awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+        awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
 
         // Re-running changes nothing: the file on the volume came from this URL.
         Thread.sleep(500);
@@ -157,7 +157,7 @@ class ArtifactDownloadTest {
     }
 
     private PnpProfile profileWithUrl(String url, String md5) {
-        PnpProfile profile = PnpProfileReconcilerTest.profile("isr1k", md5, "default.cfg");
+        PnpProfile profile = profile("isr1k", md5, "default.cfg");
         PnpProfileSpec spec = profile.getSpec();
         profile.setSpec(new PnpProfileSpec(spec.configRegister(), new Image(IMAGE, "17.14.01a", md5, url), spec.config(),
                 spec.files(), spec.guestshell()));

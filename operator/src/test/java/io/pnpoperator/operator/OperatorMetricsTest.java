@@ -1,10 +1,13 @@
 package io.pnpoperator.operator;
 
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.IMAGE;
-import static io.pnpoperator.operator.PnpProfileReconcilerTest.NS;
+import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.awaitTrue;
+import static io.pnpoperator.operator.TestProfiles.profile;
+import static io.pnpoperator.operator.TestProfiles.startOperator;
+import static io.pnpoperator.operator.TestProfiles.templates;
+import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -16,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,21 +40,15 @@ class OperatorMetricsTest {
     void aFailedReconcileIsCountedAndRetried() throws Exception {
         Crds.install(client);
         Crds.allowLeaderElection(server);
-        Files.createDirectories(volume.resolve("images"));
-        Files.createDirectories(volume.resolve("files"));
-        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
-        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
-                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        volume(volume, true);
+        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
         // The operator's first write of the profile's ConfigMap meets an API server error.
         server.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
                 new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
 
-        try (PnpOperator operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume,
-                "test"))) {
-            operator.start();
-            client.resource(PnpProfileReconcilerTest.profile("isr1k", "", "default.cfg")).create();
-            PnpProfileReconcilerTest.awaitTrue(() -> {
+        try (PnpOperator operator = startOperator(client, volume)) {
+            client.resource(profile("isr1k", "", "default.cfg")).create();
+            awaitTrue(() -> {
                 PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
                 return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
             });

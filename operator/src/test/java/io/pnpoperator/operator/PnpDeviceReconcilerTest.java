@@ -1,10 +1,14 @@
 package io.pnpoperator.operator;
 
+import static io.pnpoperator.operator.TestProfiles.IMAGE;
+import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.profile;
+import static io.pnpoperator.operator.TestProfiles.templates;
+import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -14,11 +18,11 @@ import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Device conditions (Stalled, ProfileResolved) from the real operator on the mock API server, beside the endpoint's fields. */
 @EnableKubernetesMockClient(crud = true)
 class PnpDeviceReconcilerTest {
-
-    static final String NS = "pnp";
 
     io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     KubernetesClient client;
@@ -95,18 +97,14 @@ class PnpDeviceReconcilerTest {
         assertThat(client.v1().events().inNamespace(NS).list().getItems())
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ProfileNotFound"));
 
-        client.resource(PnpProfileReconcilerTest.profile("isr1k", "", "default.cfg")).create();
+        client.resource(profile("isr1k", "", "default.cfg")).create();
         // First "not checked yet", then the profile's own reason.
         Condition notReady = awaitProfileResolved("fgl0000new1", "ProfileNotReady", "profile isr1k is not ready: images/");
         assertThat(notReady.getMessage()).isEqualTo("profile isr1k is not ready: images/"
-                + PnpProfileReconcilerTest.IMAGE + " not found on volume pnp-artifacts; files/pxs.py not found on volume pnp-artifacts");
+                + IMAGE + " not found on volume pnp-artifacts; files/pxs.py not found on volume pnp-artifacts");
 
-        Files.createDirectories(volume.resolve("images"));
-        Files.createDirectories(volume.resolve("files"));
-        Files.writeString(volume.resolve("images").resolve(PnpProfileReconcilerTest.IMAGE), "an image");
-        Files.writeString(volume.resolve("files/pxs.py"), PnpProfileReconcilerTest.SCRIPT);
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
-                .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
+        volume(volume, true);
+        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
         Condition ready = awaitProfileResolved("fgl0000new1", "ProfileReady");
         assertThat(ready.getStatus()).isEqualTo("True");
         assertThat(get("fgl0000new1").getStatus().phase()).as("the rest of the status is the endpoint's").isNull();

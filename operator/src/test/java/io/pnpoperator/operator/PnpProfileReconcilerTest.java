@@ -1,11 +1,20 @@
 package io.pnpoperator.operator;
 
+import static io.pnpoperator.operator.TestProfiles.IMAGE;
+import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.SCRIPT;
+import static io.pnpoperator.operator.TestProfiles.awaitTrue;
+import static io.pnpoperator.operator.TestProfiles.condition;
+import static io.pnpoperator.operator.TestProfiles.md5;
+import static io.pnpoperator.operator.TestProfiles.profile;
+import static io.pnpoperator.operator.TestProfiles.startOperator;
+import static io.pnpoperator.operator.TestProfiles.templates;
+import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,9 +25,7 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.ArtifactFile;
-import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.Guestshell;
-import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
@@ -28,10 +35,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -44,10 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class PnpProfileReconcilerTest {
 
-    static final String NS = "pnp";
-    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
-    static final String SCRIPT = "print('hello')\n";
-
     KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
@@ -58,14 +58,10 @@ class PnpProfileReconcilerTest {
     void start() throws Exception {
         Crds.install(client);
         Crds.allowLeaderElection(server);
-        Files.createDirectories(volume.resolve("images"));
-        Files.createDirectories(volume.resolve("files"));
-        Files.writeString(volume.resolve("files/pxs.py"), SCRIPT);
-        configMap(NS, Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
+        volume(volume, false);
+        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
                 "notes.txt", "not a config"));
-        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
-                .withRecheck(Duration.ofMillis(200)));
-        operator.start();
+        operator = startOperator(client, volume);
     }
 
     @AfterEach
@@ -101,7 +97,7 @@ class PnpProfileReconcilerTest {
         assertThat(manifest.getSpec().image().md5()).as("the measured MD5, in the served manifest").isEqualTo(md5(image));
 
         // A change to the template reaches the published copy.
-        configMap(NS, Map.of("default.cfg", "hostname ${hostname}\nip domain lookup\n"));
+        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\nip domain lookup\n"));
         awaitTrue(() -> client.configMaps().inNamespace(NS).withName("pnpprofile-isr1k").get().getData()
                 .get("default.cfg").contains("ip domain lookup"));
 
@@ -185,7 +181,7 @@ class PnpProfileReconcilerTest {
         operator.start();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("branch-east").endMetadata()
                 .build()).create();
-        configMap("branch-east", Map.of("default.cfg", "hostname east\n"));
+        templates(client, "branch-east", Map.of("default.cfg", "hostname east\n"));
         Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
         PnpProfile east = profile("east", "", "default.cfg");
         east.getMetadata().setNamespace("branch-east");
@@ -194,20 +190,6 @@ class PnpProfileReconcilerTest {
             PnpProfile p = client.resources(PnpProfile.class).inNamespace("branch-east").withName("east").get();
             return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
         });
-    }
-
-    static PnpProfile profile(String name, String md5, String template) {
-        PnpProfile profile = new PnpProfile();
-        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-        profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null),
-                new DayZeroConfig(template, true, "isr1k-configs"),
-                List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
-        return profile;
-    }
-
-    private void configMap(String namespace, Map<String, String> data) {
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(namespace)
-                .endMetadata().addToData(data).build()).createOr(existing -> existing.update());
     }
 
     private void device(String name, String profile, DevicePhase phase) {
@@ -234,24 +216,6 @@ class PnpProfileReconcilerTest {
         }
         throw new AssertionError(name + " never reached the expected status: "
                 + client.resources(PnpProfile.class).inNamespace(NS).withName(name).get());
-    }
-
-    static void awaitTrue(java.util.function.BooleanSupplier check) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(30);
-        while (!check.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("never happened");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    static Condition condition(PnpProfile p, String type) {
-        return p.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
-    }
-
-    static String md5(byte[] content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

@@ -1,0 +1,92 @@
+package io.pnpoperator.operator;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.Image;
+import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PnpProfileSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The profile the operator's tests declare, what it names (an image and a script on the volume folder,
+ * a template in the ConfigMap isr1k-configs), and the operator started against the mock API server.
+ */
+final class TestProfiles {
+
+    static final String NS = "pnp";
+    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
+    static final String SCRIPT = "print('hello')\n";
+    static final String CONFIG_MAP = "isr1k-configs";
+
+    private TestProfiles() {
+    }
+
+    /** The volume's folders with the script, and the image when asked. */
+    static void volume(Path volume, boolean withImage) throws IOException {
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        Files.writeString(volume.resolve("files/pxs.py"), SCRIPT);
+        if (withImage) {
+            Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        }
+    }
+
+    /** The ConfigMap isr1k-configs in {@code namespace}, created or replaced. */
+    static void templates(KubernetesClient client, String namespace, Map<String, String> data) {
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName(CONFIG_MAP).withNamespace(namespace)
+                .endMetadata().addToData(data).build()).createOr(existing -> existing.update());
+    }
+
+    static PnpProfile profile(String name, String md5, String template) {
+        PnpProfile profile = new PnpProfile();
+        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null),
+                new DayZeroConfig(template, true, CONFIG_MAP),
+                List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
+        return profile;
+    }
+
+    /** The operator for {@link #NS}, looking again at profiles that are not ready every 200 ms. */
+    static PnpOperator startOperator(KubernetesClient client, Path volume) {
+        PnpOperator operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+                .withRecheck(Duration.ofMillis(200)));
+        operator.start();
+        return operator;
+    }
+
+    static void awaitTrue(BooleanSupplier check) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (!check.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("never happened");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static Condition condition(PnpProfile p, String type) {
+        return p.getStatus().conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    static String md5(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+    }
+}

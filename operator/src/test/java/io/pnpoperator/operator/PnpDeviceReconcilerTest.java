@@ -2,6 +2,7 @@ package io.pnpoperator.operator;
 
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
 import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.awaitTrue;
 import static io.pnpoperator.operator.TestProfiles.profile;
 import static io.pnpoperator.operator.TestProfiles.templates;
 import static io.pnpoperator.operator.TestProfiles.volume;
@@ -18,6 +19,11 @@ import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,12 +70,9 @@ class PnpDeviceReconcilerTest {
         assertThat(stalled.getStatus().conditions()).extracting(Condition::getType).startsWith("Provisioned");
         assertThat(stalled.getStatus().step()).isEqualTo(DeviceStep.CONFIG_START);
         assertThat(stalled.getStatus().attempts()).isEqualTo(2);
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Stalled"));
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains("pnp_devices_stalled 1.0");
+        // The Event follows the condition; the gauge counts from the operator's cache.
+        awaitTrue(() -> hasEvent("fgl0000sil1", "Stalled"));
+        awaitTrue(() -> metrics().contains("pnp_devices_stalled 1.0"));
     }
 
     @Test
@@ -94,8 +97,7 @@ class PnpDeviceReconcilerTest {
         Condition missing = awaitProfileResolved("fgl0000new1", "ProfileNotFound");
         assertThat(missing.getStatus()).isEqualTo("False");
         assertThat(missing.getMessage()).isEqualTo("profile isr1k not found in namespace pnp");
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ProfileNotFound"));
+        awaitTrue(() -> hasEvent("fgl0000new1", "ProfileNotFound"));
 
         client.resource(profile("isr1k", "", "default.cfg")).create();
         // First "not checked yet", then the profile's own reason.
@@ -116,7 +118,8 @@ class PnpDeviceReconcilerTest {
             second.start();
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");
-            Thread.sleep(1_000);
+            awaitTrue(() -> hasEvent("fgl0000two1", "Stalled"));
+            Thread.sleep(1_000); // time for a second replica's Event, were it to reconcile too
             assertThat(client.v1().events().inNamespace(NS).list().getItems())
                     .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1") && e.getReason().equals("Stalled"))
                     .hasSize(1);
@@ -166,6 +169,20 @@ class PnpDeviceReconcilerTest {
             Thread.sleep(50);
         }
         throw new AssertionError(name + " never had ProfileResolved " + reason + ": " + get(name).getStatus());
+    }
+
+    private boolean hasEvent(String device, String reason) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> e.getInvolvedObject().getName().equals(device) && e.getReason().equals(reason));
+    }
+
+    private String metrics() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private PnpDevice get(String name) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.SpecCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,6 +23,16 @@ class ExamplesTest {
         assertThat(profile.getSpec().guestshell().packageFile()).isEqualTo("guestshell.17.09.01a.tar");
         assertThat(profile.getSpec().files()).extracting(f -> f.destination())
                 .containsExactly("bootflash:", "bootflash:guest-share/");
+    }
+
+    @Test
+    void everyExampleProfileHasAValidSpec() throws IOException {
+        for (String example : new String[] {"examples/pnpprofile-isr1k.yaml", "examples/pnpprofile-isr1k-download.yaml"}) {
+            assertThat(SpecCheck.problems(read(example, PnpProfile.class).getSpec())).as(example).isEmpty();
+        }
+        PnpProfile download = read("examples/pnpprofile-isr1k-download.yaml", PnpProfile.class);
+        assertThat(download.getSpec().image().url()).startsWith("https://");
+        assertThat(download.getSpec().files()).allSatisfy(f -> assertThat(f.url()).startsWith("https://"));
     }
 
     @Test

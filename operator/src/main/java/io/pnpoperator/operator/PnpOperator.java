@@ -17,8 +17,8 @@ import java.time.Duration;
 
 /**
  * The operator: reconciles PnpProfiles and PnpDevices in its namespace (or all namespaces), on the
- * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it, so that the tests against
- * the mock API server run the production code path.
+ * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it,
+ * so that the tests against the mock API server run the production code path.
  */
 public final class PnpOperator implements AutoCloseable {
 
@@ -53,9 +53,8 @@ public final class PnpOperator implements AutoCloseable {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                return id.getDescription() != null && !id.getDescription().isBlank() ? id
-                        : new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), id.getName().replace('.', ' '),
-                                id.getType());
+                return id.getDescription() != null && !id.getDescription().isBlank() ? id : new Meter.Id(
+                        id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), id.getName().replace('.', ' '), id.getType());
             }
         });
         http = new HealthAndMetrics(settings.httpPort(), registry, () -> started);
@@ -67,9 +66,9 @@ public final class PnpOperator implements AutoCloseable {
                         .withIdentity(settings.identity()).withExitOnStopLeading(settings.exitOnLostLease()).build())
                 // On SIGTERM, reconciles under way may finish before the process exits.
                 .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
-        PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactVolume(settings.artifacts(),
-                settings.volumeName()), new ArtifactFetch(settings.fetchImage(), settings.volumeName()),
-                settings.recheck(), Clock.systemUTC());
+        PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactChecks(client,
+                new ArtifactVolume(settings.artifacts(), settings.volumeName()),
+                new ArtifactFetch(settings.fetchImage(), settings.volumeName())), settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
         Gauge.builder("pnp.profiles", profiles, PnpProfileReconciler::allProfiles)

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -25,11 +24,8 @@ import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
 import io.pnpoperator.crds.profile.SpecCheck;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +54,7 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     private static final String BY_PROFILE = "profile";
 
     private final KubernetesClient client;
-    private final ArtifactVolume volume;
-    private final ArtifactFetch fetch;
+    private final ArtifactChecks artifactChecks;
     private final Duration recheck;
     private final Clock clock;
     private final AtomicReference<IndexedResourceCache<PnpProfile>> profiles = new AtomicReference<>();
@@ -67,11 +62,9 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     private InformerEventSource<Job, PnpProfile> jobs;
     private InformerEventSource<PnpDevice, PnpProfile> devices;
 
-    PnpProfileReconciler(KubernetesClient client, ArtifactVolume volume, ArtifactFetch fetch, Duration recheck,
-                         Clock clock) {
+    PnpProfileReconciler(KubernetesClient client, ArtifactChecks artifactChecks, Duration recheck, Clock clock) {
         this.client = client;
-        this.volume = volume;
-        this.fetch = fetch;
+        this.artifactChecks = artifactChecks;
         this.recheck = recheck;
         this.clock = clock;
     }
@@ -136,117 +129,28 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     private PnpProfileStatus check(PnpProfile profile, List<Condition> conditions, Context<PnpProfile> context)
             throws IOException {
-        List<ArtifactStatus> artifacts = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        Set<String> neededJobs = new HashSet<>();
-        ArtifactCheck.Reason reason = ArtifactCheck.Reason.Present;
-        for (Artifact artifact : Artifact.of(profile.getSpec())) {
-            ArtifactCheck checked = checkArtifact(profile, artifact);
-            artifacts.add(checked.status());
-            checked.problem().ifPresent(problems::add);
-            Optional.ofNullable(checked.status().job()).ifPresent(neededJobs::add);
-            reason = checked.reason().compareTo(reason) > 0 ? checked.reason() : reason;
-        }
+        ArtifactChecks.Result artifacts = artifactChecks.check(profile,
+                name -> jobs.get(new ResourceID(name, profile.getMetadata().getNamespace())));
         // Jobs of URLs no longer wanted, or of artifacts now in place, are done with.
-        context.getSecondaryResources(Job.class).stream().filter(j -> !neededJobs.contains(j.getMetadata().getName()))
+        context.getSecondaryResources(Job.class).stream().filter(j -> !artifacts.jobs().contains(j.getMetadata().getName()))
                 .forEach(j -> client.resource(j).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
 
         DayZeroConfig config = profile.getSpec().config();
         ConfigMap source = config == null || config.configMap() == null ? null
                 : configMaps.get(new ResourceID(config.configMap(), profile.getMetadata().getNamespace())).orElse(null);
-        Optional<String> configProblem = configProblem(config, source);
-        String published = configProblem.isEmpty() ? publish(profile, artifacts, source) : null;
-        boolean ready = problems.isEmpty() && configProblem.isEmpty();
-        return new PnpProfileStatus(ready, List.copyOf(artifacts), published, List.of(
+        Optional<String> configProblem = PublishedProfile.configProblem(config, source);
+        String published = configProblem.isEmpty() ? publish(profile, artifacts.artifacts(), source) : null;
+        boolean ready = artifacts.problems().isEmpty() && configProblem.isEmpty();
+        return new PnpProfileStatus(ready, artifacts.artifacts(), published, List.of(
                 condition(conditions, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
-                problems.isEmpty() ? condition(conditions, ARTIFACTS_READY, "True", "Present",
-                        "every artifact is on volume " + volume.name())
-                        : condition(conditions, ARTIFACTS_READY, "False", reason.name(), String.join("; ", problems)),
+                artifacts.problems().isEmpty() ? condition(conditions, ARTIFACTS_READY, "True", "Present",
+                        "every artifact is on volume " + artifactChecks.volumeName())
+                        : condition(conditions, ARTIFACTS_READY, "False", artifacts.reason().name(),
+                                String.join("; ", artifacts.problems())),
                 configProblem.map(p -> condition(conditions, CONFIG_READY, "False", "NotFound", p))
                         .orElseGet(() -> condition(conditions, CONFIG_READY, "True", "Published",
                                 "served from ConfigMap " + published))),
                 profile.getMetadata().getGeneration(), devicesByPhase(profile));
-    }
-
-    /** What one artifact needs: nothing, a person's action, or a download (started here when missing). */
-    private ArtifactCheck checkArtifact(PnpProfile profile, Artifact artifact) throws IOException {
-        ArtifactStatus found = volume.look(artifact.folder(), artifact.file());
-        boolean md5Matches = artifact.md5().isEmpty() || artifact.md5().equals(found.md5());
-        boolean fromThisUrl = !artifact.downloaded() || volume.source(artifact).filter(artifact.url()::equals).isPresent()
-                || !artifact.md5().isEmpty();
-        if (found.present() && md5Matches && fromThisUrl) {
-            return new ArtifactCheck(found, Optional.empty(), ArtifactCheck.Reason.Present);
-        }
-        if (!artifact.downloaded()) {
-            return new ArtifactCheck(found, Optional.of(found.present()
-                    ? artifact.path() + " has MD5 " + found.md5() + " but spec says " + artifact.md5()
-                    : artifact.path() + " not found on volume " + volume.name()), ArtifactCheck.Reason.Missing);
-        }
-        String name = ArtifactFetch.jobName(profile, artifact);
-        Job job = jobs.get(new ResourceID(name, profile.getMetadata().getNamespace())).orElseGet(() -> start(profile, artifact));
-        ArtifactStatus downloading = new ArtifactStatus(found.name(), found.present(), found.size(), found.md5(), name);
-        String from = artifact.path() + " from " + artifact.url() + " (Job " + name + ")";
-        if (hasCondition(job, "Failed")) {
-            return new ArtifactCheck(downloading, Optional.of("download of " + from + " failed: " + failure(job)
-                    + "; fix the URL or the server, then delete Job " + name + " to try again"),
-                    ArtifactCheck.Reason.DownloadFailed);
-        }
-        if (hasCondition(job, "Complete")) {
-            return new ArtifactCheck(downloading, Optional.of("downloaded " + from + ", not yet seen on volume "
-                    + volume.name()), ArtifactCheck.Reason.Downloading);
-        }
-        String soFar = volume.downloadedSoFar(artifact).stream().mapToObj(b -> ", " + (b >> 20) + " MiB so far")
-                .findFirst().orElse("");
-        return new ArtifactCheck(downloading, Optional.of("downloading " + from + soFar), ArtifactCheck.Reason.Downloading);
-    }
-
-    private Job start(PnpProfile profile, Artifact artifact) {
-        try {
-            return client.resource(fetch.job(profile, artifact)).create();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            // Created by this operator a moment ago and not in the informer yet.
-            return client.batch().v1().jobs().inNamespace(profile.getMetadata().getNamespace())
-                    .withName(ArtifactFetch.jobName(profile, artifact)).get();
-        }
-    }
-
-    /** The failed container's own last words (its log tail), else the Job's reason. */
-    private String failure(Job job) {
-        Optional<String> said = client.pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel("job-name", job.getMetadata().getName()).list().getItems().stream()
-                .flatMap(p -> p.getStatus() == null ? Stream.empty() : p.getStatus().getContainerStatuses().stream())
-                .map(c -> c.getState() == null || c.getState().getTerminated() == null ? null
-                        : c.getState().getTerminated().getMessage())
-                .filter(m -> m != null && !m.isBlank()).reduce((first, last) -> last).map(String::strip);
-        return said.orElseGet(() -> job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()))
-                .map(c -> c.getReason() + ": " + c.getMessage()).findFirst().orElse("the Job failed"));
-    }
-
-    private static boolean hasCondition(Job job, String type) {
-        return job != null && job.getStatus() != null && job.getStatus().getConditions() != null
-                && job.getStatus().getConditions().stream().anyMatch(c -> type.equals(c.getType())
-                && "True".equals(c.getStatus()));
-    }
-
-    private Optional<String> configProblem(DayZeroConfig config, ConfigMap source) {
-        if (config == null) {
-            return Optional.empty();
-        }
-        if (config.configMap() == null) {
-            return Optional.of("spec.config.configMap is not set: name the ConfigMap that holds " + config.template());
-        }
-        if (source == null) {
-            return Optional.of("ConfigMap " + config.configMap() + " not found");
-        }
-        if (source.getData() == null || !source.getData().containsKey(config.template())) {
-            return Optional.of("ConfigMap " + config.configMap() + " has no key " + config.template()
-                    + (source.getData() == null ? "" : " (keys: " + String.join(", ", new TreeMap<>(source.getData())
-                    .keySet()) + ")"));
-        }
-        return Optional.empty();
     }
 
     /** Creates or updates the profile's own ConfigMap when it differs from what it should say; its name. */
@@ -291,12 +195,5 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     private Condition condition(List<Condition> before, String type, String status, String reason, String message) {
         return Conditions.next(before, type, status, reason, message, clock.instant());
-    }
-
-    /** One artifact's finding: its status entry, what is wrong (if anything) and the condition reason. */
-    private record ArtifactCheck(ArtifactStatus status, Optional<String> problem, Reason reason) {
-
-        /** Ordered by how much a person must do: the ArtifactsReady reason is the last one found. */
-        enum Reason { Present, Downloading, Missing, DownloadFailed }
     }
 }

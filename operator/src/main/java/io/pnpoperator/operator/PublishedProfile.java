@@ -13,6 +13,7 @@ import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -57,6 +58,25 @@ final class PublishedProfile {
                         .withName(profile.getMetadata().getName()).withUid(profile.getMetadata().getUid())
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata().withData(data).build();
+    }
+
+    /** What is wrong with the config a profile names, if anything: the message of its ConfigReady condition. */
+    static Optional<String> configProblem(DayZeroConfig config, ConfigMap source) {
+        if (config == null) {
+            return Optional.empty();
+        }
+        if (config.configMap() == null) {
+            return Optional.of("spec.config.configMap is not set: name the ConfigMap that holds " + config.template());
+        }
+        if (source == null) {
+            return Optional.of("ConfigMap " + config.configMap() + " not found");
+        }
+        if (source.getData() == null || !source.getData().containsKey(config.template())) {
+            return Optional.of("ConfigMap " + config.configMap() + " has no key " + config.template()
+                    + (source.getData() == null ? "" : " (keys: " + String.join(", ", new TreeMap<>(source.getData())
+                    .keySet()) + ")"));
+        }
+        return Optional.empty();
     }
 
     /** Does the ConfigMap in the cluster already say what {@code desired} says? */

@@ -1,7 +1,8 @@
 -- Devices and their transition history. Written for both H2 (the embedded default) and MariaDB:
--- portable types only, times as UTC DATETIME(3), no engine-specific options.
+-- portable types only, times as UTC DATETIME(3), no engine-specific options. Every statement may run
+-- again: MariaDB commits each DDL statement, so a migration cut off by an outage is run once more.
 
-CREATE TABLE devices (
+CREATE TABLE IF NOT EXISTS devices (
     serial             VARCHAR(32)   NOT NULL PRIMARY KEY,
     pid                VARCHAR(64)   NOT NULL,
     vid                VARCHAR(16)   NOT NULL,
@@ -29,9 +30,9 @@ CREATE TABLE devices (
     revision           BIGINT        NOT NULL
 );
 
-CREATE INDEX devices_by_phase ON devices (phase);
+CREATE INDEX IF NOT EXISTS devices_by_phase ON devices (phase);
 
-CREATE TABLE transitions (
+CREATE TABLE IF NOT EXISTS transitions (
     serial      VARCHAR(32)   NOT NULL,
     seq         BIGINT        NOT NULL,
     from_step   VARCHAR(32)   NOT NULL,

@@ -17,10 +17,10 @@ import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
 import io.pnpoperator.endpoint.store.HistoryMirror;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
+import io.pnpoperator.endpoint.store.SchemaMigration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.core.env.Environment;
@@ -109,7 +109,7 @@ class KubernetesConfiguration {
                                 MeterRegistry registry) {
         JdbcDeviceStore database = new JdbcDeviceStore(new JdbcTemplate(dataSource),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
-        HistoryMirror mirror = new HistoryMirror(database, () -> Flyway.configure().dataSource(dataSource).load().migrate(),
+        HistoryMirror mirror = new HistoryMirror(database, () -> SchemaMigration.migrate(dataSource),
                 devices::changes, properties.history().queue(), properties.history().maxBackoff());
         devices.onWrite(mirror::record);
         Gauge.builder("pnp.history.mirror.backlog", mirror, HistoryMirror::backlog)

@@ -6,8 +6,10 @@ import io.pnpoperator.endpoint.profile.StandaloneProfile;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
+import io.pnpoperator.endpoint.store.SchemaMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -37,6 +39,12 @@ class StandaloneConfiguration {
     @Bean
     DayZeroConfigs dayZeroConfigs(StandaloneProfile profile) {
         return profile.configs();
+    }
+
+    /** A migration cut off by a database outage is completed at the next start instead of blocking it. */
+    @Bean
+    FlywayMigrationStrategy flywayMigrationStrategy() {
+        return SchemaMigration::migrate;
     }
 
     @Bean

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class ContainerImageTest {
     @Test
     void endpointLayersStartTheServerProgram() throws Exception {
         Image image = unpack(ENDPOINT);
-        Run run = image.run(List.of("--check-db"));
+        Run run = image.run(List.of("--check-db"), Map.of());
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("H2 connection is successful");
     }
@@ -51,9 +52,18 @@ class ContainerImageTest {
         assertThat(image.config().at("/config/User").asText()).isEqualTo("65532:65532");
         assertThat(strings(image.config().at("/config/Entrypoint"))).contains("-XX:MaxRAMPercentage=75.0")
                 .endsWith("io.pnpoperator.operator.PnpOperator");
-        Run run = image.run(List.of());
+
+        // Logs are JSON lines by default, for a cluster's log collector.
+        Run run = image.run(List.of(), Map.of());
         assertThat(run.exit()).as(run.output()).isEqualTo(2);
-        assertThat(run.output()).contains("pnp-operator: no namespace to watch: set PNP_NAMESPACE");
+        JsonNode line = new ObjectMapper().readTree(run.output().lines().filter(l -> l.startsWith("{"))
+                .filter(l -> l.contains("no namespace")).findFirst().orElseThrow(() -> new AssertionError(run.output())));
+        assertThat(line.get("level").asText()).isEqualTo("ERROR");
+        assertThat(line.get("loggerName").asText()).isEqualTo("io.pnpoperator.operator.PnpOperator");
+        assertThat(line.get("formattedMessage").asText()).startsWith("pnp-operator: no namespace to watch: set PNP_NAMESPACE");
+
+        Run text = image.run(List.of(), Map.of("PNP_LOG_FORMAT", "text"));
+        assertThat(text.output()).containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR .*pnp-operator: no namespace to watch");
     }
 
     private record Run(int exit, String output) {
@@ -63,7 +73,7 @@ class ContainerImageTest {
     private record Image(JsonNode config, Path root, Path home) {
 
         /** The image's entrypoint, with its /app paths under the unpacked root and the machine's java. */
-        Run run(List<String> args) throws Exception {
+        Run run(List<String> args, Map<String, String> env) throws Exception {
             List<String> command = new ArrayList<>();
             for (String part : strings(config.at("/config/Entrypoint"))) {
                 command.add(part.startsWith("@/app/") ? classpath() : part);
@@ -72,6 +82,7 @@ class ContainerImageTest {
             ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
             builder.environment().put("HOME", home.toString());
             builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("PNP_"));
+            builder.environment().putAll(env);
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

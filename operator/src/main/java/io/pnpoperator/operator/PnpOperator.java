@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator: reconciles PnpProfiles and PnpDevices in its namespace (or all namespaces), on the
@@ -26,8 +27,8 @@ public final class PnpOperator implements AutoCloseable {
         KubernetesClient client = new KubernetesClientBuilder().build();
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv(), client.getNamespace());
         if (settings.namespace() == null) {
-            System.err.println("pnp-operator: no namespace to watch: set PNP_NAMESPACE, or a namespace in your kubeconfig "
-                    + "(API server: " + client.getMasterUrl() + ")");
+            LoggerFactory.getLogger(PnpOperator.class).error("pnp-operator: no namespace to watch: set PNP_NAMESPACE, "
+                    + "or a namespace in your kubeconfig (API server: {})", client.getMasterUrl());
             System.exit(2);
         }
         PnpOperator operator = new PnpOperator(client, settings);

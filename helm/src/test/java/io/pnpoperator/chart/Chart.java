@@ -35,7 +35,7 @@ final class Chart {
             Map.entry("metrics.prometheusRule.enabled", true), Map.entry("grafana.dashboard.enabled", true),
             Map.entry("grafana.dashboard.folder", "Network"));
 
-    private static final KubernetesSerialization KINDS = new KubernetesSerialization();
+    static final KubernetesSerialization KINDS = new KubernetesSerialization();
     /** Reads a manifest into its API type and refuses any field the type does not have. */
     private static final ObjectMapper STRICT = new ObjectMapper(new YAMLFactory())
             .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {

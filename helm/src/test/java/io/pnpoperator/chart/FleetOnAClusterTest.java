@@ -1,0 +1,255 @@
+package io.pnpoperator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.pnpoperator.crds.device.DevicePhase;
+import io.pnpoperator.crds.device.DeviceStep;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.PnpProfile;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole thing, as the chart installs it, on a cluster simulated by fabric8's mock API server: the
+ * packaged operator and endpoint, started with the environment the chart's Deployments give them (only
+ * ports, paths and the API server's address differ), a profile declared with nothing in its status, and
+ * simulated routers calling. Nobody sets a status by hand: the operator makes the profile ready, the
+ * endpoint provisions the routers from it.
+ */
+class FleetOnAClusterTest {
+
+    static final String NS = "pnp";
+    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
+
+    @TempDir
+    Path work;
+    KubernetesMockServer cluster;
+    KubernetesClient client;
+    final List<Process> programs = new ArrayList<>();
+
+    @BeforeEach
+    void cluster() throws Exception {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        cluster = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        cluster.init(InetAddress.getByName("127.0.0.1"), 0);
+        // Leader election first asks what it may do; the mock cannot answer that, so it says "everything".
+        cluster.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().addNewResourceRule()
+                        .withApiGroups("*").withResources("*").withVerbs("*").endResourceRule().endStatus().build())
+                .always();
+        client = cluster.createClient();
+        client.apiextensions().v1().customResourceDefinitions().resource(crd("pnpprofiles")).create();
+        client.apiextensions().v1().customResourceDefinitions().resource(crd("pnpdevices")).create();
+    }
+
+    @AfterEach
+    void stop() {
+        programs.forEach(Process::destroyForcibly);
+        client.close();
+        cluster.destroy();
+    }
+
+    @Test
+    void routersAreProvisionedWithTheProfileTheOperatorMadeReady() throws Exception {
+        Path volume = Files.createDirectories(work.resolve("artifacts"));
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        byte[] image = new byte[128 * 1024];
+        new Random(7).nextBytes(image);
+        Files.write(volume.resolve("images").resolve(IMAGE), image);
+        Files.writeString(volume.resolve("files/pxs.py"), "print('hello from the guestshell')\n");
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
+                .addToData("default.cfg", Files.readString(Path.of("../configs/default.cfg"))).build()).create();
+
+        List<HasMetadata> chart = Chart.render(Map.of());
+        int devicePort = freePort();
+        int adminPort = freePort();
+        start("operator", "../operator/target/pnp-operator.jar", List.of(), environment(chart, "pnp-pnp-operator",
+                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT", Integer.toString(freePort()))));
+        start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", List.of(), environment(chart, "pnp-pnp-endpoint",
+                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT", Integer.toString(devicePort),
+                        "PNP_ADMIN_PORT", Integer.toString(adminPort), "PNP_KUBERNETES_REQUEST_TIMEOUT", "2s")));
+
+        client.resource(client.getKubernetesSerialization().unmarshal(PROFILE, PnpProfile.class)).create();
+        PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
+        assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-default");
+
+        awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
+
+        Process routers = new ProcessBuilder("java", "-jar", "../device-sim/target/pnp-device-sim.jar", "--server",
+                "http://127.0.0.1:" + devicePort, "--devices", "3", "--serial-prefix", "FGL", "--speed", "1000",
+                "--timeout", "120").redirectErrorStream(true).start();
+        String said = new String(routers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(routers.waitFor()).as(said + logs()).isZero();
+        assertThat(said).containsPattern("devices finished: +3 of 3");
+
+        List<PnpDevice> devices = client.resources(PnpDevice.class).inNamespace(NS).list().getItems();
+        assertThat(devices).hasSize(3).allSatisfy(device -> {
+            assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+            // Upgraded, configured, script run: the steps this profile asks for (no guestshell package to copy).
+            assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::to)
+                    .contains(DeviceStep.UPGRADE_RELOADING, DeviceStep.CONFIG_START, DeviceStep.RUN_PY_SCRIPT)
+                    .doesNotContain(DeviceStep.GS_TARBALL_TRANSFER).last().isEqualTo(DeviceStep.FINISHED);
+            assertThat(device.getStatus().version()).isEqualTo("17.14.01a");
+            assertThat(device.getSpec().profile()).isEqualTo("default");
+        });
+        await(p -> Map.of("Provisioned", 3L).equals(p.getStatus().devices()));
+    }
+
+    static final String PROFILE = """
+            apiVersion: pnp.pnpoperator.io/v1alpha1
+            kind: PnpProfile
+            metadata:
+              name: default
+              namespace: pnp
+            spec:
+              configRegister: "0x2102"
+              image:
+                file: %s
+                version: 17.14.01a
+                md5: ""
+              config:
+                template: default.cfg
+                configMap: isr1k-configs
+              files:
+                - name: pxs.py
+                  destination: "bootflash:guest-share/"
+              guestshell:
+                enabled: true
+                script: pxs.py
+                eemApplet: InstallGuestShell
+                minFreeBytes: 0
+            """.formatted(IMAGE);
+
+    /** The environment the chart gives a Deployment's container, with what differs on this machine. */
+    private Map<String, String> environment(List<HasMetadata> chart, String deployment, Map<String, String> here)
+            throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar var : Chart.named(chart, Deployment.class, deployment).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv()) {
+            if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+                env.put(var.getName(), NS); // metadata.namespace
+            } else if (var.getValue() != null) {
+                env.put(var.getName(), var.getValue());
+            }
+        }
+        env.putAll(here);
+        // Where the "cluster" is: the mock API server, no kubeconfig, no service account.
+        env.put("KUBERNETES_MASTER", cluster.url("/"));
+        env.put("KUBERNETES_NAMESPACE", NS);
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        // The mock answers a refused JSON-Patch test by not answering (a real API server says 422 at once):
+        // a request gives up after 2 s (long enough for a cold start's first lists) and is not sent again.
+        env.put("KUBERNETES_REQUEST_TIMEOUT", "2000");
+        env.put("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0");
+        env.put("HOME", Files.createDirectories(work.resolve("home-" + deployment)).toString());
+        return env;
+    }
+
+    private void start(String name, String jar, List<String> args, Map<String, String> env) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-jar", jar));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve(name + ".log").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("PNP_"));
+        builder.environment().putAll(env);
+        programs.add(builder.start());
+    }
+
+    /** As the chart's readiness probe: until the endpoint says it is ready. */
+    private void awaitReady(URI readiness) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant until = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(until)) {
+            try {
+                if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the endpoint never became ready" + logs());
+    }
+
+    /** The profile "default", once it satisfies {@code condition}. */
+    private PnpProfile await(Predicate<PnpProfile> condition) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(90));
+        while (Instant.now().isBefore(until)) {
+            PnpProfile found = client.resources(PnpProfile.class).inNamespace(NS).withName("default").get();
+            if (found != null && found.getStatus() != null && condition.test(found)) {
+                return found;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the profile never got there: " + client.resources(PnpProfile.class).inNamespace(NS)
+                .withName("default").get() + logs());
+    }
+
+    private String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (String name : List.of("operator", "endpoint")) {
+            Path log = work.resolve(name + ".log");
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                all.append("\n--- ").append(name).append(" (last 30 lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+            }
+        }
+        return all.toString();
+    }
+
+    private static CustomResourceDefinition crd(String plural) {
+        try {
+            return Chart.KINDS.unmarshal(Files.readString(Chart.DIR.resolve("crds")
+                    .resolve(plural + ".pnp.pnpoperator.io-v1.yml")), CustomResourceDefinition.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

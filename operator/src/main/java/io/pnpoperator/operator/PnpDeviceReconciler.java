@@ -53,7 +53,6 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     /** Steps whose exchange includes an image copy or a reload: minutes of silence are normal there. */
     static final Set<DeviceStep> IMAGE_STEPS = Set.of(DeviceStep.UPGRADE_INPROGRESS, DeviceStep.UPGRADE_RELOAD_NEEDED,
             DeviceStep.UPGRADE_RELOADING);
-    private static final String BY_PROFILE = "profile";
 
     private final KubernetesClient client;
     private final Duration stalledAfter;
@@ -72,12 +71,11 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     /** Profiles, so that a profile turning ready (or going away) updates the devices registered for it. */
     @Override
     public List<EventSource<?, PnpDevice>> prepareEventSources(EventSourceContext<PnpDevice> context) {
-        context.getPrimaryCache().addIndexer(BY_PROFILE, d -> d.getSpec().profile() == null ? List.of()
-                : List.of(d.getMetadata().getNamespace() + "/" + d.getSpec().profile()));
+        context.getPrimaryCache().addIndexer(Indexes.DEVICES_BY_PROFILE, Indexes::profileOf);
         profiles = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpProfile.class, PnpDevice.class)
                 .withName("profiles").withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().byIndex(BY_PROFILE,
-                        p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).stream()
+                .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().byIndex(Indexes.DEVICES_BY_PROFILE,
+                        Indexes.key(p.getMetadata().getNamespace(), p.getMetadata().getName())).stream()
                         .filter(d -> !contacted(d)).map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
         return List.of(profiles);

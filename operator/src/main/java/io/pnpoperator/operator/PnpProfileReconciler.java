@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,7 +53,6 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     static final String ARTIFACTS_READY = "ArtifactsReady";
     static final String CONFIG_READY = "ConfigReady";
     private static final String BY_CONFIG_MAP = "configMap";
-    private static final String BY_PROFILE = "profile";
 
     private final KubernetesClient client;
     private final ArtifactChecks artifactChecks;
@@ -76,13 +77,13 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     @Override
     public List<EventSource<?, PnpProfile>> prepareEventSources(EventSourceContext<PnpProfile> context) {
         context.getPrimaryCache().addIndexer(BY_CONFIG_MAP, p -> Optional.ofNullable(p.getSpec().config())
-                .map(DayZeroConfig::configMap).map(name -> List.of(p.getMetadata().getNamespace() + "/" + name))
+                .map(DayZeroConfig::configMap).map(name -> List.of(Indexes.key(p.getMetadata().getNamespace(), name)))
                 .orElse(List.of()));
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PnpProfile.class)
                 .withName("configmaps").withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(map -> Stream.concat(
                         Mappers.<ConfigMap>fromOwnerReferences(PnpProfile.class).toPrimaryResourceIDs(map).stream(),
-                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, key(map.getMetadata().getNamespace(),
+                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, Indexes.key(map.getMetadata().getNamespace(),
                                 map.getMetadata().getName())).stream().map(ResourceID::fromResource))
                         .collect(Collectors.toSet())).build(), context);
         jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, PnpProfile.class)
@@ -91,11 +92,13 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(PnpProfile.class)).build(), context);
         devices = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpDevice.class, PnpProfile.class)
                 .withName("devices").withNamespacesInheritedFromController()
+                // The counts change with a device's phase or profile, not with each of its ~34 status writes.
+                .withOnUpdateFilter((now, before) -> !Objects.equals(phaseOf(now), phaseOf(before))
+                        || !Objects.equals(now.getSpec().profile(), before.getSpec().profile()))
                 .withSecondaryToPrimaryMapper(device -> device.getSpec().profile() == null ? Set.of()
                         : Set.of(new ResourceID(device.getSpec().profile(), device.getMetadata().getNamespace())))
                 .build(), context);
-        devices.addIndexers(Map.of(BY_PROFILE, device -> device.getSpec().profile() == null ? List.of()
-                : List.of(key(device.getMetadata().getNamespace(), device.getSpec().profile()))));
+        devices.addIndexers(Map.of(Indexes.DEVICES_BY_PROFILE, Indexes::profileOf));
         return List.of(configMaps, jobs, devices);
     }
 
@@ -168,9 +171,14 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     /** Devices naming the profile, by phase; those not heard from yet count as NotContacted. */
     private Map<String, Long> devicesByPhase(PnpProfile profile) {
-        return devices.byIndex(BY_PROFILE, key(profile.getMetadata().getNamespace(), profile.getMetadata().getName()))
+        String key = Indexes.key(profile.getMetadata().getNamespace(), profile.getMetadata().getName());
+        return devices.byIndex(Indexes.DEVICES_BY_PROFILE, key)
                 .stream().collect(Collectors.groupingBy(d -> d.getStatus() == null || d.getStatus().phase() == null
                         ? "NotContacted" : phaseName(d.getStatus().phase().name()), TreeMap::new, Collectors.counting()));
+    }
+
+    private static DevicePhase phaseOf(PnpDevice device) {
+        return device.getStatus() == null ? null : device.getStatus().phase();
     }
 
     /** Profiles found ready, from the operator's cache of them: deleted ones are not counted. */
@@ -187,10 +195,6 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     private static String phaseName(String constant) {
         return constant.charAt(0) + constant.substring(1).toLowerCase();
-    }
-
-    private static String key(String namespace, String name) {
-        return namespace + "/" + name;
     }
 
     private Condition condition(List<Condition> before, String type, String status, String reason, String message) {

@@ -2,6 +2,7 @@ package io.pnpoperator.operator;
 
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
 import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.awaitProfile;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
 import static io.pnpoperator.operator.TestProfiles.condition;
 import static io.pnpoperator.operator.TestProfiles.md5;
@@ -28,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -203,16 +203,8 @@ class ArtifactDownloadTest {
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
 
+    /** The profile isr1k, once it has conditions and they satisfy {@code condition}. */
     private PnpProfile await(Predicate<PnpProfile> condition) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(until)) {
-            PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
-            if (p != null && p.getStatus() != null && p.getStatus().conditions() != null && condition.test(p)) {
-                return p;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("isr1k never reached the expected status: "
-                + client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get().getStatus());
+        return awaitProfile(client, "isr1k", p -> p.getStatus().conditions() != null && condition.test(p));
     }
 }

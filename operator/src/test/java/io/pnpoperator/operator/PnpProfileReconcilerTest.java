@@ -3,6 +3,7 @@ package io.pnpoperator.operator;
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
 import static io.pnpoperator.operator.TestProfiles.NS;
 import static io.pnpoperator.operator.TestProfiles.SCRIPT;
+import static io.pnpoperator.operator.TestProfiles.awaitProfile;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
 import static io.pnpoperator.operator.TestProfiles.condition;
 import static io.pnpoperator.operator.TestProfiles.md5;
@@ -205,17 +206,8 @@ class PnpProfileReconcilerTest {
         }
     }
 
-    PnpProfile await(String name, Predicate<PnpProfile> condition) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(until)) {
-            PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName(name).get();
-            if (p != null && p.getStatus() != null && condition.test(p)) {
-                return p;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(name + " never reached the expected status: "
-                + client.resources(PnpProfile.class).inNamespace(NS).withName(name).get());
+    private PnpProfile await(String name, Predicate<PnpProfile> condition) throws InterruptedException {
+        return awaitProfile(client, name, condition);
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

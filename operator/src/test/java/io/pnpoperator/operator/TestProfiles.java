@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The profile the operator's tests declare, what it names (an image and a script on the volume folder,
@@ -66,6 +67,21 @@ final class TestProfiles {
                 .withRecheck(Duration.ofMillis(200)));
         operator.start();
         return operator;
+    }
+
+    /** The profile {@code name} of {@link #NS} once it has a status that satisfies {@code condition}. */
+    static PnpProfile awaitProfile(KubernetesClient client, String name, Predicate<PnpProfile> condition)
+            throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(until)) {
+            PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName(name).get();
+            if (p != null && p.getStatus() != null && condition.test(p)) {
+                return p;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(name + " never reached the expected status: "
+                + client.resources(PnpProfile.class).inNamespace(NS).withName(name).get());
     }
 
     static void awaitTrue(BooleanSupplier check) throws InterruptedException {

@@ -35,6 +35,8 @@ public final class Fleet {
             out.append(String.format("exchange latency:   p50 %.2f ms, p99 %.2f ms%n", p50Millis, p99Millis));
             out.append(String.format("bytes downloaded:   %d%n", bytesDownloaded));
             out.append(String.format("http errors:        %d%n", httpErrors));
+            out.append(String.format("refused by routers: %d (outside Cisco's schemas, or without credentials)%n",
+                    results.stream().mapToInt(PnpAgent.Result::refused).sum()));
             out.append(String.format("wall time:          %.2f s%n", wall.toMillis() / 1000.0));
             return out.toString();
         }

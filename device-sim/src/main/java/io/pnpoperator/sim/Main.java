@@ -19,10 +19,15 @@ public final class Main {
               --concurrency C         routers in their dialog at once (default: min(N, 100))
               --serial-prefix P       serials are P00001, P00002, ... (default SIM)
               --version V             IOS-XE version the routers start on (default 17.06.01a)
+              --version-string FORM   bare (17.6.1a, as real routers send it; default) or long
+                                      (Cisco IOS XE Software, Version 17.06.01a)
               --bootflash-free BYTES  free bootflash before copies (default 3000000000)
+              --guestshell-checks N   app-hosting checks from a guestshell start to RUNNING (default 3)
+              --credentials U:P       the routers ask for this login (authRequired) on every message
               --speed S               backoffs and reloads take 1/S of their time (default 1)
               --timeout SECONDS       give up after this long (default 3600)
-              --misbehave WHAT        checksum (image copies arrive damaged) or fault:<service>
+              --misbehave WHAT        checksum (image copies arrive damaged), file-checksum (file copies
+                                      arrive damaged) or fault:<service>
             """;
 
     private Main() {
@@ -41,9 +46,23 @@ public final class Main {
                 .withBootflashFree(Long.parseLong(flags.getOrDefault("bootflash-free",
                         Long.toString(DeviceOptions.defaults().bootflashFree()))))
                 .withSpeed(Double.parseDouble(flags.getOrDefault("speed", "1")));
+        options = options.withGuestshell(options.guestshell().withChecks(Integer.parseInt(
+                flags.getOrDefault("guestshell-checks", Integer.toString(options.guestshell().checks())))));
+        String versionString = flags.getOrDefault("version-string", "bare");
+        if (versionString.equals("long")) {
+            options = options.withLongVersionString();
+        } else if (!versionString.equals("bare")) {
+            System.err.println("unknown --version-string '" + versionString + "'\n" + USAGE);
+            System.exit(2);
+        }
+        if (flags.containsKey("credentials")) {
+            options = options.withCredentials(flags.get("credentials"));
+        }
         String misbehave = flags.getOrDefault("misbehave", "");
         if (misbehave.equals("checksum")) {
             options = options.withCorruptImage();
+        } else if (misbehave.equals("file-checksum")) {
+            options = options.withCorruptFiles();
         } else if (misbehave.startsWith("fault:")) {
             options = options.withFaultOn(Set.of(misbehave.substring("fault:".length())));
         } else if (!misbehave.isEmpty()) {

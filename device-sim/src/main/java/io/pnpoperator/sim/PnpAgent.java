@@ -18,8 +18,11 @@ import org.w3c.dom.Element;
  */
 public final class PnpAgent {
 
-    /** How a device's simulation ended: parked by a long backoff (with the server's reason), or timed out. */
-    public record Result(String serial, boolean parked, String reason, int exchanges) {
+    /**
+     * How a device's simulation ended: parked by a long backoff (with the server's reason), or timed out; and how
+     * many of the server's messages it refused as a strict agent does (see {@link SimulatedRouter#refused()}).
+     */
+    public record Result(String serial, boolean parked, String reason, int exchanges, int refused) {
         /** Parked with the backoff the server gives provisioned devices. */
         public boolean finished() {
             return parked && reason.equals("provisioned");
@@ -68,29 +71,28 @@ public final class PnpAgent {
                 if (request.isEmpty()) {
                     continue;
                 }
-                SimulatedRouter.Answer done = router.handle(request.get(), correlator, this::download);
+                SimulatedRouter.Answer done = router.handle(answer, correlator, this::download);
                 Element reply = post("/pnp/WORK-RESPONSE", done.xml());
                 if (options.repeatResponses()) {
                     reply = post("/pnp/WORK-RESPONSE", done.xml());
                 }
-                Element answered = reply;
-                Optional<Backoff> wait = backoff(request.get())
-                        .or(() -> Xml.child(answered, "request").flatMap(PnpAgent::backoff));
+                router.acknowledged(reply);
+                Optional<Backoff> wait = backoff(request.get());
                 if (done.reloadAfter()) {
                     Thread.sleep(options.scaled(options.reloadTime()).toMillis());
                     router.reload();
                 }
                 if (wait.isPresent()) {
                     if (wait.get().after().compareTo(options.parkAfter()) >= 0) {
-                        return new Result(router.serial(), true, wait.get().reason(), exchanges);
+                        return new Result(router.serial(), true, wait.get().reason(), exchanges, router.refused().size());
                     }
                     Thread.sleep(options.scaled(wait.get().after()).toMillis());
                 }
             }
         } catch (IOException e) {
-            return new Result(router.serial(), false, "server unreachable: " + e, exchanges);
+            return new Result(router.serial(), false, "server unreachable: " + e, exchanges, router.refused().size());
         }
-        return new Result(router.serial(), false, "deadline passed", exchanges);
+        return new Result(router.serial(), false, "deadline passed", exchanges, router.refused().size());
     }
 
     /** A backoff the server asked for: how long, and why. */
@@ -112,8 +114,8 @@ public final class PnpAgent {
     private String workRequest(String correlator) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" udi=\""
                 + router.udi() + "\"><info xmlns=\"urn:cisco:pnp:work-info\" correlator=\"" + correlator
-                + "\"><deviceId><udi>" + router.udi() + "</udi><hostname>Router</hostname><authRequired>false"
-                + "</authRequired><viaProxy>false</viaProxy></deviceId></info></pnp>";
+                + "\"><deviceId><udi>" + router.udi() + "</udi><hostname>Router</hostname><authRequired>"
+                + router.authRequired() + "</authRequired><viaProxy>false</viaProxy></deviceId></info></pnp>";
     }
 
     /**

@@ -2,13 +2,18 @@ package io.pnpoperator.sim;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.w3c.dom.Element;
@@ -29,6 +34,7 @@ public final class SimulatedRouter {
     }
 
     private static final String NS = "urn:cisco:pnp:";
+    private static final String NONE = "NONE";
     private static final Pattern IMAGE_VERSION = Pattern.compile("\\.(\\d+\\.\\d+\\.\\d+[a-z]?)\\.");
 
     private final String serial;
@@ -43,7 +49,10 @@ public final class SimulatedRouter {
     private String configRegister = "0x2142";
     private String runningConfig = "";
     private boolean startupSaved;
-    private String guestshell = "NONE";
+    private String guestshell = NONE;
+    /** The states the guestshell shows at the next checks, one per {@code show app-hosting list}. */
+    private final Deque<String> guestshellComing = new ArrayDeque<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
     private int scriptRuns;
 
     public SimulatedRouter(String serial, DeviceOptions options) {
@@ -64,6 +73,14 @@ public final class SimulatedRouter {
 
     public String version() {
         return version;
+    }
+
+    /**
+     * What this router refused as a strict agent does (an element its schema does not allow, a message
+     * without its credentials), with why; a server that speaks the protocol right leaves it empty.
+     */
+    public List<String> refused() {
+        return List.copyOf(refused);
     }
 
     public String guestshell() {
@@ -112,9 +129,16 @@ public final class SimulatedRouter {
         }
     }
 
-    Answer handle(Element request, String correlator, Downloads downloads) {
+    /** The server's {@code <pnp>} message carrying a request: checked as a strict agent does, then carried out. */
+    Answer handle(Element pnp, String correlator, Downloads downloads) {
+        Optional<String> unacceptable = RequestSchema.problem(pnp).or(() -> unauthenticated(pnp));
+        Element request = Xml.children(pnp).isEmpty() ? pnp : Xml.children(pnp).get(0);
         String service = request.getNamespaceURI() == null ? "" : request.getNamespaceURI().replace(NS, "");
         executed.merge(service, 1, Integer::sum);
+        if (unacceptable.isPresent()) {
+            refused.add(unacceptable.get());
+            return new Answer(fault("An unknown XML tag has been received: " + unacceptable.get()), false);
+        }
         if (options.faultOn().contains(service)) {
             return new Answer(fault("An unknown XML tag has been received"), false);
         }
@@ -126,7 +150,7 @@ public final class SimulatedRouter {
                 case "image-install" -> imageInstall(request, correlator, downloads);
                 case "file-transfer" -> new Answer(fileTransfer(request, correlator, downloads), false);
                 case "config-upgrade" -> new Answer(configUpgrade(request, correlator, downloads), false);
-                case "backoff", "capability" -> new Answer(success(service, correlator, ""), false);
+                case "backoff" -> new Answer(success(service, correlator, ""), false);
                 case "reload" -> new Answer(success(service, correlator, ""), true);
                 default -> new Answer(fault("An unknown XML tag has been received"), false);
             };
@@ -135,6 +159,21 @@ public final class SimulatedRouter {
         } catch (DeviceException e) {
             return new Answer(error(service, correlator, e.code, e.getMessage()), false);
         }
+    }
+
+    /** A bye is checked too: a strict agent refuses one outside the schema or without its credentials. */
+    void acknowledged(Element pnp) {
+        RequestSchema.problem(pnp).or(() -> unauthenticated(pnp)).ifPresent(refused::add);
+    }
+
+    /** Whether the device asks for credentials on the server's messages. */
+    boolean authRequired() {
+        return options.credentials().isPresent();
+    }
+
+    private Optional<String> unauthenticated(Element pnp) {
+        return options.credentials().filter(login -> !login.equals(pnp.getAttribute("usr") + ":"
+                + pnp.getAttribute("pwd"))).map(login -> "message without the device's usr/pwd");
     }
 
     private String cliConfig(Element request, String correlator) {
@@ -162,49 +201,88 @@ public final class SimulatedRouter {
             startupSaved = true;
             output = "Building configuration...\n[OK]\n";
         } else if (cmd.equals("show app-hosting list")) {
-            output = guestshell.equals("NONE") ? "No App found\n" : "App id                                   State\n"
-                    + "---------------------------------------------------------\n"
-                    + "guestshell                               " + guestshell + "\n";
+            output = appHostingList();
         } else if (cmd.startsWith("event manager run ")) {
             String applet = cmd.substring("event manager run ".length()).trim();
             if (!runningConfig.contains("event manager applet " + applet)) {
-                throw new DeviceException("CLI_EXEC_ERROR", "% Applet " + applet + " not found");
+                throw new DeviceException("PnP Service Error 1300", "% Applet " + applet + " not found");
             }
-            guestshell = options.guestshellAfterEem();
+            if (options.guestshell().eemStarts() && options.guestshell().bundled() && guestshellComing.isEmpty()
+                    && !guestshell.equals("RUNNING")) {
+                guestshellComing.add(guestshell); // the applet's own wait before its guestshell enable
+                startGuestshell();
+            }
             output = "";
         } else if (cmd.equals("guestshell enable")) {
-            if (guestshell.equals("NONE") && !options.bundledGuestshell()) {
-                throw new DeviceException("CLI_EXEC_ERROR", "% guestshell package not found");
+            if (guestshell.equals(NONE) && guestshellComing.isEmpty() && !options.guestshell().bundled()) {
+                throw new DeviceException("PnP Service Error 1300", "% Error: guestshell package is not installed");
             }
-            guestshell = "RUNNING";
-            output = "Guestshell enabled successfully\n";
+            if (!guestshell.equals("RUNNING") && !guestshellComing.contains("RUNNING")) {
+                guestshellComing.clear();
+                startGuestshell();
+            }
+            output = "Interface will be selected if configured in app-hosting\nPlease wait for completion\n";
         } else if (cmd.startsWith("app-hosting install appid guestshell package ")) {
             String path = cmd.substring("app-hosting install appid guestshell package ".length()).trim();
             if (!bootflash.containsKey(path)) {
-                throw new DeviceException("CLI_EXEC_ERROR", "% " + path + ": no such file");
+                throw new DeviceException("PnP Service Error 1300", "% " + path + ": no such file");
             }
-            guestshell = "DEPLOYED";
-            output = "Installing package '" + path + "' for 'guestshell'.\n";
+            if (!guestshell.equals(NONE) || !guestshellComing.isEmpty()) {
+                throw new DeviceException("PnP Service Error 1300", "% Error: guestshell is already installed");
+            }
+            guestshellComing.add("DEPLOYED"); // installed in the background; DEPLOYED is where an install ends
+            output = "Installing package '" + path + "' for 'guestshell'. Use 'show app-hosting list' for progress.\n";
+        } else if (cmd.startsWith("verify /md5 ")) {
+            String path = cmd.substring("verify /md5 ".length()).trim();
+            output = bootflash.containsKey(path) ? "....Done!\nverify /md5 (" + path + ") = " + bootflash.get(path) + "\n"
+                    : "%Error opening " + path + " (No such file or directory)\n";
         } else if (cmd.startsWith("guestshell run python3 ")) {
             String path = cmd.substring("guestshell run python3 ".length()).trim();
             if (!guestshell.equals("RUNNING")) {
-                throw new DeviceException("CLI_EXEC_ERROR", "% guestshell is not running");
+                throw new DeviceException("PnP Service Error 1300", "% guestshell is not running");
             }
             if (!bootflash.containsKey(path)) {
-                throw new DeviceException("CLI_EXEC_ERROR", "python3: can't open file '" + path + "'");
+                throw new DeviceException("PnP Service Error 1300", "python3: can't open file '" + path + "'");
             }
             scriptRuns++;
             output = "script ran\n";
         } else {
-            throw new DeviceException("CLI_EXEC_ERROR", "% Invalid input detected at '^' marker: " + cmd);
+            throw new DeviceException("PnP Service Error 1304", "% Invalid input detected at '^' marker: " + cmd);
         }
         return success("cli-exec", correlator, "<execLog><dialogueLog><sent>" + Xml.escape(cmd)
                 + "</sent><received><text>" + Xml.escape(output) + "</text></received></dialogueLog></execLog>");
     }
 
+    /** DEPLOYED and ACTIVATED for the checks before the last, then RUNNING. */
+    private void startGuestshell() {
+        int checks = options.guestshell().checks();
+        for (int i = 1; i < checks; i++) {
+            guestshellComing.add(i <= checks / 2 ? "DEPLOYED" : "ACTIVATED");
+        }
+        guestshellComing.add("RUNNING");
+    }
+
+    /** The table IOS-XE prints: header, dashes, one padded row per app; or "No App found". */
+    private String appHostingList() {
+        if (!guestshellComing.isEmpty()) {
+            guestshell = guestshellComing.poll();
+        }
+        Map<String, String> apps = new LinkedHashMap<>(options.guestshell().otherApps());
+        if (!guestshell.equals(NONE)) {
+            apps.put("guestshell", guestshell);
+        }
+        if (apps.isEmpty()) {
+            return "No App found\n";
+        }
+        StringBuilder table = new StringBuilder("App id                                   State\n"
+                + "---------------------------------------------------------\n");
+        apps.forEach((app, state) -> table.append(String.format("%-41s%s%n", app, state)));
+        return table.toString();
+    }
+
     private String deviceInfo() {
         return "<udi><primary-chassis>" + udi() + "</primary-chassis></udi>"
-                + "<imageInfo><versionString>Cisco IOS XE Software, Version " + version + "</versionString>"
+                + "<imageInfo><versionString>" + versionString() + "</versionString>"
                 + "<imageFile>" + imageFile + "</imageFile><configReg>" + configRegister + "</configReg></imageInfo>"
                 + "<hardwareInfo><hostname>Router</hostname><vendor>Cisco</vendor><platformName>" + options.pid()
                 + "</platformName><boardId>" + serial + "</boardId></hardwareInfo>"
@@ -216,27 +294,40 @@ public final class SimulatedRouter {
                 + "</fileSystemList>";
     }
 
+    /** Real routers mostly send the bare version without leading zeros (17.3.4a); some the long banner. */
+    private String versionString() {
+        return options.longVersionString() ? "Cisco IOS XE Software, Version " + version
+                : version.replaceAll("(^|\\.)0+(\\d)", "$1$2");
+    }
+
     private Answer imageInstall(Element request, String correlator, Downloads downloads) throws DeviceException {
         Copy copy = copy(Xml.child(request, "image").orElseThrow(() -> new DeviceException("XML", "no image")));
-        byte[] image = fetch(copy.source(), downloads);
-        if (options.corruptImage() && image.length > 0) {
-            image[0] ^= 0x5a;
+        byte[] image = fetch(copy.source(), downloads, "PnP Service Error 1829");
+        if (options.corruptImage()) {
+            image = damaged(image);
         }
-        store(copy, image, "PnP Service Error 2004", "Image checksum verification failed");
+        store(copy, image, new DeviceException("PnP Service Error 1816", "Error verifying checksum for Image"),
+                "PnP Service Error 1825");
         bootImage = copy.destination();
-        return new Answer(success("image-install", correlator, ""), true);
+        return new Answer(success("image-install", correlator, ""), Xml.child(request, "reload").isPresent());
     }
 
     private String fileTransfer(Element request, String correlator, Downloads downloads) throws DeviceException {
         Copy copy = copy(Xml.child(request, "fileTransfer").orElseThrow(() -> new DeviceException("XML", "no fileTransfer")));
-        store(copy, fetch(copy.source(), downloads), "PnP Service Error 1404", "File checksum verification failed");
+        byte[] content = fetch(copy.source(), downloads, "PnP Service Error 1702");
+        if (options.corruptFiles()) {
+            content = damaged(content);
+        }
+        store(copy, content, new DeviceException("PnP Service Error 1702", "File checksum verification failed"),
+                "PnP Service Error 1702");
         return success("file-transfer", correlator, "");
     }
 
     private String configUpgrade(Element request, String correlator, Downloads downloads) throws DeviceException {
         String source = Xml.text(request, "config", "copy", "source", "location")
                 .orElseThrow(() -> new DeviceException("XML", "no config source"));
-        runningConfig += new String(fetch(URI.create(source), downloads), java.nio.charset.StandardCharsets.UTF_8);
+        runningConfig += new String(fetch(URI.create(source), downloads, "PnP Service Error 1404"),
+                StandardCharsets.UTF_8);
         return success("config-upgrade", correlator, "");
     }
 
@@ -251,21 +342,31 @@ public final class SimulatedRouter {
         return new Copy(URI.create(source), Xml.text(copy, "source", "checksum"), destination);
     }
 
-    private static byte[] fetch(URI source, Downloads downloads) throws DeviceException {
+    /** A copy of the bytes with the first one changed, as a transfer that went wrong delivers them. */
+    private static byte[] damaged(byte[] content) {
+        byte[] copy = content.clone();
+        if (copy.length > 0) {
+            copy[0] ^= 0x5a;
+        }
+        return copy;
+    }
+
+    /** Fetches a copy's source; a failed download is reported with the service's copy-failed code. */
+    private static byte[] fetch(URI source, Downloads downloads, String copyFailed) throws DeviceException {
         try {
             return downloads.get(source);
         } catch (IOException e) {
-            throw new DeviceException("PnP Service Error 1401", "copy of " + source + " failed: " + e.getMessage());
+            throw new DeviceException(copyFailed, "copy of " + source + " failed: " + e.getMessage());
         }
     }
 
-    private void store(Copy copy, byte[] content, String checksumCode, String checksumMessage) throws DeviceException {
+    private void store(Copy copy, byte[] content, DeviceException checksumFailed, String noSpace) throws DeviceException {
         String md5 = md5(content);
         if (copy.md5().isPresent() && !copy.md5().get().equalsIgnoreCase(md5)) {
-            throw new DeviceException(checksumCode, checksumMessage);
+            throw checksumFailed;
         }
         if (content.length > free) {
-            throw new DeviceException("PnP Service Error 1408", "not enough space on bootflash");
+            throw new DeviceException(noSpace, "not enough space on bootflash");
         }
         free -= content.length;
         bootflash.put(copy.destination(), md5);
@@ -276,9 +377,15 @@ public final class SimulatedRouter {
                 + "\" success=\"1\">" + body + "</response>");
     }
 
+    /** errorInfo as each service's schema has it: cli-exec and cli-config without a severity. */
     private String error(String service, String correlator, String code, String message) {
+        String severity = switch (service) {
+            case "cli-exec", "cli-config" -> "";
+            case "image-install", "config-upgrade" -> "<errorSeverity>XSVC_ERROR</errorSeverity>";
+            default -> "<errorSeverity>ERROR</errorSeverity>";
+        };
         return envelope("<response xmlns=\"" + NS + service + "\" correlator=\"" + Xml.escape(correlator)
-                + "\" success=\"0\"><errorInfo><errorSeverity>ERROR</errorSeverity><errorCode>" + Xml.escape(code)
+                + "\" success=\"0\"><errorInfo>" + severity + "<errorCode>" + Xml.escape(code)
                 + "</errorCode><errorMessage>" + Xml.escape(message) + "</errorMessage></errorInfo></response>");
     }
 

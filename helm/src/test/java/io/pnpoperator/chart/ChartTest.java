@@ -163,6 +163,10 @@ class ChartTest {
                 "coordination.k8s.io/leases: create", "coordination.k8s.io/leases[pnp-operator]: get,update,patch");
         assertThat(all(objects, ClusterRole.class)).as("namespace-scoped by default").isEmpty();
 
+        assertThat(rules(named(Chart.render(Map.of("endpoint.credentialsSecrets[0]", "pnp-login")), Role.class,
+                ENDPOINT).getRules())).as("the device-login Secret, by name, read only")
+                .contains("/secrets[pnp-login]: get");
+
         List<HasMetadata> everywhere = Chart.render(Map.of("operator.watchAllNamespaces", true));
         assertThat(rules(named(everywhere, ClusterRole.class, OPERATOR).getRules()))
                 .isEqualTo(rules(named(objects, Role.class, OPERATOR).getRules()));

@@ -126,7 +126,7 @@ class FleetOnAClusterTest {
             assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::to)
                     .contains(DeviceStep.UPGRADE_RELOADING, DeviceStep.CONFIG_START, DeviceStep.RUN_PY_SCRIPT)
                     .doesNotContain(DeviceStep.GS_TARBALL_TRANSFER).last().isEqualTo(DeviceStep.FINISHED);
-            assertThat(device.getStatus().version()).isEqualTo("17.14.01a");
+            assertThat(device.getStatus().observed().version()).as("as the router reports it, bare").isEqualTo("17.14.1a");
             assertThat(device.getSpec().profile()).isEqualTo("default");
         });
         await(p -> Map.of("Provisioned", 3L).equals(p.getStatus().devices()));

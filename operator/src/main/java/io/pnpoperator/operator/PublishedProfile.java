@@ -87,13 +87,13 @@ final class PublishedProfile {
 
     private static PnpProfile manifest(PnpProfile profile, List<ArtifactStatus> measured) {
         PnpProfileSpec spec = profile.getSpec();
-        Image image = spec.image() == null ? null : new Image(spec.image().file(), spec.image().version(),
-                measured.stream().filter(a -> a.name().equals(spec.image().file()) && a.md5() != null)
-                        .map(ArtifactStatus::md5).findFirst().orElse(spec.image().md5()), spec.image().url());
+        Image image = spec.image() == null ? null : spec.image().withMd5(measured.stream()
+                .filter(a -> a.name().equals(spec.image().file()) && a.md5() != null)
+                .map(ArtifactStatus::md5).findFirst().orElse(spec.image().md5()));
         PnpProfile manifest = new PnpProfile();
         manifest.setMetadata(new ObjectMetaBuilder().withName(profile.getMetadata().getName())
                 .withNamespace(profile.getMetadata().getNamespace()).build());
-        manifest.setSpec(new PnpProfileSpec(spec.configRegister(), image, spec.config(), spec.files(), spec.guestshell()));
+        manifest.setSpec(spec.withImage(image));
         return manifest;
     }
 }

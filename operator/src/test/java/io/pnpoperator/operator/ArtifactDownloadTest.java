@@ -159,8 +159,7 @@ class ArtifactDownloadTest {
     private PnpProfile profileWithUrl(String url, String md5) {
         PnpProfile profile = profile("isr1k", md5, "default.cfg");
         PnpProfileSpec spec = profile.getSpec();
-        profile.setSpec(new PnpProfileSpec(spec.configRegister(), new Image(IMAGE, "17.14.01a", md5, url), spec.config(),
-                spec.files(), spec.guestshell()));
+        profile.setSpec(spec.withImage(new Image(IMAGE, "17.14.01a", md5, url, null)));
         return profile;
     }
 

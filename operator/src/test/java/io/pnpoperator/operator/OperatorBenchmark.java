@@ -72,9 +72,9 @@ public final class OperatorBenchmark {
             Files.write(volume.resolve("images").resolve(image), new byte[1024 * 1024]);
             PnpProfile profile = new PnpProfile();
             profile.setMetadata(new ObjectMetaBuilder().withName("profile-" + p).withNamespace(NS).build());
-            profile.setSpec(new PnpProfileSpec("0x2102", new Image(image, "17.14." + p, "", null),
+            profile.setSpec(new PnpProfileSpec("0x2102", new Image(image, "17.14." + p, "", null, null),
                     new DayZeroConfig("default.cfg", true, "configs"),
-                    List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
+                    List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null, null));
             client.resource(profile).create();
         }
         String silentSince = Instant.now().minus(Duration.ofHours(2)).toString();
@@ -86,9 +86,9 @@ public final class OperatorBenchmark {
             device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "profile-" + (1 + d % PROFILES), null, null));
             PnpDevice created = client.resource(device).create();
             String contact = d % SILENT_EVERY == 0 ? silentSince : recently;
-            created.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, null, "C1131-8PWB",
-                    "Router", "10.0.0.1", contact, contact, contact, null, null, null, null, null, false, false, 0, null,
-                    List.of(), 1L, List.of(), null));
+            created.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, 0, null, contact,
+                    null, null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, "C1131-8PWB", "Router",
+                    "10.0.0.1", contact, contact), null, List.of(), null));
             client.resource(created).updateStatus();
         }
         int before = server.getRequestCount();

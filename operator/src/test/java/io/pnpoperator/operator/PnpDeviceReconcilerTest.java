@@ -134,10 +134,12 @@ class PnpDeviceReconcilerTest {
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "isr1k", null, null));
         PnpDevice created = client.resource(device).create();
         String then = Instant.now().minus(silentFor).toString();
-        created.setStatus(new PnpDeviceStatus(phase, step, "PID:C1131-8PWB,VID:V01,SN:" + name.toUpperCase(),
-                "C1131-8PWB", "Router", "10.0.0.7", then, then, then, null, "17.14.01a", null, null, null, true, false, 2,
-                null, List.of(new ConditionBuilder().withType("Provisioned").withStatus("False").withReason("NoFinished")
-                .withMessage("").withLastTransitionTime(then).build()), 1L, List.of(), null));
+        created.setStatus(new PnpDeviceStatus(phase, step, 2, null, then, null, null, null,
+                List.of(new ConditionBuilder().withType("Provisioned").withStatus("False").withReason("NoFinished")
+                        .withMessage("").withLastTransitionTime(then).build()), 1L,
+                new PnpDeviceStatus.Identity("PID:C1131-8PWB,VID:V01,SN:" + name.toUpperCase(), "C1131-8PWB", "Router",
+                        "10.0.0.7", then, then),
+                new PnpDeviceStatus.Observed("17.14.01a", null, null, null, true, false), List.of(), null));
         client.resource(created).updateStatus();
     }
 

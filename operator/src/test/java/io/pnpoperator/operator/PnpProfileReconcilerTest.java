@@ -141,7 +141,7 @@ class PnpProfileReconcilerTest {
         PnpProfile bad = profile("bad", "NOT-AN-MD5", "default.cfg");
         bad.setSpec(new PnpProfileSpec("0x2102", bad.getSpec().image(), bad.getSpec().config(),
                 List.of(new ArtifactFile("../../etc/passwd", "bootflash:", null)),
-                new Guestshell(true, "guestshell.tar", "pxs.py", null, -5L)));
+                new Guestshell(true, "guestshell.tar", "pxs.py", null, -5L, null), null));
         client.resource(bad).create();
         client.resource(profile("good", "", "default.cfg")).create();
 
@@ -200,8 +200,8 @@ class PnpProfileReconcilerTest {
         PnpDevice created = client.resource(device).create();
         if (phase != null) {
             String now = Instant.now().toString();
-            created.setStatus(new PnpDeviceStatus(phase, null, null, null, null, null, now, now, now, null, null, null,
-                    null, null, null, null, 0, null, List.of(), 1L, List.of(), null));
+            created.setStatus(new PnpDeviceStatus(phase, null, 0, null, now, null, null, null, List.of(), 1L,
+                    new PnpDeviceStatus.Identity(null, null, null, null, now, now), null, List.of(), null));
             client.resource(created).updateStatus();
         }
     }

@@ -55,9 +55,9 @@ final class TestProfiles {
     static PnpProfile profile(String name, String md5, String template) {
         PnpProfile profile = new PnpProfile();
         profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-        profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null),
+        profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null, null),
                 new DayZeroConfig(template, true, CONFIG_MAP),
-                List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null));
+                List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null, null));
         return profile;
     }
 

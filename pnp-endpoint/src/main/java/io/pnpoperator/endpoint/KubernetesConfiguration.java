@@ -15,6 +15,7 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
 import io.pnpoperator.endpoint.store.HistoryMirror;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.SchemaMigration;
@@ -119,9 +120,9 @@ class KubernetesConfiguration {
 
     @Bean
     ClusterProfiles profileSource(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles,
-                                  KubernetesClient client, PnpProperties properties) {
+                                  KubernetesClient client, PnpProperties properties, Clock clock) {
         return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
-                properties.defaultProfile());
+                properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock));
     }
 
     @Bean

@@ -2,7 +2,7 @@ package io.pnpoperator.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pnpoperator.endpoint.protocol.Fixtures;
+import io.pnpoperator.endpoint.protocol.Samples;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,9 +91,9 @@ class ArtifactServingTest {
     void dayZeroConfigGoesOnlyToItsDeviceWhileItIsInConfigStart() throws Exception {
         String serial = "FGL2548L0AW";
         // Move the device to CONFIG_START, then ask for work: the config-upgrade request carries the URL.
-        assertThat(server.post("/pnp/WORK-REQUEST", Fixtures.bytes("01-work-request.xml")).statusCode()).isEqualTo(200);
+        assertThat(server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml")).statusCode()).isEqualTo(200);
         assertThat(server.putStep(serial, "{\"step\":\"CONFIG_START\"}").statusCode()).isEqualTo(200);
-        String request = server.post("/pnp/WORK-REQUEST", Fixtures.bytes("01-work-request.xml")
+        String request = server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml")
                 ).body();
         Matcher url = Pattern.compile("<location>(http[^<]+\\.cfg)</location>").matcher(request);
         assertThat(url.find()).as(request).isTrue();

@@ -3,7 +3,7 @@ package io.pnpoperator.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pnpoperator.endpoint.protocol.Fixtures;
+import io.pnpoperator.endpoint.protocol.Samples;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class BadInputTest {
     @BeforeAll
     static void start() {
         server = PnpServer.start(Lab.create(folder));
-        assertThat(server.post("/pnp/WORK-REQUEST", Fixtures.bytes("01-work-request.xml")).statusCode()).isEqualTo(200);
+        assertThat(server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml")).statusCode()).isEqualTo(200);
     }
 
     @AfterAll
@@ -78,7 +78,7 @@ class BadInputTest {
 
     @Test
     void responseSentToTheRequestPathIsRefused() {
-        HttpResponse<String> answer = server.post("/pnp/WORK-REQUEST", Fixtures.bytes("03-device-cli-config-response.xml"));
+        HttpResponse<String> answer = server.post("/pnp/WORK-REQUEST", Samples.bytes("device-cli-config-response.xml"));
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(answer.body()).isEqualTo("/pnp/WORK-REQUEST takes a work-info <info> message\n");
         assertNothingChanged();
@@ -105,7 +105,7 @@ class BadInputTest {
 
     @Test
     void responseToNothingThatWasAskedChangesNothing() {
-        HttpResponse<String> answer = server.post("/pnp/WORK-RESPONSE", Fixtures.bytes("08-device-info-response.xml"));
+        HttpResponse<String> answer = server.post("/pnp/WORK-RESPONSE", Samples.bytes("device-info-bare-version.xml"));
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode after = server.device(SERIAL);
         assertThat(after.get("step")).isEqualTo(before.get("step"));
@@ -128,7 +128,7 @@ class BadInputTest {
         assertThat(answer.statusCode()).isEqualTo(400);
         JsonNode error = PnpServer.json(answer.body());
         assertThat(error.get("error").asText()).isEqualTo("unknown step 'RUN_EVERYTHING'");
-        assertThat(error.get("validSteps")).hasSize(21);
+        assertThat(error.get("validSteps")).hasSize(io.pnpoperator.endpoint.workflow.Step.values().length);
         assertThat(error.get("validSteps").toString()).contains("\"RUN_EVENT_MANAGER\"", "\"BOOTFLASH_NO_SPACE\"");
         assertThat(server.putStep(SERIAL, "{\"stage\":\"FINISHED\"}").statusCode()).isEqualTo(400);
         assertThat(server.putStep(SERIAL, "not json").statusCode()).isEqualTo(400);

@@ -2,7 +2,7 @@ package io.pnpoperator.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pnpoperator.endpoint.protocol.Fixtures;
+import io.pnpoperator.endpoint.protocol.Samples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class DashboardPageTest {
     @Test
     void pageListsDevicesWithTheirStepAndShowsDeviceTextAsTextOnly() throws Exception {
         String hostileHostname = "<img src=x onerror=alert(1)>";
-        String workRequest = new String(Fixtures.bytes("01-work-request.xml"), StandardCharsets.UTF_8)
+        String workRequest = new String(Samples.bytes("device-work-request-factory-reset.xml"), StandardCharsets.UTF_8)
                 .replace("<hostname>Router</hostname>", "<hostname>" + hostileHostname.replace("<", "&lt;") + "</hostname>");
         assertThat(server.post("/pnp/WORK-REQUEST", workRequest.getBytes(StandardCharsets.UTF_8)).statusCode())
                 .isEqualTo(200);

@@ -16,6 +16,21 @@ public final class Routers {
     /** Backoffs of minutes last milliseconds; the 24 h backoff of a provisioned device ends the simulation. */
     public static final DeviceOptions FAST = DeviceOptions.defaults().withSpeed(2000);
 
+    /**
+     * The steps a default router goes through with the lab's profile, in order. Its guestshell is seen three times
+     * on its way up (no row yet while the applet waits, DEPLOYED, ACTIVATED) before RUNNING: a WAIT and a CHECK each.
+     */
+    public static final List<String> FULL_PATH = List.of("NEW_DEVICE", "CONFIG_REG", "CHECK_IMAGE_VER",
+            "UPGRADE_NEEDED", "UPGRADE_INPROGRESS", "UPGRADE_RELOAD_NEEDED", "UPGRADE_RELOADING", "UPGRADE_DONE",
+            "GS_TARBALL_TRANSFER", "GS_TARBALL_VERIFY", "PY_SCRIPT_TRANSFER", "PY_SCRIPT_VERIFY", "CONFIG_START",
+            "CONFIG_SAVE_STARTUP", "CHECK_BOOTFLASH_SIZE", "RUN_EVENT_MANAGER",
+            "WAIT_FOR_GUESTSHELL", "CHECK_GUESTSHELL", "WAIT_FOR_GUESTSHELL", "CHECK_GUESTSHELL",
+            "WAIT_FOR_GUESTSHELL", "CHECK_GUESTSHELL", "WAIT_FOR_GUESTSHELL", "CHECK_GUESTSHELL",
+            "RUN_PY_SCRIPT", "FINISHED");
+
+    /** Transitions of such a router: one into each step after the first. */
+    public static final int TRANSITIONS = FULL_PATH.size() - 1;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Routers() {

@@ -34,10 +34,6 @@ class ServerKilledIT {
 
     static final int ROUTERS = 20;
     static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
-    static final List<String> FULL_PATH = List.of("NEW_DEVICE", "CONFIG_REG", "CHECK_IMAGE_VER", "UPGRADE_NEEDED",
-            "UPGRADE_INPROGRESS", "UPGRADE_RELOAD_NEEDED", "UPGRADE_RELOADING", "UPGRADE_DONE", "GS_TARBALL_TRANSFER",
-            "PY_SCRIPT_TRANSFER", "CONFIG_START", "CONFIG_SAVE_STARTUP", "CHECK_BOOTFLASH_SIZE", "RUN_EVENT_MANAGER",
-            "WAIT_FOR_GUESTSHELL", "CHECK_GUESTSHELL", "RUN_PY_SCRIPT", "FINISHED");
 
     @TempDir
     Path folder;
@@ -89,7 +85,7 @@ class ServerKilledIT {
             List<Long> sequences = new ArrayList<>();
             device.get("history").forEach(t -> sequences.add(t.get("sequence").asLong()));
             assertThat(sequences).isEqualTo(LongStream.rangeClosed(1, sequences.size()).boxed().toList());
-            assertThat(ProvisioningEndToEndTest.steps(device)).as(router.serial()).isEqualTo(FULL_PATH);
+            assertThat(ProvisioningEndToEndTest.steps(device)).as(router.serial()).isEqualTo(Routers.FULL_PATH);
         }
     }
 

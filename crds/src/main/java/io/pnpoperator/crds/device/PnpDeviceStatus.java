@@ -7,54 +7,78 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
 /**
- * A router's progress, written by the endpoint. People may set {@code step} to move a device on, as they
- * edited DEVICE_STATUS.csv before.
+ * A router's progress, written by the endpoint, in the parts the endpoint's device has: where it is in the
+ * workflow (at the top), who it is ({@code identity}), what it reported ({@code observed}) and the exchange in
+ * flight ({@code exchange}). People may set {@code step} to move a device on, as they edited
+ * DEVICE_STATUS.csv before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PnpDeviceStatus(
         DevicePhase phase,
         @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,
-        String udi,
-        String pid,
-        String hostname,
-        String ipAddress,
-        String firstSeen,
-        String lastContact,
-        @JsonPropertyDescription("When the device entered its current step") String stepSince,
-        @JsonPropertyDescription("When the device first reached FINISHED") String finishedAt,
-        @JsonPropertyDescription("Running IOS-XE version") String version,
-        @JsonPropertyDescription("Running image file") String image,
-        Long bootflashFree,
-        String guestshell,
-        Boolean configApplied,
-        Boolean scriptRan,
         @JsonPropertyDescription("Failed tries of the current step") Integer attempts,
         @JsonPropertyDescription("The device's own text of its last failure") String lastError,
+        @JsonPropertyDescription("When the device entered its current step") String stepSince,
+        @JsonPropertyDescription("When the device first reached FINISHED") String finishedAt,
+        @JsonPropertyDescription("After a failed try: the next work request is answered with the retry backoff")
+        Boolean backoffDue,
+        @JsonPropertyDescription("The background command the device is waiting for (the guestshell's start)")
+        Waiting waiting,
         @JsonPropertyDescription("Provisioned, Blocked, Failed, ProfileResolved") List<Condition> conditions,
         Long observedGeneration,
+        @JsonPropertyDescription("Who the device is and how it was last reached") Identity identity,
+        @JsonPropertyDescription("What the device last reported of itself") Observed observed,
         @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history,
         @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
         Exchange exchange) {
 
-    /** The same status with other conditions. */
-    public PnpDeviceStatus withConditions(List<Condition> newConditions) {
-        return new PnpDeviceStatus(phase, step, udi, pid, hostname, ipAddress, firstSeen, lastContact, stepSince,
-                finishedAt, version, image, bootflashFree, guestshell, configApplied, scriptRan, attempts, lastError,
-                newConditions, observedGeneration, history, exchange);
-    }
-
     /** Transitions kept in the resource; the full history goes to the database when one is configured. */
     public static final int HISTORY_LIMIT = 50;
 
+    /** The same status with other conditions. */
+    public PnpDeviceStatus withConditions(List<Condition> newConditions) {
+        return new PnpDeviceStatus(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
+                newConditions, observedGeneration, identity, observed, history, exchange);
+    }
+
+    /** The same status at another step (what a person's move looks like). */
+    public PnpDeviceStatus withStep(DeviceStep newStep) {
+        return new PnpDeviceStatus(phase, newStep, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
+                conditions, observedGeneration, identity, observed, history, exchange);
+    }
+
+    /** When the device last sent a message, if it ever did. */
+    public String lastContact() {
+        return identity == null ? null : identity.lastContact();
+    }
+
+    /** The device's UDI, platform and addresses, and when it was first and last heard from. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Identity(String udi, String pid, String hostname, String ipAddress, String firstSeen,
+                           String lastContact) {
+    }
+
+    /** What the device last reported: running version and image, bootflash space, guestshell, done steps. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Observed(@JsonPropertyDescription("Running IOS-XE version") String version,
+                           @JsonPropertyDescription("Running image file") String image,
+                           Long bootflashFree, String guestshell, Boolean configApplied, Boolean scriptRan) {
+    }
+
+    /** A command the device runs in the background (the step that sent it) and since when. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Waiting(DeviceStep command, String since) {
+    }
+
     /**
      * What the endpoint needs to continue a device's dialog on any replica: the request awaiting its answer,
-     * the last answer applied (a repeat of it changes nothing), the day-0 config URL's token, and the
-     * number of transitions so far, and the step the endpoint last wrote: when {@code status.step} differs
-     * from it, a person moved the device.
+     * the last answer applied (a repeat of it changes nothing), the day-0 config URL's token, the number of
+     * transitions so far, whether the device asks for credentials, and the step the endpoint last wrote: when
+     * {@code status.step} differs from it, a person moved the device.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, String configToken,
-                           Long transitions, DeviceStep step) {
+                           Long transitions, DeviceStep step, Boolean authRequired) {
     }
 
     /** One transition of the device. */

@@ -14,5 +14,11 @@ public record Guestshell(
         @JsonPropertyDescription("Python script from spec.files, run in the guestshell as the last step") String script,
         @JsonPropertyDescription("EEM applet, defined by the day-0 config, that installs the guestshell") String eemApplet,
         @JsonPropertyDescription("Bootflash bytes needed before the guestshell is installed; 0 skips the check")
-        @Min(0) Long minFreeBytes) {
+        @Min(0) Long minFreeBytes,
+        @JsonPropertyDescription("Seconds the guestshell may take to reach RUNNING after an install or enable command "
+                + "before the try counts as failed (default 900)")
+        @Min(1) Integer startTimeoutSeconds) {
+
+    /** Fifteen minutes: a guestshell start takes a minute or several on an ISR1k. */
+    public static final int DEFAULT_START_TIMEOUT_SECONDS = 900;
 }

@@ -13,5 +13,12 @@ public record Image(
         @JsonPropertyDescription("IOS-XE version of the image, e.g. 17.14.01a") @Required String version,
         @JsonPropertyDescription("MD5 in lower-case hex; empty: computed from the file")
         @Pattern("^([0-9a-f]{32})?$") String md5,
-        @JsonPropertyDescription("Where to download the image from when it is not on the volume yet") String url) {
+        @JsonPropertyDescription("Where to download the image from when it is not on the volume yet") String url,
+        @JsonPropertyDescription("Reload into the image as part of its install (default true); false: the install "
+                + "carries noReload and a reload request follows as its own step") Boolean reload) {
+
+    /** The same image with this MD5. */
+    public Image withMd5(String newMd5) {
+        return new Image(file, version, newMd5, url, reload);
+    }
 }

@@ -16,5 +16,13 @@ public record PnpProfileSpec(
         @JsonPropertyDescription("Target image; devices already on its version skip the upgrade") Image image,
         @JsonPropertyDescription("Day-0 configuration") DayZeroConfig config,
         @JsonPropertyDescription("Files copied to devices, with their destinations") List<ArtifactFile> files,
-        @JsonPropertyDescription("Guestshell installation and the script run in it") Guestshell guestshell) {
+        @JsonPropertyDescription("Guestshell installation and the script run in it") Guestshell guestshell,
+        @JsonPropertyDescription("Secret (type kubernetes.io/basic-auth: username, password) with the login sent to "
+                + "devices that ask for credentials (authRequired); standalone: <name>.yaml beside the profile")
+        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String credentialsSecret) {
+
+    /** The same spec with another image. */
+    public PnpProfileSpec withImage(Image newImage) {
+        return new PnpProfileSpec(configRegister, newImage, config, files, guestshell, credentialsSecret);
+    }
 }

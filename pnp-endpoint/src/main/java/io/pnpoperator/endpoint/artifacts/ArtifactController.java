@@ -49,7 +49,7 @@ class ArtifactController {
     @GetMapping("/configs/{token}/{serial}.cfg")
     ResponseEntity<byte[]> config(@PathVariable String token, @PathVariable String serial) throws IOException {
         boolean current = store.find(serial).map(DeviceStore.Stored::device)
-                .filter(d -> d.step() == Step.CONFIG_START && d.configToken().filter(token::equals).isPresent())
+                .filter(d -> d.step() == Step.CONFIG_START && d.exchange().configToken().filter(token::equals).isPresent())
                 .isPresent();
         Optional<byte[]> text = current ? configs.forDevice(serial) : Optional.empty();
         text.ifPresent(t -> metrics.sent(t.length));

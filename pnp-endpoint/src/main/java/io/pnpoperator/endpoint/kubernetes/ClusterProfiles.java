@@ -6,7 +6,9 @@ import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
+import io.pnpoperator.endpoint.profile.ProfileException;
 import io.pnpoperator.endpoint.profile.ProfileMapping;
+import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.workflow.Phase;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import java.util.Optional;
 /**
  * Which PnpProfile provisions a device: its {@code spec.profile}, or for a serial never seen the default
  * profile ({@code pnp.unknown-devices=register}) or none ({@code reject}). A profile is used only once the
- * operator has found it ready, with its artifacts' MD5s in its status. Read from informers, no API calls.
+ * operator has found it ready, with its artifacts' MD5s in its status. Read from informers, no API calls (but
+ * a Secret a profile names for device logins, read once a minute).
  */
 public final class ClusterProfiles implements ProfileSource {
 
@@ -28,10 +31,12 @@ public final class ClusterProfiles implements ProfileSource {
     private final String namespace;
     private final UnknownDevices unknownDevices;
     private final String defaultProfile;
+    private final SecretCredentials credentials;
 
     public ClusterProfiles(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles, String namespace,
-                           UnknownDevices unknownDevices, String defaultProfile) {
+                           UnknownDevices unknownDevices, String defaultProfile, SecretCredentials credentials) {
         this.devices = devices;
+        this.credentials = credentials;
         this.profiles = profiles;
         this.namespace = namespace;
         this.unknownDevices = unknownDevices;
@@ -61,9 +66,15 @@ public final class ClusterProfiles implements ProfileSource {
         if (status == null || !Boolean.TRUE.equals(status.ready())) {
             return new Held("profile " + profileName.get() + " is not ready: " + PnpProfileStatus.whyNotReady(status), Phase.PENDING);
         }
+        Optional<Credentials> login;
+        try {
+            login = Optional.ofNullable(profile.getSpec().credentialsSecret()).map(credentials::of);
+        } catch (ProfileException e) {
+            return new Held("profile " + profileName.get() + ": " + e.getMessage(), Phase.PENDING);
+        }
         return new Assigned(ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), (kind, file) ->
                 artifacts(status).stream().filter(a -> file.equals(a.name()) && a.md5() != null)
-                        .map(PnpProfileStatus.ArtifactStatus::md5).findFirst()));
+                        .map(PnpProfileStatus.ArtifactStatus::md5).findFirst(), login));
     }
 
     /** Images and files of the ready profiles, on the artifacts volume: all that devices may download. */

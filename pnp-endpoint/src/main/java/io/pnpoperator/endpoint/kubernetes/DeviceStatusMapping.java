@@ -36,28 +36,43 @@ final class DeviceStatusMapping {
         List<PnpDeviceStatus.HistoryEntry> latest = history.subList(Math.max(0, history.size()
                 - PnpDeviceStatus.HISTORY_LIMIT), history.size());
         List<Condition> before = previous.map(PnpDeviceStatus::conditions).orElse(List.of());
-        boolean held = d.phase() == Phase.PENDING || d.phase() == Phase.UNCLAIMED;
+        Device.Progress p = d.progress();
+        boolean held = p.phase() == Phase.PENDING || p.phase() == Phase.UNCLAIMED;
         List<Condition> conditions = new ArrayList<>(List.of(
                 condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", now,
-                        "NoProfile", d.lastError().orElse("")),
-                condition(before, "Provisioned", d.phase() == Phase.PROVISIONED, "Finished", "device is provisioned", now),
-                condition(before, "Blocked", d.phase() == Phase.BLOCKED, "BootflashNoSpace", "bootflash has "
-                        + d.bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
+                        "NoProfile", p.lastError().orElse("")),
+                condition(before, "Provisioned", p.phase() == Phase.PROVISIONED, "Finished", "device is provisioned", now),
+                condition(before, "Blocked", p.phase() == Phase.BLOCKED, "BootflashNoSpace", "bootflash has "
+                        + d.observed().bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
                         + "RUN_EVENT_MANAGER", now),
-                condition(before, "Failed", d.phase() == Phase.FAILED, "StepFailed", "failed at " + d.step() + ": "
-                        + d.lastError().orElse(""), now)));
+                condition(before, "Failed", p.phase() == Phase.FAILED, "StepFailed", "failed at " + p.step() + ": "
+                        + p.lastError().orElse(""), now)));
         // Conditions of other writers (the operator's Stalled) are theirs: kept as they are.
         before.stream().filter(c -> !ENDPOINT_CONDITIONS.contains(c.getType())).forEach(conditions::add);
-        return new PnpDeviceStatus(DevicePhase.valueOf(d.phase().name()), DeviceStep.valueOf(d.step().name()),
-                d.udi(), d.pid(), d.hostname(), d.ipAddress(),
-                d.firstSeen().toString(), d.lastContact().toString(), d.stepSince().toString(),
-                d.finishedAt().map(Instant::toString).orElse(null), d.version().orElse(null), d.image().orElse(null),
-                d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
-                d.configApplied(), d.scriptRan(), d.attempts(), d.lastError().orElse(null), List.copyOf(conditions),
-                generation,
-                List.copyOf(latest), new PnpDeviceStatus.Exchange(d.pending().map(Device.Pending::correlator).orElse(null),
-                d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
-                d.configToken().orElse(null), d.sequence(), DeviceStep.valueOf(d.step().name())));
+        return new PnpDeviceStatus(DevicePhase.valueOf(p.phase().name()), DeviceStep.valueOf(p.step().name()),
+                p.attempts(), p.lastError().orElse(null), p.stepSince().toString(),
+                p.finishedAt().map(Instant::toString).orElse(null), p.backoffDue(),
+                p.waiting().map(w -> new PnpDeviceStatus.Waiting(DeviceStep.valueOf(w.command().name()),
+                        w.since().toString())).orElse(null),
+                List.copyOf(conditions), generation, identity(d.identity()), observed(d.observed()), List.copyOf(latest),
+                exchange(d.exchange(), d.progress()));
+    }
+
+    private static PnpDeviceStatus.Identity identity(Device.Identity i) {
+        return new PnpDeviceStatus.Identity(i.udi(), i.pid(), i.hostname(), i.ipAddress(), i.firstSeen().toString(),
+                i.lastContact().toString());
+    }
+
+    private static PnpDeviceStatus.Observed observed(Device.Observation o) {
+        return new PnpDeviceStatus.Observed(o.version().orElse(null), o.image().orElse(null),
+                o.bootflashFree().isPresent() ? o.bootflashFree().getAsLong() : null, o.guestshell().orElse(null),
+                o.configApplied(), o.scriptRan());
+    }
+
+    private static PnpDeviceStatus.Exchange exchange(Device.Exchange x, Device.Progress p) {
+        return new PnpDeviceStatus.Exchange(x.pending().map(Device.Pending::correlator).orElse(null),
+                x.pending().map(pending -> pending.service().name()).orElse(null), x.lastCorrelator().orElse(null),
+                x.configToken().orElse(null), p.transitions(), DeviceStep.valueOf(p.step().name()), x.authRequired());
     }
 
     /**
@@ -65,26 +80,34 @@ final class DeviceStatusMapping {
      * device is taken as moved there: the request in flight, the failure count and error are dropped, as
      * the admin API's move does.
      */
-    static Device toDevice(String serial, String vid, String profile, PnpDeviceStatus s) {
+    static Device toDevice(String serial, String profile, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
-                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step()) : s.exchange();
+                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false) : s.exchange();
         if (x.step() != null && x.step() != s.step()) {
-            Device written = toDevice(serial, vid, profile, withStep(s, x.step()));
-            return written.toBuilder().step(Step.valueOf(s.step().name()), written.lastContact())
-                    .phase(Phase.of(Step.valueOf(s.step().name()))).attempts(0).lastError(Optional.empty())
-                    .pending(Optional.empty()).configToken(Optional.empty()).build();
+            Device written = toDevice(serial, profile, s.withStep(x.step()));
+            return written.movedTo(Step.valueOf(s.step().name()), written.identity().lastContact());
         }
-        Optional<Device.Pending> pending = Optional.ofNullable(x.pendingCorrelator())
-                .map(c -> new Device.Pending(c, Service.valueOf(x.pendingService())));
-        return new Device(serial, orEmpty(s.pid()), vid, orEmpty(s.hostname()), orEmpty(s.ipAddress()),
-                Step.valueOf(s.step().name()), Phase.valueOf(s.phase().name()), s.attempts() == null ? 0 : s.attempts(),
-                Optional.ofNullable(s.lastError()), Instant.parse(s.firstSeen()), Instant.parse(s.lastContact()),
-                Instant.parse(s.stepSince()), Optional.ofNullable(s.finishedAt()).map(Instant::parse),
-                Optional.ofNullable(s.version()), Optional.ofNullable(s.image()),
-                s.bootflashFree() == null ? OptionalLong.empty() : OptionalLong.of(s.bootflashFree()),
-                Optional.ofNullable(s.guestshell()), Boolean.TRUE.equals(s.configApplied()),
-                Boolean.TRUE.equals(s.scriptRan()), pending, Optional.ofNullable(x.lastCorrelator()),
-                Optional.ofNullable(x.configToken()), x.transitions() == null ? 0 : x.transitions(), profile);
+        PnpDeviceStatus.Identity i = s.identity();
+        PnpDeviceStatus.Observed o = s.observed() == null
+                ? new PnpDeviceStatus.Observed(null, null, null, null, false, false) : s.observed();
+        return new Device(
+                new Device.Identity(serial, orEmpty(i.pid()), vidOf(i.udi()), orEmpty(i.hostname()),
+                        orEmpty(i.ipAddress()), Instant.parse(i.firstSeen()), Instant.parse(i.lastContact()), profile),
+                new Device.Progress(Step.valueOf(s.step().name()), Phase.valueOf(s.phase().name()),
+                        s.attempts() == null ? 0 : s.attempts(), Optional.ofNullable(s.lastError()),
+                        Instant.parse(s.stepSince()), Optional.ofNullable(s.finishedAt()).map(Instant::parse),
+                        x.transitions() == null ? 0 : x.transitions(),
+                        Boolean.TRUE.equals(s.backoffDue()),
+                        Optional.ofNullable(s.waiting()).map(w -> new Device.Waiting(Step.valueOf(w.command().name()),
+                                Instant.parse(w.since())))),
+                new Device.Observation(Optional.ofNullable(o.version()), Optional.ofNullable(o.image()),
+                        o.bootflashFree() == null ? OptionalLong.empty() : OptionalLong.of(o.bootflashFree()),
+                        Optional.ofNullable(o.guestshell()), Boolean.TRUE.equals(o.configApplied()),
+                        Boolean.TRUE.equals(o.scriptRan())),
+                new Device.Exchange(Optional.ofNullable(x.pendingCorrelator())
+                        .map(c -> new Device.Pending(c, Service.valueOf(x.pendingService()))),
+                        Optional.ofNullable(x.lastCorrelator()), Optional.ofNullable(x.configToken()),
+                        Boolean.TRUE.equals(x.authRequired())));
     }
 
     static Transition toTransition(String serial, PnpDeviceStatus.HistoryEntry h) {
@@ -93,19 +116,12 @@ final class DeviceStatusMapping {
                 Instant.parse(h.at()));
     }
 
-    private static PnpDeviceStatus withStep(PnpDeviceStatus s, DeviceStep step) {
-        return new PnpDeviceStatus(s.phase(), step, s.udi(), s.pid(), s.hostname(), s.ipAddress(), s.firstSeen(),
-                s.lastContact(), s.stepSince(), s.finishedAt(), s.version(), s.image(), s.bootflashFree(), s.guestshell(),
-                s.configApplied(), s.scriptRan(), s.attempts(), s.lastError(), s.conditions(), s.observedGeneration(),
-                s.history(), s.exchange());
-    }
-
     /** The VID, which the status keeps only inside the UDI. */
-    static String vidOf(PnpDeviceStatus s) {
-        if (s.udi() == null) {
+    private static String vidOf(String udi) {
+        if (udi == null) {
             return "";
         }
-        for (String field : s.udi().split(",")) {
+        for (String field : udi.split(",")) {
             if (field.startsWith("VID:")) {
                 return field.substring(4);
             }

@@ -86,17 +86,17 @@ public final class KubernetesDeviceStore implements DeviceStore {
                     .withName(nameOf(serial)).get()));
         }
         return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
-                DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), DeviceStatusMapping.vidOf(r.getStatus()),
-                        profileOf(r), r.getStatus()), r.getMetadata().getResourceVersion()));
+                DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r), r.getStatus()), r.getMetadata().getResourceVersion()));
     }
 
     @Override
     public List<Device> list() {
         return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
                 .filter(KubernetesDeviceStore::provisioning)
-                .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
-                        DeviceStatusMapping.vidOf(r.getStatus()), profileOf(r), r.getStatus()))
-                .sorted(Comparator.comparing(Device::firstSeen).thenComparing(Device::serial)).toList();
+                .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r),
+                        r.getStatus()))
+                .sorted(Comparator.comparing((Device d) -> d.identity().firstSeen()).thenComparing(Device::serial))
+                .toList();
     }
 
     @Override
@@ -135,8 +135,8 @@ public final class KubernetesDeviceStore implements DeviceStore {
     public List<Change> changes() {
         return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
                 .filter(KubernetesDeviceStore::provisioning)
-                .map(r -> new Change(DeviceStatusMapping.toDevice(r.getSpec().serialNumber(),
-                        DeviceStatusMapping.vidOf(r.getStatus()), profileOf(r), r.getStatus()),
+                .map(r -> new Change(DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r),
+                        r.getStatus()),
                         r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(
                                 r.getSpec().serialNumber(), h)).toList())).toList();
     }
@@ -159,7 +159,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
             PnpDevice latest = client.resources(PnpDevice.class).inNamespace(namespace).withName(name).get();
             if (latest != null && !readAt.equals(latest.getMetadata().getResourceVersion())) {
                 remember(latest);
-                throw new ConcurrentUpdateException(status.udi());
+                throw new ConcurrentUpdateException(base.getSpec().serialNumber());
             }
             throw e;
         }
@@ -196,7 +196,8 @@ public final class KubernetesDeviceStore implements DeviceStore {
     /** A device the endpoint has begun: one registered ahead of time has a spec but no status yet. */
     private static boolean provisioning(PnpDevice r) {
         PnpDeviceStatus status = r.getStatus();
-        return status != null && status.step() != null && status.firstSeen() != null;
+        return status != null && status.step() != null && status.identity() != null
+                && status.identity().firstSeen() != null;
     }
 
     /**

@@ -89,7 +89,8 @@ public class PnpMetrics {
     }
 
     private void recordProvisioned(Device device) {
-        device.finishedAt().ifPresent(done -> provisioning.record(Duration.between(device.firstSeen(), done)));
+        device.progress().finishedAt().ifPresent(done -> provisioning.record(Duration.between(
+                device.identity().firstSeen(), done)));
     }
 
     private Counted counted() {

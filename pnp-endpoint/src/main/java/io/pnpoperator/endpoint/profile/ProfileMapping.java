@@ -1,9 +1,12 @@
 package io.pnpoperator.endpoint.profile;
 
 import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.Guestshell;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
+import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.workflow.Profile;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -17,18 +20,24 @@ public final class ProfileMapping {
     private ProfileMapping() {
     }
 
-    /** @param md5 the MD5 of an image or file by name, when known */
-    public static Profile toWorkflow(String name, PnpProfileSpec spec, BiFunction<Kind, String, Optional<String>> md5) {
+    /**
+     * @param md5         the MD5 of an image or file by name, when known
+     * @param credentials the login of {@code spec.credentialsSecret}, read by the caller from where its mode keeps it
+     */
+    public static Profile toWorkflow(String name, PnpProfileSpec spec, BiFunction<Kind, String, Optional<String>> md5,
+                                     Optional<Credentials> credentials) {
         List<ArtifactFile> files = spec.files() == null ? List.of() : spec.files();
         Optional<Profile.Image> image = Optional.ofNullable(spec.image()).map(i -> new Profile.Image(i.file(), i.version(),
-                md5.apply(Kind.IMAGE, i.file()).orElse(i.md5() == null ? "" : i.md5())));
+                md5.apply(Kind.IMAGE, i.file()).orElse(i.md5() == null ? "" : i.md5()), !Boolean.FALSE.equals(i.reload())));
         Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())
                 .filter(g -> !Boolean.FALSE.equals(g.enabled()))
                 .map(g -> new Profile.Guestshell(artifact(g.packageFile(), files, md5), artifact(g.script(), files, md5),
                         Optional.ofNullable(g.eemApplet()).filter(a -> !a.isBlank()),
-                        g.minFreeBytes() == null ? 0 : g.minFreeBytes()));
+                        g.minFreeBytes() == null ? 0 : g.minFreeBytes(),
+                        Duration.ofSeconds(g.startTimeoutSeconds() == null ? Guestshell.DEFAULT_START_TIMEOUT_SECONDS
+                                : g.startTimeoutSeconds())));
         return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
-                spec.config() != null, guestshell);
+                spec.config() != null, guestshell, credentials);
     }
 
     private static Optional<Profile.Artifact> artifact(String name, List<ArtifactFile> files,

@@ -16,6 +16,7 @@ import io.pnpoperator.endpoint.artifacts.Artifact;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.artifacts.ConfigFolder;
+import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.workflow.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,8 +92,16 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
             configs = new ConfigFolder(folders.configs(), Optional.of(existing(folders.configs(), c.template(),
                     "spec.config.template", where)), !Boolean.FALSE.equals(c.perDevice()));
         }
+        Optional<Credentials> credentials = Optional.ofNullable(spec.credentialsSecret()).filter(s -> !s.isBlank())
+                .map(secret -> {
+                    try {
+                        return DeviceCredentials.fromFile(file.toAbsolutePath().getParent(), secret);
+                    } catch (ProfileException e) {
+                        throw new ProfileException(where + ": " + e.getMessage());
+                    }
+                });
         Profile profile = ProfileMapping.toWorkflow(manifest.getMetadata().getName(), spec,
-                (kind, name) -> catalog.find(kind, name).map(Artifact::md5));
+                (kind, name) -> catalog.find(kind, name).map(Artifact::md5), credentials);
         return new StandaloneProfile(profile, catalog, configs);
     }
 

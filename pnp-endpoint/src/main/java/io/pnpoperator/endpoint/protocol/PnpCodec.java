@@ -2,8 +2,10 @@ package io.pnpoperator.endpoint.protocol;
 
 import io.pnpoperator.endpoint.protocol.ProtocolException.Problem;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Turns device XML into {@link DeviceMessage}s and {@link ServerMessage}s into XML. Thread-safe. */
 public final class PnpCodec {
@@ -44,7 +46,8 @@ public final class PnpCodec {
         Udi udi = Udi.parse(udiText.orElseThrow(() -> missing("udi")));
         String correlator = info.attribute("correlator").filter(c -> !c.isBlank())
                 .orElseThrow(() -> missing("correlator on <info>"));
-        return new WorkRequest(udi, correlator, info.textAt("deviceId", "hostname").orElse(""));
+        boolean authRequired = info.textAt("deviceId", "authRequired").filter(a -> a.equalsIgnoreCase("true")).isPresent();
+        return new WorkRequest(udi, correlator, info.textAt("deviceId", "hostname").orElse(""), authRequired);
     }
 
     private static WorkResponse readResponse(XmlElement pnp, XmlElement response) throws ProtocolException {
@@ -80,16 +83,22 @@ public final class PnpCodec {
         };
     }
 
+    /**
+     * One {@code resultEntry}: {@code success}, or {@code failure} (its {@code errorCode} attribute) with the
+     * CLI's own text in the sibling {@code text} element, as the cli-config schema has it.
+     */
     private static Report.ConfigResult.Line readLine(XmlElement entry) {
         int number = entry.attribute("lineNumber").map(PnpCodec::parseIntOrZero).orElse(0);
         boolean ok = entry.child("success").isPresent();
-        String error = entry.child("failure").map(f -> f.textAt("errorInfo", "errorMessage")
-                .orElse(f.text().trim())).orElse("");
+        String error = ok ? "" : String.join(": ", Stream.of(
+                        entry.child("failure").flatMap(f -> f.attribute("errorCode")).orElse(""),
+                        entry.textAt("text").orElse(""))
+                .filter(part -> !part.isBlank()).toList());
         return new Report.ConfigResult.Line(number, entry.attribute("cliString").orElse(""), ok, error);
     }
 
     private static Report.DeviceInfo readDeviceInfo(XmlElement response) throws ProtocolException {
-        List<Report.FileSystem> fileSystems = new java.util.ArrayList<>();
+        List<Report.FileSystem> fileSystems = new ArrayList<>();
         for (XmlElement fs : response.child("fileSystemList").map(XmlElement::children).orElse(List.of())) {
             fileSystems.add(new Report.FileSystem(fs.attribute("name").orElse(""), fs.attribute("type").orElse(""),
                     parseLong(fs, "size"), parseLong(fs, "freespace")));

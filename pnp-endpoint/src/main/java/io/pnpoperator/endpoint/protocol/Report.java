@@ -2,6 +2,8 @@ package io.pnpoperator.endpoint.protocol;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What a device reported in a successful response, by the service it answered. */
 public sealed interface Report {
@@ -24,15 +26,24 @@ public sealed interface Report {
     record DeviceInfo(String versionString, String imageFile, String configRegister, String platformName,
                       String boardId, List<FileSystem> fileSystems) implements Report {
 
-        /** The IOS-XE version out of the version string, e.g. {@code 17.06.01a}. */
+        /** A release number such as 17.3.4a, 17.03.04a or 16.12.4: three numbers and an optional letter suffix. */
+        private static final Pattern RELEASE =
+                Pattern.compile("(?<![\\d.])\\d{1,2}\\.\\d{1,2}\\.\\d{1,2}[a-z]{0,2}(?![\\w.])");
+        private static final Pattern VERSION_AFTER_WORD = Pattern.compile("Version\\s+(" + RELEASE.pattern() + ")");
+
+        /**
+         * The IOS-XE version in the version string, e.g. {@code 17.3.4a}. Routers send it bare ({@code 17.3.4a},
+         * {@code 17.14.1a}) or inside the long banner ({@code Cisco IOS Software [Amsterdam], ... Version
+         * 17.3.4a, RELEASE SOFTWARE (fc3)}, {@code Cisco IOS XE Software, Version 17.06.01a}): the number after
+         * "Version" wins, else the first release number in the text.
+         */
         public Optional<String> runningVersion() {
-            int at = versionString.lastIndexOf("Version ");
-            if (at < 0) {
-                return Optional.empty();
+            Matcher afterWord = VERSION_AFTER_WORD.matcher(versionString);
+            if (afterWord.find()) {
+                return Optional.of(afterWord.group(1));
             }
-            String rest = versionString.substring(at + "Version ".length()).trim();
-            String version = rest.split("[\\s,]", 2)[0];
-            return version.isEmpty() ? Optional.empty() : Optional.of(version);
+            Matcher anywhere = RELEASE.matcher(versionString);
+            return anywhere.find() ? Optional.of(anywhere.group()) : Optional.empty();
         }
 
         public Optional<FileSystem> fileSystem(String name) {

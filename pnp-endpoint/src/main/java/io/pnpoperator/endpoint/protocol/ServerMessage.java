@@ -1,5 +1,7 @@
 package io.pnpoperator.endpoint.protocol;
 
+import java.util.Optional;
+
 /** What the server answers: work for the device, or bye to end the exchange. */
 public sealed interface ServerMessage permits ServerMessage.Bye, ServerMessage.Request {
 
@@ -7,11 +9,17 @@ public sealed interface ServerMessage permits ServerMessage.Bye, ServerMessage.R
 
     String correlator();
 
+    /** The device's login, on every message to a device that asked for it. */
+    Optional<Credentials> credentials();
+
     /** The service this answer belongs to, as counted in metrics and recorded in history. */
     Service service();
 
-    /** Ends an exchange; the device comes back with a new work request within seconds. */
-    record Bye(Udi udi, String correlator) implements ServerMessage {
+    /**
+     * Acknowledges a device's work response, success or failure: the device comes back with a new work
+     * request within seconds.
+     */
+    record Bye(Udi udi, String correlator, Optional<Credentials> credentials) implements ServerMessage {
         @Override
         public Service service() {
             return Service.WORK_INFO;
@@ -19,7 +27,7 @@ public sealed interface ServerMessage permits ServerMessage.Bye, ServerMessage.R
     }
 
     /** One piece of work for the device, echoing the correlator of the exchange it belongs to. */
-    record Request(Udi udi, String correlator, Work work) implements ServerMessage {
+    record Request(Udi udi, String correlator, Work work, Optional<Credentials> credentials) implements ServerMessage {
         @Override
         public Service service() {
             return work.service();

@@ -2,8 +2,15 @@ package io.pnpoperator.endpoint.protocol;
 
 import java.time.Duration;
 
-/** Writes the server's messages in the shape Cisco PnP agents expect (see ../shared/pnp/fixtures). */
+/**
+ * Writes the server's messages in the shape Cisco PnP agents expect: each request's elements in the order and
+ * number Cisco's PnP schemas give them (the project's samples in {@code src/test/resources/pnp} show each one),
+ * since a strict agent answers anything else with an XSVC fault.
+ */
 final class ServerXmlWriter {
+
+    /** Who asks for a reload, as the device logs it. */
+    static final String USER = "pnp-operator";
 
     private final StringBuilder xml = new StringBuilder(512);
 
@@ -13,7 +20,10 @@ final class ServerXmlWriter {
     static String write(ServerMessage message) {
         ServerXmlWriter w = new ServerXmlWriter();
         w.xml.append("<pnp xmlns=\"").append(Service.PNP_NAMESPACE).append("\" version=\"1.0\" udi=\"")
-                .append(escape(message.udi().toString())).append("\">");
+                .append(escape(message.udi().toString())).append('"');
+        message.credentials().ifPresent(c -> w.xml.append(" usr=\"").append(escape(c.username())).append("\" pwd=\"")
+                .append(escape(c.password())).append('"'));
+        w.xml.append('>');
         if (message instanceof ServerMessage.Request request) {
             w.open("request", request.work().service(), request.correlator());
             w.body(request.work());
@@ -37,9 +47,9 @@ final class ServerXmlWriter {
         } else if (work instanceof Work.ImageInstall i) {
             raw("<image><copy><source>").element("location", i.source().toString()).element("checksum", i.md5());
             raw("</source><destination>").element("location", i.destination()).raw("</destination></copy></image>");
+            i.reload().ifPresentOrElse(this::reload, () -> raw("<noReload/>"));
         } else if (work instanceof Work.FileTransfer f) {
             raw("<fileTransfer><copy><source>").element("location", f.source().toString());
-            f.md5().ifPresent(md5 -> element("checksum", md5));
             raw("</source><destination>").element("location", f.destination());
             raw("</destination></copy></fileTransfer>");
         } else if (work instanceof Work.ConfigUpgrade c) {
@@ -53,11 +63,14 @@ final class ServerXmlWriter {
             element("seconds", Integer.toString(after.toSecondsPart()));
             raw("</callbackAfter></backoff>");
         } else if (work instanceof Work.Reload r) {
-            raw("<reload>").element("reason", r.reason()).element("delayIn", Long.toString(r.delay().toSeconds()));
-            element("user", "pnp-operator").raw(r.saveConfig() ? "<saveConfig/>" : "<eraseConfig/>");
-            raw("</reload>");
+            reload(r);
         }
-        // Work.Capability has an empty request element.
+    }
+
+    /** The reload block, the same inside image-install and as the reload service's request. */
+    private void reload(Work.Reload r) {
+        raw("<reload>").element("reason", r.reason()).element("delayIn", Long.toString(r.delay().toSeconds()));
+        element("user", USER).element("saveConfig", Boolean.toString(r.saveConfig())).raw("</reload>");
     }
 
     private ServerXmlWriter open(String name, Service service, String correlator) {

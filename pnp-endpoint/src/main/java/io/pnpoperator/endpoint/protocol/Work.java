@@ -31,15 +31,21 @@ public sealed interface Work {
         }
     }
 
-    /** Copy an image, verify its MD5, boot it: the device reloads by itself after answering. */
-    record ImageInstall(URI source, String md5, String destination) implements Work {
+    /**
+     * Copy an image, verify its MD5 and make it the boot image; then reload as {@code reload} says, or not at
+     * all when it is empty (Cisco's schema requires one or the other: {@code <reload>} or {@code <noReload/>}).
+     */
+    record ImageInstall(URI source, String md5, String destination, Optional<Reload> reload) implements Work {
         public Service service() {
             return Service.IMAGE_INSTALL;
         }
     }
 
-    /** Copy a file to a device path such as {@code bootflash:guest-share/pxs.py}. */
-    record FileTransfer(URI source, Optional<String> md5, String destination) implements Work {
+    /**
+     * Copy a file to a device path such as {@code bootflash:guest-share/pxs.py}. The schema has no checksum for
+     * it: the workflow verifies the copy with {@code verify /md5} afterwards.
+     */
+    record FileTransfer(URI source, String destination) implements Work {
         public Service service() {
             return Service.FILE_TRANSFER;
         }
@@ -52,24 +58,29 @@ public sealed interface Work {
         }
     }
 
-    /** Come back after a while. Whole seconds only: the protocol has no smaller unit. */
+    /**
+     * Come back after a while. Whole seconds only: the protocol has no smaller unit, and the schema's
+     * {@code callbackAfter} holds at most 47 hours, 59 minutes and 59 seconds.
+     */
     record Backoff(String reason, Duration callbackAfter) implements Work {
+
+        public static final Duration LONGEST = Duration.ofHours(48).minusSeconds(1);
+
+        public Backoff {
+            if (callbackAfter.isNegative() || callbackAfter.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("a backoff lasts 0 s to 47 h 59 min 59 s, not " + callbackAfter);
+            }
+        }
+
         public Service service() {
             return Service.BACKOFF;
         }
     }
 
-    /** Reload the device after a delay, saving its configuration first or not. */
+    /** Reload the device after a delay, saving its running configuration first or not. */
     record Reload(String reason, Duration delay, boolean saveConfig) implements Work {
         public Service service() {
             return Service.RELOAD;
-        }
-    }
-
-    /** Ask which services the agent supports. */
-    record Capability() implements Work {
-        public Service service() {
-            return Service.CAPABILITY;
         }
     }
 }

@@ -65,7 +65,7 @@ public final class DeviceDialog {
             return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact));
         }, Decision::change).map(d -> new Exchange(Optional.of(d), d.answer()))
                 .orElseGet(() -> new Exchange(Optional.empty(), new ServerMessage.Bye(message.udi(),
-                        ((WorkResponse) message).correlator().orElse(""))));
+                        ((WorkResponse) message).correlator().orElse(""), Optional.empty())));
     }
 
     /** Moves a known device to a step; empty when there is no such device. */

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,16 +27,21 @@ public class JdbcDeviceStore implements DeviceStore {
 
     static final int MAX_TEXT = 2000;
 
-    private static final String COLUMNS = "serial, pid, vid, hostname, ip_address, step, phase, attempts, last_error, "
-            + "first_seen, last_contact, step_since, finished_at, running_version, running_image, bootflash_free, "
-            + "guestshell, config_applied, script_ran, pending_correlator, pending_service, last_correlator, "
-            + "config_token, transition_count, udi, profile, revision";
+    /** The columns of each part of a device, in the order {@link #values} gives them; the serial is the key. */
+    private static final List<String> IDENTITY = List.of("serial", "pid", "vid", "hostname", "ip_address",
+            "first_seen", "last_contact", "profile", "udi");
+    private static final List<String> PROGRESS = List.of("step", "phase", "attempts", "last_error", "step_since",
+            "finished_at", "transition_count", "backoff_due", "waiting_step", "waiting_since");
+    private static final List<String> OBSERVATION = List.of("running_version", "running_image", "bootflash_free",
+            "guestshell", "config_applied", "script_ran");
+    private static final List<String> EXCHANGE = List.of("pending_correlator", "pending_service", "last_correlator",
+            "config_token", "auth_required");
+    private static final List<String> ALL = Stream.of(IDENTITY, PROGRESS, OBSERVATION, EXCHANGE)
+            .flatMap(List::stream).toList();
 
-    private static final String UPDATE = "UPDATE devices SET pid = ?, vid = ?, hostname = ?, ip_address = ?, step = ?, "
-            + "phase = ?, attempts = ?, last_error = ?, first_seen = ?, last_contact = ?, step_since = ?, finished_at = ?, "
-            + "running_version = ?, running_image = ?, bootflash_free = ?, guestshell = ?, config_applied = ?, "
-            + "script_ran = ?, pending_correlator = ?, pending_service = ?, last_correlator = ?, config_token = ?, "
-            + "transition_count = ?, udi = ?, profile = ?, revision = revision + 1 ";
+    private static final String COLUMNS = String.join(", ", ALL) + ", revision";
+    private static final String UPDATE = "UPDATE devices SET " + ALL.stream().skip(1).map(c -> c + " = ?")
+            .collect(Collectors.joining(", ")) + ", revision = revision + 1 ";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -119,8 +126,8 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     private int insert(Device d) {
-        return jdbc.update("INSERT INTO devices (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", values(d));
+        return jdbc.update("INSERT INTO devices (" + COLUMNS + ") VALUES (" + "?, ".repeat(ALL.size()) + "0)",
+                values(d));
     }
 
     private void insertTransition(Transition t) {
@@ -144,31 +151,46 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     private static Object[] values(Device d) {
-        return new Object[] {d.serial(), d.pid(), d.vid(), d.hostname(), d.ipAddress(), d.step().name(),
-            d.phase().label(), d.attempts(), d.lastError().map(JdbcDeviceStore::clip).orElse(null), time(d.firstSeen()),
-            time(d.lastContact()), time(d.stepSince()), d.finishedAt().map(JdbcDeviceStore::time).orElse(null),
-            d.version().orElse(null), d.image().orElse(null),
-            d.bootflashFree().isPresent() ? d.bootflashFree().getAsLong() : null, d.guestshell().orElse(null),
-            d.configApplied(), d.scriptRan(), d.pending().map(Device.Pending::correlator).orElse(null),
-            d.pending().map(p -> p.service().name()).orElse(null), d.lastCorrelator().orElse(null),
-            d.configToken().orElse(null), d.sequence(), d.udi(), d.profile()};
+        Device.Identity i = d.identity();
+        Device.Progress p = d.progress();
+        Device.Observation o = d.observed();
+        Device.Exchange x = d.exchange();
+        return new Object[] {
+            i.serial(), i.pid(), i.vid(), i.hostname(), i.ipAddress(), time(i.firstSeen()), time(i.lastContact()),
+            i.profile(), i.udi(),
+            p.step().name(), p.phase().label(), p.attempts(), p.lastError().map(JdbcDeviceStore::clip).orElse(null),
+            time(p.stepSince()), p.finishedAt().map(JdbcDeviceStore::time).orElse(null), p.transitions(),
+            p.backoffDue(),
+            p.waiting().map(w -> w.command().name()).orElse(null),
+            p.waiting().map(w -> time(w.since())).orElse(null),
+            o.version().orElse(null), o.image().orElse(null),
+            o.bootflashFree().isPresent() ? o.bootflashFree().getAsLong() : null, o.guestshell().orElse(null),
+            o.configApplied(), o.scriptRan(),
+            x.pending().map(Device.Pending::correlator).orElse(null), x.pending().map(pd -> pd.service().name()).orElse(null),
+            x.lastCorrelator().orElse(null), x.configToken().orElse(null), x.authRequired()};
     }
 
     private static Device device(ResultSet rs) throws SQLException {
+        Device.Identity identity = new Device.Identity(rs.getString("serial"), rs.getString("pid"), rs.getString("vid"),
+                rs.getString("hostname"), rs.getString("ip_address"), instant(rs, "first_seen"),
+                instant(rs, "last_contact"), rs.getString("profile") == null ? "" : rs.getString("profile"));
+        Optional<Instant> waitingSince = optionalInstant(rs, "waiting_since");
+        Device.Progress progress = new Device.Progress(Step.valueOf(rs.getString("step")),
+                Phase.fromLabel(rs.getString("phase")), rs.getInt("attempts"),
+                Optional.ofNullable(rs.getString("last_error")), instant(rs, "step_since"),
+                optionalInstant(rs, "finished_at"), rs.getLong("transition_count"), rs.getBoolean("backoff_due"),
+                Optional.ofNullable(rs.getString("waiting_step"))
+                        .map(step -> new Device.Waiting(Step.valueOf(step), waitingSince.orElseThrow())));
         long free = rs.getLong("bootflash_free");
         OptionalLong bootflashFree = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(free);
-        Optional<Device.Pending> pending = Optional.ofNullable(rs.getString("pending_correlator"))
-                .map(c -> new Device.Pending(c, serviceOf(rs)));
-        return new Device(rs.getString("serial"), rs.getString("pid"), rs.getString("vid"), rs.getString("hostname"),
-                rs.getString("ip_address"), Step.valueOf(rs.getString("step")), Phase.fromLabel(rs.getString("phase")),
-                rs.getInt("attempts"), Optional.ofNullable(rs.getString("last_error")), instant(rs, "first_seen"),
-                instant(rs, "last_contact"), instant(rs, "step_since"),
-                Optional.ofNullable(rs.getObject("finished_at", LocalDateTime.class)).map(t -> t.toInstant(ZoneOffset.UTC)),
-                Optional.ofNullable(rs.getString("running_version")), Optional.ofNullable(rs.getString("running_image")),
-                bootflashFree, Optional.ofNullable(rs.getString("guestshell")), rs.getBoolean("config_applied"),
-                rs.getBoolean("script_ran"), pending, Optional.ofNullable(rs.getString("last_correlator")),
-                Optional.ofNullable(rs.getString("config_token")), rs.getLong("transition_count"),
-                rs.getString("profile") == null ? "" : rs.getString("profile"));
+        Device.Observation observed = new Device.Observation(Optional.ofNullable(rs.getString("running_version")),
+                Optional.ofNullable(rs.getString("running_image")), bootflashFree,
+                Optional.ofNullable(rs.getString("guestshell")), rs.getBoolean("config_applied"),
+                rs.getBoolean("script_ran"));
+        Device.Exchange exchange = new Device.Exchange(Optional.ofNullable(rs.getString("pending_correlator"))
+                .map(c -> new Device.Pending(c, serviceOf(rs))), Optional.ofNullable(rs.getString("last_correlator")),
+                Optional.ofNullable(rs.getString("config_token")), rs.getBoolean("auth_required"));
+        return new Device(identity, progress, observed, exchange);
     }
 
     private static Service serviceOf(ResultSet rs) {
@@ -185,6 +207,10 @@ public class JdbcDeviceStore implements DeviceStore {
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+    }
+
+    private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getObject(column, LocalDateTime.class)).map(t -> t.toInstant(ZoneOffset.UTC));
     }
 
     private static String clip(String text) {

@@ -23,11 +23,13 @@ record DeviceView(String serial, String udi, String profile, String pid, String 
     }
 
     static DeviceView of(Device d) {
-        return new DeviceView(d.serial(), d.udi(), d.profile(), d.pid(), d.vid(), d.hostname(), d.ipAddress(),
-                d.phase().label(),
-                d.step().name(), d.attempts(), d.lastError(), d.firstSeen(), d.lastContact(), d.stepSince(),
-                d.finishedAt(), d.version(), d.image(), d.bootflashFree(), d.guestshell(), d.configApplied(),
-                d.scriptRan(), Optional.empty());
+        Device.Identity i = d.identity();
+        Device.Progress p = d.progress();
+        Device.Observation o = d.observed();
+        return new DeviceView(i.serial(), i.udi(), i.profile(), i.pid(), i.vid(), i.hostname(), i.ipAddress(),
+                p.phase().label(), p.step().name(), p.attempts(), p.lastError(), i.firstSeen(), i.lastContact(),
+                p.stepSince(), p.finishedAt(), o.version(), o.image(), o.bootflashFree(), o.guestshell(),
+                o.configApplied(), o.scriptRan(), Optional.empty());
     }
 
     DeviceView withHistory(List<Transition> transitions) {

@@ -7,214 +7,211 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Everything known about one device: who it is, where it is in the workflow, what it reported, and
- * the exchange in flight. Values only; {@link Workflow} decides every change.
- *
- * @param attempts        failed tries of the current step (or rounds of the guestshell checks)
- * @param pending         the request sent and not yet answered
- * @param lastCorrelator  the correlator of the last response applied: a repeat of it changes nothing
- * @param configToken     the secret in the day-0 config URL, only while the device is in CONFIG_START
- * @param sequence        how many transitions the device has had
- * @param profile         the profile provisioning the device ("" before one is known)
+ * Everything known about one device, in four parts that change for different reasons: who it is, where it
+ * is in the workflow, what it reported of itself, and the exchange in flight. Values only; {@link Workflow}
+ * decides every change. A new field goes into the one part it belongs to, and into that part's mapping in
+ * each store.
  */
-public record Device(String serial, String pid, String vid, String hostname, String ipAddress,
-                     Step step, Phase phase, int attempts, Optional<String> lastError,
-                     Instant firstSeen, Instant lastContact, Instant stepSince, Optional<Instant> finishedAt,
-                     Optional<String> version, Optional<String> image, OptionalLong bootflashFree,
-                     Optional<String> guestshell, boolean configApplied, boolean scriptRan,
-                     Optional<Pending> pending, Optional<String> lastCorrelator, Optional<String> configToken,
-                     long sequence, String profile) {
+public record Device(Identity identity, Progress progress, Observation observed, Exchange exchange) {
 
-    /** The full UDI, as the device sends it. */
-    public String udi() {
-        return "PID:" + pid + ",VID:" + vid + ",SN:" + serial;
+    /** A device seen for the first time, at the start of the workflow. */
+    public static Device discovered(Udi udi, String hostname, Contact contact) {
+        return new Device(
+                new Identity(udi.serial(), udi.pid(), udi.vid(), hostname, contact.ipAddress(), contact.now(),
+                        contact.now(), ""),
+                new Progress(Step.NEW_DEVICE, Phase.PROVISIONING, 0, Optional.empty(), contact.now(), Optional.empty(),
+                        0, false, Optional.empty()),
+                Observation.NOTHING, Exchange.NONE);
+    }
+
+    public String serial() {
+        return identity.serial();
+    }
+
+    public Step step() {
+        return progress.step();
+    }
+
+    public Phase phase() {
+        return progress.phase();
+    }
+
+    /**
+     * A person moved the device to a step: nothing is in flight or waited for any more, no failed tries or error
+     * remain, and the day-0 config URL is dropped (a new one is made if the step needs it).
+     */
+    public Device movedTo(Step step, Instant now) {
+        return with(progress.cleared().waitingFor(Optional.empty()).at(step, now).in(Phase.of(step)))
+                .with(exchange.awaiting(Optional.empty()).withConfigToken(Optional.empty()));
+    }
+
+    public Device with(Identity newIdentity) {
+        return new Device(newIdentity, progress, observed, exchange);
+    }
+
+    public Device with(Progress newProgress) {
+        return new Device(identity, newProgress, observed, exchange);
+    }
+
+    public Device with(Observation newObserved) {
+        return new Device(identity, progress, newObserved, exchange);
+    }
+
+    public Device with(Exchange newExchange) {
+        return new Device(identity, progress, observed, newExchange);
+    }
+
+    /**
+     * Who the device is and how it was last reached.
+     *
+     * @param profile the profile provisioning the device ("" before one is known)
+     */
+    public record Identity(String serial, String pid, String vid, String hostname, String ipAddress,
+                           Instant firstSeen, Instant lastContact, String profile) {
+
+        /** The full UDI, as the device sends it. */
+        public String udi() {
+            return "PID:" + pid + ",VID:" + vid + ",SN:" + serial;
+        }
+
+        /** What a message says of the device: its UDI and hostname (an empty part keeps what was known). */
+        public Identity seenAs(Udi udi, String newHostname) {
+            return new Identity(serial, udi.pid().isEmpty() ? pid : udi.pid(), udi.vid().isEmpty() ? vid : udi.vid(),
+                    newHostname == null || newHostname.isEmpty() ? hostname : newHostname, ipAddress, firstSeen,
+                    lastContact, profile);
+        }
+
+        public Identity contacted(Contact contact, String profileName) {
+            return new Identity(serial, pid, vid, hostname, contact.ipAddress(), firstSeen, contact.now(), profileName);
+        }
+
+        public Identity contacted(Contact contact) {
+            return contacted(contact, profile);
+        }
+
+        /** The platform device-info names, which wins over the UDI's PID when given. */
+        public Identity onPlatform(String platformName) {
+            return platformName.isEmpty() ? this
+                    : new Identity(serial, platformName, vid, hostname, ipAddress, firstSeen, lastContact, profile);
+        }
+    }
+
+    /**
+     * Where the device is in the workflow.
+     *
+     * @param attempts    failed tries of the current step
+     * @param transitions how many transitions the device has had: the sequence number of the last one
+     * @param backoffDue  after a failed try: the device's next work request is answered with the retry backoff
+     * @param waiting     the command whose result the device is waiting for, bounded by a time budget
+     */
+    public record Progress(Step step, Phase phase, int attempts, Optional<String> lastError, Instant stepSince,
+                           Optional<Instant> finishedAt, long transitions, boolean backoffDue,
+                           Optional<Waiting> waiting) {
+
+        /** In {@code newStep} from {@code now} (unchanged when already there); FINISHED is remembered. */
+        public Progress at(Step newStep, Instant now) {
+            if (newStep == step) {
+                return this;
+            }
+            Optional<Instant> finished = newStep == Step.FINISHED && finishedAt.isEmpty() ? Optional.of(now) : finishedAt;
+            return new Progress(newStep, phase, attempts, lastError, now, finished, transitions, backoffDue, waiting);
+        }
+
+        public Progress in(Phase newPhase) {
+            return new Progress(step, newPhase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
+                    waiting);
+        }
+
+        public Progress tried(int newAttempts, Optional<String> error) {
+            return new Progress(step, phase, newAttempts, error, stepSince, finishedAt, transitions, backoffDue, waiting);
+        }
+
+        /** Progress made, or a person moved the device: no failed tries, no error, nothing to wait out. */
+        public Progress cleared() {
+            return new Progress(step, phase, 0, Optional.empty(), stepSince, finishedAt, transitions, false, waiting);
+        }
+
+        public Progress withBackoffDue(boolean due) {
+            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, due, waiting);
+        }
+
+        public Progress waitingFor(Optional<Waiting> newWaiting) {
+            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
+                    newWaiting);
+        }
+
+        public Progress counted() {
+            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions + 1, backoffDue,
+                    waiting);
+        }
+    }
+
+    /** A command the device carries out in the background (the guestshell's start), and since when. */
+    public record Waiting(Step command, Instant since) {
+    }
+
+    /** What the device last reported of itself. */
+    public record Observation(Optional<String> version, Optional<String> image, OptionalLong bootflashFree,
+                              Optional<String> guestshell, boolean configApplied, boolean scriptRan) {
+
+        static final Observation NOTHING = new Observation(Optional.empty(), Optional.empty(), OptionalLong.empty(),
+                Optional.empty(), false, false);
+
+        /** The running version and image; an empty part keeps what was known. */
+        public Observation running(Optional<String> runningVersion, String imageFile) {
+            return new Observation(runningVersion.or(() -> version), imageFile.isEmpty() ? image : Optional.of(imageFile),
+                    bootflashFree, guestshell, configApplied, scriptRan);
+        }
+
+        public Observation withBootflashFree(long bytes) {
+            return new Observation(version, image, OptionalLong.of(bytes), guestshell, configApplied, scriptRan);
+        }
+
+        public Observation withGuestshell(String state) {
+            return new Observation(version, image, bootflashFree, Optional.of(state), configApplied, scriptRan);
+        }
+
+        public Observation withConfigApplied() {
+            return new Observation(version, image, bootflashFree, guestshell, true, scriptRan);
+        }
+
+        public Observation withScriptRan() {
+            return new Observation(version, image, bootflashFree, guestshell, configApplied, true);
+        }
+    }
+
+    /**
+     * The dialog with the device.
+     *
+     * @param pending        the request sent and not yet answered
+     * @param lastCorrelator the correlator of the last response applied: a repeat of it changes nothing
+     * @param configToken    the secret in the day-0 config URL, only while the device is in CONFIG_START
+     * @param authRequired   the device asked for credentials ({@code authRequired}) in its last work request
+     */
+    public record Exchange(Optional<Pending> pending, Optional<String> lastCorrelator, Optional<String> configToken,
+                           boolean authRequired) {
+
+        static final Exchange NONE = new Exchange(Optional.empty(), Optional.empty(), Optional.empty(), false);
+
+        public Exchange awaiting(Optional<Pending> newPending) {
+            return new Exchange(newPending, lastCorrelator, configToken, authRequired);
+        }
+
+        /** The response with this correlator is applied: nothing is awaited, a repeat of it changes nothing. */
+        public Exchange answered(String correlator) {
+            return new Exchange(Optional.empty(), Optional.of(correlator), configToken, authRequired);
+        }
+
+        public Exchange withConfigToken(Optional<String> token) {
+            return new Exchange(pending, lastCorrelator, token, authRequired);
+        }
+
+        public Exchange withAuthRequired(boolean required) {
+            return new Exchange(pending, lastCorrelator, configToken, required);
+        }
     }
 
     /** A request sent to the device: the correlator it echoes and the service it belongs to. */
     public record Pending(String correlator, Service service) {
-    }
-
-    /** A device seen for the first time, at the start of the workflow. */
-    public static Device discovered(Udi udi, String hostname, Contact contact) {
-        return new Device(udi.serial(), udi.pid(), udi.vid(), hostname, contact.ipAddress(), Step.NEW_DEVICE,
-                Phase.PROVISIONING, 0, Optional.empty(), contact.now(), contact.now(), contact.now(),
-                Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), Optional.empty(),
-                false, false, Optional.empty(), Optional.empty(), Optional.empty(), 0, "");
-    }
-
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** Changes a copy of a device a few fields at a time. */
-    public static final class Builder {
-        private String serial;
-        private String pid;
-        private String vid;
-        private String hostname;
-        private String ipAddress;
-        private Step step;
-        private Phase phase;
-        private int attempts;
-        private Optional<String> lastError;
-        private Instant firstSeen;
-        private Instant lastContact;
-        private Instant stepSince;
-        private Optional<Instant> finishedAt;
-        private Optional<String> version;
-        private Optional<String> image;
-        private OptionalLong bootflashFree;
-        private Optional<String> guestshell;
-        private boolean configApplied;
-        private boolean scriptRan;
-        private Optional<Pending> pending;
-        private Optional<String> lastCorrelator;
-        private Optional<String> configToken;
-        private long sequence;
-        private String profile;
-
-        private Builder(Device d) {
-            serial = d.serial;
-            pid = d.pid;
-            vid = d.vid;
-            hostname = d.hostname;
-            ipAddress = d.ipAddress;
-            step = d.step;
-            phase = d.phase;
-            attempts = d.attempts;
-            lastError = d.lastError;
-            firstSeen = d.firstSeen;
-            lastContact = d.lastContact;
-            stepSince = d.stepSince;
-            finishedAt = d.finishedAt;
-            version = d.version;
-            image = d.image;
-            bootflashFree = d.bootflashFree;
-            guestshell = d.guestshell;
-            configApplied = d.configApplied;
-            scriptRan = d.scriptRan;
-            pending = d.pending;
-            lastCorrelator = d.lastCorrelator;
-            configToken = d.configToken;
-            sequence = d.sequence;
-            profile = d.profile;
-        }
-
-        public Builder profile(String name) {
-            profile = name;
-            return this;
-        }
-
-        public Builder identity(Udi udi, String newHostname) {
-            pid = udi.pid().isEmpty() ? pid : udi.pid();
-            vid = udi.vid().isEmpty() ? vid : udi.vid();
-            hostname = newHostname == null || newHostname.isEmpty() ? hostname : newHostname;
-            return this;
-        }
-
-        public Builder contact(Contact contact) {
-            ipAddress = contact.ipAddress();
-            lastContact = contact.now();
-            return this;
-        }
-
-        public Builder step(Step newStep, Instant now) {
-            if (newStep != step) {
-                step = newStep;
-                stepSince = now;
-                if (newStep == Step.FINISHED && finishedAt.isEmpty()) {
-                    finishedAt = Optional.of(now);
-                }
-            }
-            return this;
-        }
-
-        public Builder phase(Phase newPhase) {
-            phase = newPhase;
-            return this;
-        }
-
-        public Builder attempts(int newAttempts) {
-            attempts = newAttempts;
-            return this;
-        }
-
-        public Builder lastError(Optional<String> error) {
-            lastError = error;
-            return this;
-        }
-
-        public Builder platform(String platformName) {
-            pid = platformName.isEmpty() ? pid : platformName;
-            return this;
-        }
-
-        public Builder running(Optional<String> runningVersion, String imageFile) {
-            version = runningVersion.or(() -> version);
-            image = imageFile.isEmpty() ? image : Optional.of(imageFile);
-            return this;
-        }
-
-        public Builder bootflashFree(long bytes) {
-            bootflashFree = OptionalLong.of(bytes);
-            return this;
-        }
-
-        public Builder guestshell(String state) {
-            guestshell = Optional.of(state);
-            return this;
-        }
-
-        public Builder configApplied() {
-            configApplied = true;
-            return this;
-        }
-
-        public Builder scriptRan() {
-            scriptRan = true;
-            return this;
-        }
-
-        public Builder pending(Optional<Pending> newPending) {
-            pending = newPending;
-            return this;
-        }
-
-        public Builder lastCorrelator(String correlator) {
-            lastCorrelator = Optional.of(correlator);
-            return this;
-        }
-
-        public Builder configToken(Optional<String> token) {
-            configToken = token;
-            return this;
-        }
-
-        /** Takes the next transition number. */
-        public long nextSequence() {
-            return ++sequence;
-        }
-
-        public String serial() {
-            return serial;
-        }
-
-        public Step step() {
-            return step;
-        }
-
-        public Phase phase() {
-            return phase;
-        }
-
-        public int attempts() {
-            return attempts;
-        }
-
-        public Device build() {
-            return new Device(serial, pid, vid, hostname, ipAddress, step, phase, attempts, lastError, firstSeen,
-                    lastContact, stepSince, finishedAt, version, image, bootflashFree, guestshell, configApplied,
-                    scriptRan, pending, lastCorrelator, configToken, sequence, profile);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.Credentials;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -10,12 +12,18 @@ import java.util.Optional;
  * @param image          the target image; devices on its version skip the upgrade
  * @param config         whether a day-0 configuration is applied (its text is served by the edge)
  * @param guestshell     the guestshell part of the workflow
+ * @param credentials    the login sent to devices that ask for one ({@code authRequired})
  */
 public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
-                      Optional<Guestshell> guestshell) {
+                      Optional<Guestshell> guestshell, Optional<Credentials> credentials) {
 
-    /** A target image; {@code md5} is lower-case hex, as devices verify it. */
-    public record Image(String file, String version, String md5) {
+    /**
+     * A target image; {@code md5} is lower-case hex, as devices verify it.
+     *
+     * @param reload true: the image install carries a reload (the device boots the image by itself); false:
+     *               it carries {@code noReload} and the workflow asks for the reload as a step of its own
+     */
+    public record Image(String file, String version, String md5, boolean reload) {
     }
 
     /** A file the device copies, with where it goes on the device and its MD5 when known. */
@@ -33,8 +41,9 @@ public record Profile(String name, Optional<String> configRegister, Optional<Ima
      * @param script       the Python script copied to the device and run in the guestshell
      * @param eemApplet    the EEM applet (defined by the day-0 config) that installs the guestshell
      * @param minFreeBytes bootflash space needed before the guestshell is installed; 0 skips the check
+     * @param startTimeout how long the guestshell may take to reach RUNNING after an install or enable command
      */
     public record Guestshell(Optional<Artifact> packageFile, Optional<Artifact> script, Optional<String> eemApplet,
-                             long minFreeBytes) {
+                             long minFreeBytes, Duration startTimeout) {
     }
 }

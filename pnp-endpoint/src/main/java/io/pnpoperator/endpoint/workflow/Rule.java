@@ -1,7 +1,8 @@
 package io.pnpoperator.endpoint.workflow;
 
-import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.protocol.Work;
+import io.pnpoperator.endpoint.protocol.WorkResponse;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -21,9 +22,13 @@ record Rule(Step step, Predicate<Profile> active, Optional<Request> request, Rea
         Work build(Profile profile, Timings timings, Device device, Links links);
     }
 
-    /** Reads a successful response; may record what the device reported on the builder. */
+    /** Reads a successful response into an outcome; the outcome's device carries what the device reported. */
     @FunctionalInterface
     interface Reader {
-        Outcome read(Profile profile, WorkResponse response, Device.Builder device);
+        Outcome read(Reading reading);
+    }
+
+    /** A successful response, the device it answers for, and when it arrived. */
+    record Reading(Profile profile, WorkResponse response, Device device, Instant now) {
     }
 }

@@ -2,7 +2,8 @@ package io.pnpoperator.endpoint.workflow;
 
 /**
  * Where a device is in the ISR1k workflow. The names are those of the old Flask server, so its users
- * recognise them in the dashboard and can move a device by name; the order is the workflow's order.
+ * recognise them in the dashboard and can move a device by name (the two {@code _VERIFY} steps are new:
+ * the copies' MD5 checked on the router); the order is the workflow's order.
  */
 public enum Step {
     NEW_DEVICE,
@@ -14,7 +15,9 @@ public enum Step {
     UPGRADE_RELOADING,
     UPGRADE_DONE,
     GS_TARBALL_TRANSFER,
+    GS_TARBALL_VERIFY,
     PY_SCRIPT_TRANSFER,
+    PY_SCRIPT_VERIFY,
     CONFIG_START,
     CONFIG_SAVE_STARTUP,
     CHECK_BOOTFLASH_SIZE,

@@ -1,6 +1,8 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.Work;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How long devices are told to wait, and how often a failing step is tried.
@@ -19,6 +21,12 @@ public record Timings(int maxAttempts, Duration retry, Duration reload, Duration
     public Timings {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be at least 1, was " + maxAttempts);
+        }
+        for (Duration backoff : List.of(retry, reload, guestshell, blocked, failed, finished)) {
+            if (backoff.compareTo(Work.Backoff.LONGEST) > 0 || backoff.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("pnp.workflow backoffs last 1 s to 47 h 59 min 59 s (the longest "
+                        + "a PnP backoff can say), not " + backoff);
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.protocol.DeviceMessage;
-import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.ServerMessage;
+import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.Work;
 import io.pnpoperator.endpoint.protocol.WorkRequest;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
@@ -17,6 +18,10 @@ import java.util.function.Supplier;
  * The provisioning state machine: given a device's state and its message, decides the next state and
  * the answer. Pure: no I/O, no clock, no randomness of its own, so the caller can store the decision
  * before answering and decide again after a write conflict.
+ *
+ * <p>A work request is answered with the current step's request, or with a backoff while the device has to
+ * wait (after a failed try, while provisioning is held). A work response is always answered with bye, the
+ * protocol's acknowledgement: what it changed shows in the answer to the next work request.
  */
 public final class Workflow {
 
@@ -37,98 +42,117 @@ public final class Workflow {
 
     /** A device asks for work: answer with its current step's request under its profile, or a backoff. */
     public Decision onWorkRequest(Profile profile, Optional<Device> known, WorkRequest request, Contact contact) {
+        if (request.authRequired() && profile.credentials().isEmpty()) {
+            return onHeld(known, request, "the device asks for credentials (authRequired) and profile '"
+                    + profile.name() + "' has none: set spec.credentialsSecret", Phase.PENDING, contact);
+        }
         Device device = known.orElseGet(() -> Device.discovered(request.udi(), request.hostname(), contact));
-        Device.Builder next = device.toBuilder().identity(request.udi(), request.hostname()).contact(contact)
-                .profile(profile.name());
+        Draft draft = new Draft(device.with(device.identity().seenAs(request.udi(), request.hostname())
+                .contacted(contact, profile.name())).with(device.exchange().withAuthRequired(request.authRequired())));
         if (device.phase() == Phase.PENDING || device.phase() == Phase.UNCLAIMED) {
             // Its profile is usable now: the device resumes where it was held.
-            next.phase(Phase.of(device.step())).lastError(Optional.empty());
+            draft.progress(draft.device.progress().in(Phase.of(device.step())).tried(device.progress().attempts(),
+                    Optional.empty()));
         }
-        List<Transition> transitions = new ArrayList<>();
+        Optional<Credentials> credentials = request.authRequired() ? profile.credentials() : Optional.empty();
 
         if (device.phase() == Phase.FAILED) {
-            Work wait = new Work.Backoff("provisioning failed at " + device.step() + ": "
-                    + device.lastError().orElse("unknown error") + "; waiting for an operator", timings.failed());
-            next.pending(Optional.of(new Device.Pending(request.correlator(), wait.service())));
-            return decision(next, transitions, new ServerMessage.Request(request.udi(), request.correlator(), wait));
+            return draft.answer(backoff(request, credentials, "provisioning failed at " + device.step() + ": "
+                    + device.progress().lastError().orElse("unknown error") + "; waiting for an operator",
+                    timings.failed()));
+        }
+        if (device.progress().backoffDue()) {
+            // The first contact after a failed try: the device waits before the step is sent again. Nothing is
+            // sent that could be answered, so its acknowledgement changes nothing.
+            draft.progress(draft.device.progress().withBackoffDue(false));
+            return draft.answer(backoff(request, credentials, "attempt " + device.progress().attempts() + " of "
+                    + timings.maxAttempts() + " failed: " + device.progress().lastError().orElse("")
+                    + "; trying again", timings.retry()));
         }
 
-        Step step = device.step();
-        Rule rule = Steps.rule(Steps.firstActive(step, profile));
+        Rule rule = Steps.rule(Steps.firstActive(device.step(), profile));
         while (rule.request().isEmpty()) {
             rule = Steps.rule(Steps.firstActive(rule.step().following(), profile));
         }
-        moveTo(next, rule.step(), Service.WORK_INFO.shortName(), Optional.of(request.correlator()), RESULT_SENT,
-                Optional.empty(), contact, transitions);
-        if (rule.step() == Step.CONFIG_START && device.configToken().isEmpty()) {
-            next.configToken(Optional.of(tokens.get()));
+        draft.moveTo(rule.step(), Service.WORK_INFO.shortName(), Optional.of(request.correlator()), RESULT_SENT,
+                Optional.empty(), contact.now());
+        if (rule.step() == Step.CONFIG_START && draft.device.exchange().configToken().isEmpty()) {
+            draft.exchange(draft.device.exchange().withConfigToken(Optional.of(tokens.get())));
         }
-        Work work = rule.request().get().build(profile, timings, next.build(), contact.links());
+        Work work = rule.request().get().build(profile, timings, draft.device, contact.links());
         if (rule.onSend().isPresent()) {
-            moveTo(next, rule.onSend().get(), work.service().shortName(), Optional.of(request.correlator()),
-                    RESULT_SENT, Optional.empty(), contact, transitions);
+            draft.moveTo(rule.onSend().get(), work.service().shortName(), Optional.of(request.correlator()),
+                    RESULT_SENT, Optional.empty(), contact.now());
         }
-        next.pending(Optional.of(new Device.Pending(request.correlator(), work.service())));
-        return decision(next, transitions, new ServerMessage.Request(request.udi(), request.correlator(), work));
-    }
-
-    /** A device reports the result of its work: move it on, count a failed attempt, or ignore a repeat. */
-    public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
-        Device.Builder next = device.toBuilder().identity(response.udi(), "").contact(contact).profile(profile.name());
-        String correlator = response.correlator()
-                .or(() -> device.pending().map(Device.Pending::correlator)).orElse("");
-        ServerMessage bye = new ServerMessage.Bye(response.udi(), correlator);
-        List<Transition> transitions = new ArrayList<>();
-
-        boolean repeated = response.correlator().isPresent() && response.correlator().equals(device.lastCorrelator());
-        boolean awaited = device.pending().filter(p -> p.correlator().equals(correlator)).isPresent();
-        if (repeated || !awaited || device.phase() == Phase.FAILED) {
-            // A retry of an answered response, an answer to a request superseded by an operator's move,
-            // or the acknowledgement of a failed device's backoff: nothing to apply.
-            return decision(next, transitions, bye);
-        }
-        Device.Pending pending = device.pending().get();
-        next.pending(Optional.empty()).lastCorrelator(correlator);
-
-        Outcome outcome = read(profile, device, pending, response, next);
-        String result = resultOf(response);
-        if (outcome.kind() != Outcome.Kind.SETBACK) {
-            if (outcome.kind() == Outcome.Kind.ADVANCE) {
-                next.attempts(0).lastError(Optional.empty());
-            }
-            moveTo(next, Steps.firstActive(outcome.next(), profile), pending.service().shortName(),
-                    Optional.of(correlator), result, Optional.empty(), contact, transitions);
-            return decision(next, transitions, bye);
-        }
-
-        int attempts = device.attempts() + 1;
-        next.attempts(attempts).lastError(outcome.reason());
-        if (attempts >= timings.maxAttempts()) {
-            next.phase(Phase.FAILED);
-            transitions.add(transition(next, device.step(), device.step(), pending.service().shortName(),
-                    Optional.of(correlator), result, outcome.reason(), contact.now()));
-            return decision(next, transitions, backoff(response, correlator, "failed after " + attempts
-                    + " attempts: " + outcome.reason().orElse(""), timings.failed()));
-        }
-        Step retryAt = Steps.firstActive(outcome.next(), profile);
-        next.step(retryAt, contact.now()).phase(Phase.of(retryAt));
-        transitions.add(transition(next, device.step(), retryAt, pending.service().shortName(), Optional.of(correlator),
-                result, outcome.reason(), contact.now()));
-        return decision(next, transitions, backoff(response, correlator, "attempt " + attempts + " of "
-                + timings.maxAttempts() + " failed: " + outcome.reason().orElse(""), timings.retry()));
+        draft.exchange(draft.device.exchange().awaiting(Optional.of(new Device.Pending(request.correlator(),
+                work.service()))));
+        return draft.answer(new ServerMessage.Request(request.udi(), request.correlator(), work, credentials));
     }
 
     /**
-     * A device that no profile provisions yet (none given, not found, not ready, or the device is paused):
-     * it is told why and to come back later; nothing about its progress changes.
+     * A device reports the result of its work: move it on, or count a failed attempt and have it wait before
+     * the step is tried again; a repeat or an answer to nothing awaited changes nothing. Always answered bye.
+     */
+    public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
+        Draft draft = new Draft(device.with(device.identity().seenAs(response.udi(), "")
+                .contacted(contact, profile.name())));
+        String correlator = response.correlator()
+                .or(() -> device.exchange().pending().map(Device.Pending::correlator)).orElse("");
+        ServerMessage bye = new ServerMessage.Bye(response.udi(), correlator,
+                device.exchange().authRequired() ? profile.credentials() : Optional.empty());
+
+        boolean repeated = response.correlator().isPresent()
+                && response.correlator().equals(device.exchange().lastCorrelator());
+        boolean awaited = device.exchange().pending().filter(p -> p.correlator().equals(correlator)).isPresent();
+        if (repeated || !awaited || device.phase() == Phase.FAILED) {
+            // A retry of an answered response, an answer to a request superseded by an operator's move, or the
+            // acknowledgement of a backoff: nothing to apply.
+            return draft.answer(bye);
+        }
+        Device.Pending pending = device.exchange().pending().get();
+        draft.exchange(draft.device.exchange().answered(correlator));
+
+        Outcome outcome = read(profile, draft.device, pending, response, contact.now());
+        draft.device = outcome.device();
+        String result = resultOf(response);
+        if (outcome.kind() != Outcome.Kind.SETBACK) {
+            if (outcome.kind() == Outcome.Kind.ADVANCE) {
+                draft.progress(draft.device.progress().cleared());
+            }
+            draft.moveTo(Steps.firstActive(outcome.next(), profile), pending.service().shortName(),
+                    Optional.of(correlator), result, Optional.empty(), contact.now());
+            return draft.answer(bye);
+        }
+
+        int attempts = device.progress().attempts() + 1;
+        draft.progress(draft.device.progress().tried(attempts, outcome.reason()));
+        if (attempts >= timings.maxAttempts()) {
+            draft.progress(draft.device.progress().in(Phase.FAILED));
+            draft.record(device.step(), device.step(), pending.service().shortName(), Optional.of(correlator), result,
+                    outcome.reason(), contact.now());
+            return draft.answer(bye);
+        }
+        Step retryAt = Steps.firstActive(outcome.next(), profile);
+        draft.progress(draft.device.progress().at(retryAt, contact.now()).in(Phase.of(retryAt)).withBackoffDue(true));
+        draft.record(device.step(), retryAt, pending.service().shortName(), Optional.of(correlator), result,
+                outcome.reason(), contact.now());
+        return draft.answer(bye);
+    }
+
+    /**
+     * A device that no profile provisions yet (none given, not found, not ready, the device is paused, or it
+     * asks for credentials its profile lacks): it is told why and to come back later; nothing about its
+     * progress changes.
      */
     public Decision onHeld(Optional<Device> known, DeviceMessage message,
                            String reason, Phase phase, Contact contact) {
         ServerMessage answer = message instanceof WorkRequest request
-                ? new ServerMessage.Request(request.udi(), request.correlator(), new Work.Backoff(reason, timings.blocked()))
-                : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""));
-        Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact)).toBuilder()
-                .contact(contact).phase(phase).lastError(Optional.of(reason)).build();
+                ? backoff(request, Optional.empty(), reason, timings.blocked())
+                : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""),
+                        Optional.empty());
+        Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact));
+        device = device.with(device.identity().contacted(contact))
+                .with(device.progress().in(phase).tried(device.progress().attempts(), Optional.of(reason)));
         return new Decision(new Change(device, List.of()), answer);
     }
 
@@ -139,53 +163,74 @@ public final class Workflow {
 
     /** A person moves a device to a step, as the old server's users edited DEVICE_STATUS.csv. */
     public Change moveByOperator(Device device, Step step, Instant now) {
-        Device.Builder next = device.toBuilder().attempts(0).lastError(Optional.empty())
-                .pending(Optional.empty()).configToken(Optional.empty());
-        List<Transition> transitions = new ArrayList<>();
-        next.phase(Phase.of(step)).step(step, now);
-        transitions.add(transition(next, device.step(), step, RESULT_OPERATOR, Optional.empty(), RESULT_OPERATOR,
-                Optional.empty(), now));
-        return new Change(next.build(), List.copyOf(transitions));
-    }
-
-    private static Decision decision(Device.Builder device, List<Transition> transitions, ServerMessage answer) {
-        return new Decision(new Change(device.build(), List.copyOf(transitions)), answer);
+        Draft draft = new Draft(device.movedTo(step, now));
+        draft.record(device.step(), step, RESULT_OPERATOR, Optional.empty(), RESULT_OPERATOR, Optional.empty(), now);
+        return draft.change();
     }
 
     private static Outcome read(Profile profile, Device device, Device.Pending pending, WorkResponse response,
-                                Device.Builder next) {
+                                Instant now) {
         if (!response.success()) {
-            return Outcome.setback(device.step(), response.errorText());
+            return Outcome.setback(device, device.step(), response.errorText());
         }
         if (response.service() != pending.service()) {
-            return Outcome.setback(device.step(), "device answered " + response.service().shortName()
+            return Outcome.setback(device, device.step(), "device answered " + response.service().shortName()
                     + " to a " + pending.service().shortName() + " request");
         }
-        return Steps.rule(device.step()).read().read(profile, response, next);
+        return Steps.rule(device.step()).read().read(new Rule.Reading(profile, response, device, now));
     }
 
-    private void moveTo(Device.Builder device, Step step, String work, Optional<String> correlator, String result,
-                        Optional<String> error, Contact contact, List<Transition> transitions) {
-        Step from = device.step();
-        if (from == step) {
-            return;
-        }
-        device.step(step, contact.now()).phase(Phase.of(step));
-        if (step != Step.CONFIG_START) {
-            device.configToken(Optional.empty());
-        }
-        transitions.add(transition(device, from, step, work, correlator, result, error, contact.now()));
-    }
-
-    private static Transition transition(Device.Builder device, Step from, Step to, String work,
-                                         Optional<String> correlator, String result, Optional<String> error,
-                                         Instant at) {
-        return new Transition(device.serial(), device.nextSequence(), from, to, device.phase(), work,
-                correlator, result, error, at);
-    }
-
-    private static ServerMessage backoff(WorkResponse response, String correlator, String reason,
+    /** A wait for the device; not awaited, so the device's acknowledgement of it changes nothing. */
+    private static ServerMessage backoff(WorkRequest request, Optional<Credentials> credentials, String reason,
                                          Duration after) {
-        return new ServerMessage.Request(response.udi(), correlator, new Work.Backoff(reason, after));
+        return new ServerMessage.Request(request.udi(), request.correlator(), new Work.Backoff(reason, after),
+                credentials);
+    }
+
+    /** A device being changed by one message, with the transitions the change makes. */
+    private static final class Draft {
+        private Device device;
+        private final List<Transition> transitions = new ArrayList<>();
+
+        Draft(Device device) {
+            this.device = device;
+        }
+
+        void progress(Device.Progress progress) {
+            device = device.with(progress);
+        }
+
+        void exchange(Device.Exchange exchange) {
+            device = device.with(exchange);
+        }
+
+        /** Enters a step, with a transition; the day-0 config URL lives only while the device is in CONFIG_START. */
+        void moveTo(Step step, String work, Optional<String> correlator, String result, Optional<String> error,
+                    Instant now) {
+            Step from = device.step();
+            if (from == step) {
+                return;
+            }
+            progress(device.progress().at(step, now).in(Phase.of(step)));
+            if (step != Step.CONFIG_START) {
+                exchange(device.exchange().withConfigToken(Optional.empty()));
+            }
+            record(from, step, work, correlator, result, error, now);
+        }
+
+        void record(Step from, Step to, String work, Optional<String> correlator, String result,
+                    Optional<String> error, Instant at) {
+            progress(device.progress().counted());
+            transitions.add(new Transition(device.serial(), device.progress().transitions(), from, to, device.phase(),
+                    work, correlator, result, error, at));
+        }
+
+        Change change() {
+            return new Change(device, List.copyOf(transitions));
+        }
+
+        Decision answer(ServerMessage message) {
+            return new Decision(change(), message);
+        }
     }
 }

@@ -86,7 +86,7 @@ class HistoryMirrorTest {
                 List<String> fromResource = status.history().stream()
                         .map(h -> h.sequence() + " " + h.from() + " " + h.to() + " " + h.result()).toList();
                 assertThat(db.rows("SELECT CONCAT(seq, ' ', from_step, ' ', to_step, ' ', result) FROM transitions "
-                        + "WHERE serial = ? ORDER BY seq", serial)).as(serial).hasSize(17).isEqualTo(fromResource);
+                        + "WHERE serial = ? ORDER BY seq", serial)).as(serial).hasSize(Routers.TRANSITIONS).isEqualTo(fromResource);
             }
         }
     }

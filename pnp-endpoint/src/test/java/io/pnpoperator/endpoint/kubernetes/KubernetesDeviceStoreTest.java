@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,25 +52,31 @@ class KubernetesDeviceStoreTest {
 
     @Test
     void firstContactCreatesADiscoveredDeviceWithItsStatus() throws Exception {
-        Device device = discovered("FGL2548L0AW").toBuilder().running(Optional.of("17.06.01a"), "bootflash:x.bin")
-                .bootflashFree(612368384L).pending(Optional.of(new Device.Pending("c-1",
-                        io.pnpoperator.endpoint.protocol.Service.CLI_CONFIG))).build();
+        Device fresh = discovered("FGL2548L0AW");
+        Device device = fresh.with(new Device.Observation(Optional.of("17.6.1a"), Optional.of("bootflash:x.bin"),
+                        OptionalLong.of(612368384L), Optional.of("NONE"), false, false))
+                .with(new Device.Exchange(Optional.of(new Device.Pending("c-1",
+                        io.pnpoperator.endpoint.protocol.Service.CLI_CONFIG)), Optional.empty(), Optional.empty(), true))
+                .with(new Device.Progress(Step.CHECK_GUESTSHELL, Phase.PROVISIONING, 1, Optional.of("late"), T0,
+                        Optional.empty(), 4, true,
+                        Optional.of(new Device.Waiting(Step.ENABLE_GUESTSHELL, T0))));
         store.save(Optional.empty(), new Change(device, List.of()));
 
         PnpDevice resource = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl2548l0aw").get();
         assertThat(resource.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "isr1k", null, null));
         assertThat(resource.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
-        assertThat(resource.getStatus().step()).isEqualTo(DeviceStep.NEW_DEVICE);
-        assertThat(resource.getStatus().udi()).isEqualTo("PID:C1131-8PWB,VID:V01,SN:FGL2548L0AW");
-        assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device))
-                .contains(device.toBuilder().profile("isr1k").build());
+        assertThat(resource.getStatus().step()).isEqualTo(DeviceStep.CHECK_GUESTSHELL);
+        assertThat(resource.getStatus().identity().udi()).isEqualTo("PID:C1131-8PWB,VID:V01,SN:FGL2548L0AW");
+        assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device)).as("every part comes back as written")
+                .contains(device.with(new Device.Identity("FGL2548L0AW", "C1131-8PWB", "V01", "Router", "10.0.0.7", T0, T0,
+                        "isr1k")));
     }
 
     @Test
     void writeFromAnOldReadIsAConflict() throws Exception {
         store.save(Optional.empty(), new Change(discovered("FGL0000CON1"), List.of()));
         DeviceStore.Stored read = store.find("FGL0000CON1").orElseThrow();
-        Device moved = read.device().toBuilder().step(Step.CONFIG_REG, T0).build();
+        Device moved = read.device().with(read.device().progress().at(Step.CONFIG_REG, T0));
         store.save(Optional.of(read), new Change(moved, List.of(transition("FGL0000CON1", 1, Step.NEW_DEVICE, Step.CONFIG_REG))));
 
         assertThatThrownBy(() -> store.save(Optional.of(read), new Change(moved, List.of())))
@@ -86,10 +93,10 @@ class KubernetesDeviceStoreTest {
         DeviceStore.Stored theirs = other.find("FGL0000TWO1").orElseThrow();
         assertThat(theirs.revision()).isEqualTo(mine.revision());
 
-        other.save(Optional.of(theirs), new Change(theirs.device().toBuilder().attempts(1).build(), List.of()));
-        assertThatThrownBy(() -> store.save(Optional.of(mine), new Change(mine.device().toBuilder().attempts(2).build(),
-                List.of()))).isInstanceOf(ConcurrentUpdateException.class);
-        assertThat(store.find("FGL0000TWO1").orElseThrow().device().attempts()).as("re-read after the conflict")
+        other.save(Optional.of(theirs), new Change(tried(theirs.device(), 1), List.of()));
+        assertThatThrownBy(() -> store.save(Optional.of(mine), new Change(tried(mine.device(), 2), List.of())))
+                .isInstanceOf(ConcurrentUpdateException.class);
+        assertThat(store.find("FGL0000TWO1").orElseThrow().device().progress().attempts()).as("re-read after the conflict")
                 .isEqualTo(1);
     }
 
@@ -103,7 +110,7 @@ class KubernetesDeviceStoreTest {
                         + "\"reason\":\"NoContact\",\"message\":\"no contact for 2h\"}}]");
         awaitCondition(store, "FGL0000OWN1", "Stalled");
         DeviceStore.Stored read = store.find("FGL0000OWN1").orElseThrow();
-        store.save(Optional.of(read), new Change(read.device().toBuilder().attempts(1).build(), List.of()));
+        store.save(Optional.of(read), new Change(tried(read.device(), 1), List.of()));
         assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").get()
                 .getStatus().conditions()).extracting(io.fabric8.kubernetes.api.model.Condition::getType)
                 .containsExactly("ProfileResolved", "Provisioned", "Blocked", "Failed", "Stalled");
@@ -118,7 +125,7 @@ class KubernetesDeviceStoreTest {
             many.add(transition("FGL0000HIS1", i, Step.WAIT_FOR_GUESTSHELL, Step.CHECK_GUESTSHELL));
         }
         DeviceStore.Stored read = store.find("FGL0000HIS1").orElseThrow();
-        store.save(Optional.of(read), new Change(device.toBuilder().build(), many));
+        store.save(Optional.of(read), new Change(device, many));
         assertThat(store.history("FGL0000HIS1")).hasSize(50).first().satisfies(t -> assertThat(t.sequence()).isEqualTo(11));
     }
 
@@ -142,7 +149,8 @@ class KubernetesDeviceStoreTest {
 
     @Test
     void statusEditByAPersonIsWhatTheNextReadSees() throws Exception {
-        Device blocked = discovered("FGL0000BLK1").toBuilder().step(Step.BOOTFLASH_NO_SPACE, T0).phase(Phase.BLOCKED).build();
+        Device fresh = discovered("FGL0000BLK1");
+        Device blocked = fresh.with(fresh.progress().at(Step.BOOTFLASH_NO_SPACE, T0).in(Phase.BLOCKED));
         store.save(Optional.empty(), new Change(blocked, List.of()));
         assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").get()
                 .getStatus().conditions()).anySatisfy(c -> {
@@ -163,8 +171,12 @@ class KubernetesDeviceStoreTest {
     }
 
     private static Device discovered(String serial) {
-        return Device.discovered(new Udi("C1131-8PWB", "V01", serial), "Router", new Contact("10.0.0.7", T0, null))
-                .toBuilder().bootflashFree(1L).build();
+        Device fresh = Device.discovered(new Udi("C1131-8PWB", "V01", serial), "Router", new Contact("10.0.0.7", T0, null));
+        return fresh.with(fresh.observed().withBootflashFree(1L));
+    }
+
+    private static Device tried(Device device, int attempts) {
+        return device.with(device.progress().tried(attempts, Optional.of("try " + attempts)));
     }
 
     private static Transition transition(String serial, long sequence, Step from, Step to) {

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -78,7 +79,9 @@ class KubernetesModeTest {
         PnpAgent agent = agent("FGL2548L0AW", endpoint.deviceUrl());
         assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
         ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
-        System.out.printf("API calls for one router (17 transitions, 34 exchanges) on one endpoint: %s%n", calls);
+        System.out.printf("API calls for one router (%d transitions, %d exchanges) on one endpoint: %s%n",
+                Routers.TRANSITIONS, agent.router().executed().values().stream().mapToInt(Integer::intValue).sum() * 2,
+                calls);
         assertThat(calls.gets()).as("one read, at first contact").isEqualTo(1);
         assertThat(calls.creates()).isEqualTo(1);
         assertThat(calls.statusWrites()).as("one per exchange, no conflicts").isEqualTo(agent.router().executed()
@@ -89,8 +92,8 @@ class KubernetesModeTest {
         assertThat(device.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
         assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
         assertThat(device.getStatus().step()).isEqualTo(DeviceStep.FINISHED);
-        assertThat(device.getStatus().version()).isEqualTo(Lab.TARGET_VERSION);
-        assertThat(device.getStatus().history()).hasSize(17).extracting(PnpDeviceStatus.HistoryEntry::to)
+        assertThat(device.getStatus().observed().version()).isEqualTo("17.14.1a");
+        assertThat(device.getStatus().history()).hasSize(Routers.TRANSITIONS).extracting(PnpDeviceStatus.HistoryEntry::to)
                 .endsWith(DeviceStep.RUN_PY_SCRIPT, DeviceStep.FINISHED);
         assertThat(device.getStatus().conditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Provisioned");
@@ -101,8 +104,8 @@ class KubernetesModeTest {
         do {
             events = client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream()
                     .filter(e -> e.getInvolvedObject().getName().equals("fgl2548l0aw")).toList();
-        } while (events.size() < 17 && Instant.now().isBefore(until));
-        assertThat(events).hasSize(17).extracting(io.fabric8.kubernetes.api.model.Event::getMessage)
+        } while (events.size() < Routers.TRANSITIONS && Instant.now().isBefore(until));
+        assertThat(events).hasSize(Routers.TRANSITIONS).extracting(io.fabric8.kubernetes.api.model.Event::getMessage)
                 .contains("RUN_PY_SCRIPT → FINISHED (cli-exec success)");
         assertThat(agent.router().runningConfig()).as("the template, rendered")
                 .contains("event manager applet InstallGuestShell", "hostname ${hostname}");
@@ -179,6 +182,36 @@ class KubernetesModeTest {
     }
 
     @Test
+    void aRouterAskingForCredentialsGetsTheLoginOfTheProfilesSecretOnceItExists() throws Exception {
+        createProfile("secured");
+        client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("secured").edit(p -> {
+            p.setSpec(new PnpProfileSpec(p.getSpec().configRegister(), p.getSpec().image(), p.getSpec().config(),
+                    p.getSpec().files(), p.getSpec().guestshell(), "lab-login"));
+            return p;
+        });
+        register("FGL0000AUT1", "secured", Map.of());
+        endpoint = start("register");
+        PnpAgent agent = agent("FGL0000AUT1", endpoint.deviceUrl(), ROUTER.withCredentials("pnp:s3cret"));
+        CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 60));
+
+        PnpDevice held = await("fgl0000aut1", d -> d.getStatus() != null && d.getStatus().lastError() != null);
+        assertThat(held.getStatus().phase()).isEqualTo(DevicePhase.PENDING);
+        assertThat(held.getStatus().lastError()).isEqualTo("profile secured: Secret lab-login (spec.credentialsSecret) "
+                + "not found in namespace " + Cluster.NAMESPACE);
+
+        client.resource(new SecretBuilder().withNewMetadata().withName("lab-login").withNamespace(Cluster.NAMESPACE)
+                .endMetadata().withType("kubernetes.io/basic-auth").addToStringData("username", "pnp")
+                .addToStringData("password", "s3cret").build()).create();
+        assertThat(running.get(60, TimeUnit.SECONDS).finished()).as("a router refuses work without its login")
+                .isTrue();
+        assertThat(agent.router().completed()).containsEntry("cli-config", 1).containsEntry("image-install", 1);
+        assertThat(agent.router().refused()).as("only the held device's backoffs, which had no login to carry")
+                .isNotEmpty().allSatisfy(r -> assertThat(r).isIn("message without the device's usr/pwd",
+                        "<info> needs a correlator"));
+        assertThat(client.getKubernetesSerialization().asJson(device("fgl0000aut1"))).doesNotContain("s3cret");
+    }
+
+    @Test
     void pausedRouterIsHeldUntilResumed() throws Exception {
         PnpDevice paused = new PnpDevice();
         paused.setMetadata(new ObjectMetaBuilder().withName("fgl0000pau1").withNamespace(Cluster.NAMESPACE).build());
@@ -237,15 +270,18 @@ class KubernetesModeTest {
             for (PnpAgent agent : agents) {
                 PnpDevice device = device(agent.router().serial().toLowerCase());
                 assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::sequence)
-                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, 17).boxed().toList());
+                        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, Routers.TRANSITIONS).boxed().toList());
                 assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2)
                         .containsEntry("config-upgrade", 1).containsEntry("cli-config", 1);
             }
             double conflicts = endpoint.metric("pnp_store_conflicts_total") + second.metric("pnp_store_conflicts_total");
-            System.out.printf("API calls for 20 routers (17 transitions, 34 exchanges each) on two endpoints: %s, "
+            int transitions = agents.size() * Routers.TRANSITIONS;
+            int exchanges = agents.stream().mapToInt(a -> a.router().executed().values().stream()
+                    .mapToInt(Integer::intValue).sum() * 2).sum();
+            System.out.printf("API calls for %d routers (%d transitions, %d exchanges) on two endpoints: %s, "
                     + "write conflicts %.0f; per transition: %.2f status writes (%.2f accepted), per exchange: %.3f reads%n",
-                    calls, conflicts, calls.statusWrites() / 340.0, (calls.statusWrites() - conflicts) / 340.0,
-                    calls.gets() / 680.0);
+                    agents.size(), transitions, exchanges, calls, conflicts, calls.statusWrites() / (double) transitions,
+                    (calls.statusWrites() - conflicts) / transitions, calls.gets() / (double) exchanges);
             assertThat(calls.gets()).as("API reads: one per router and replica at first contact, one per conflict")
                     .isLessThanOrEqualTo(2 * agents.size() + (int) conflicts);
             assertThat(calls.creates()).isEqualTo(agents.size());
@@ -286,7 +322,7 @@ class KubernetesModeTest {
         PnpProfileSpec spec = profile.getSpec();
         profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(Cluster.NAMESPACE).build());
         profile.setSpec(new PnpProfileSpec(spec.configRegister(), spec.image(), new DayZeroConfig("default.cfg", true,
-                "lab-configs"), spec.files(), spec.guestshell()));
+                "lab-configs"), spec.files(), spec.guestshell(), spec.credentialsSecret()));
         PnpProfile created = client.resource(profile).create();
         created.setStatus(new PnpProfileStatus(true, List.of(
                 artifact(lab, Lab.IMAGE, "images/" + Lab.IMAGE), artifact(lab, Lab.PACKAGE, "files/" + Lab.PACKAGE),

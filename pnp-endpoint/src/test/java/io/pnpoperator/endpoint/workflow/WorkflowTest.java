@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.protocol.DeviceError;
 import io.pnpoperator.endpoint.protocol.Report;
 import io.pnpoperator.endpoint.protocol.Service;
@@ -20,14 +21,18 @@ import org.junit.jupiter.api.Test;
 class WorkflowTest {
 
     static final Udi UDI = new Udi("C1131-8PWB", "V01", "FGL2548L0AW");
+    static final String PACKAGE_MD5 = "0123456789abcdef0123456789abcdef";
+    static final String SCRIPT_MD5 = "6f1ed002ab5595859014ebf0951522d9";
     static final Profile.Artifact PACKAGE = new Profile.Artifact("guestshell.17.09.01a.tar", "bootflash:",
-            Optional.of("0123456789abcdef0123456789abcdef"));
-    static final Profile.Artifact SCRIPT = new Profile.Artifact("pxs.py", "bootflash:guest-share/", Optional.empty());
-    static final Profile FULL = new Profile("isr1k", Optional.of("0x2102"),
-            Optional.of(new Profile.Image("c1100-universalk9.17.14.01a.SPA.bin", "17.14.01a",
-                    "4b2a2e5a9d6f4f9d8e0c2b1a7f3e6d5c")), true,
+            Optional.of(PACKAGE_MD5));
+    static final Profile.Artifact SCRIPT = new Profile.Artifact("pxs.py", "bootflash:guest-share/",
+            Optional.of(SCRIPT_MD5));
+    static final Duration START_TIMEOUT = Duration.ofMinutes(15);
+    static final Profile.Image IMAGE = new Profile.Image("c1100-universalk9.17.14.01a.SPA.bin", "17.14.01a",
+            "4b2a2e5a9d6f4f9d8e0c2b1a7f3e6d5c", true);
+    static final Profile FULL = new Profile("isr1k", Optional.of("0x2102"), Optional.of(IMAGE), true,
             Optional.of(new Profile.Guestshell(Optional.of(PACKAGE), Optional.of(SCRIPT), Optional.of("InstallGuestShell"),
-                    1026107392L)));
+                    1026107392L, START_TIMEOUT)), Optional.empty());
     static final Links LINKS = new Links() {
         public URI image(String file) {
             return URI.create("http://pnp.lab/images/" + file);
@@ -56,17 +61,21 @@ class WorkflowTest {
         Device d = newDevice();
         d = expect(d, Service.CLI_CONFIG, "config-register 0x2102", ok(), Step.CONFIG_REG);
         d = expect(d, Service.CLI_EXEC, "write memory", output("[OK]"), Step.CHECK_IMAGE_VER);
-        d = expect(d, Service.DEVICE_INFO, "all", info("17.06.01a", 7_000_000_000L), Step.UPGRADE_NEEDED);
+        d = expect(d, Service.DEVICE_INFO, "all", info("17.6.1a", 7_000_000_000L), Step.UPGRADE_NEEDED);
         d = expect(d, Service.IMAGE_INSTALL, "http://pnp.lab/images/c1100-universalk9.17.14.01a.SPA.bin", ok(),
                 Step.UPGRADE_RELOAD_NEEDED);
         d = expect(d, Service.BACKOFF, "reloading into 17.14.01a", ok(), Step.UPGRADE_RELOADING);
-        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.01a", 6_000_000_000L), Step.UPGRADE_DONE);
-        d = expect(d, Service.FILE_TRANSFER, "bootflash:guestshell.17.09.01a.tar", ok(), Step.PY_SCRIPT_TRANSFER);
-        d = expect(d, Service.FILE_TRANSFER, "bootflash:guest-share/pxs.py", ok(), Step.CONFIG_START);
+        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.1a", 6_000_000_000L), Step.UPGRADE_DONE);
+        d = expect(d, Service.FILE_TRANSFER, "bootflash:guestshell.17.09.01a.tar", ok(), Step.GS_TARBALL_VERIFY);
+        d = expect(d, Service.CLI_EXEC, "verify /md5 bootflash:guestshell.17.09.01a.tar",
+                output(md5Output("bootflash:guestshell.17.09.01a.tar", PACKAGE_MD5)), Step.PY_SCRIPT_TRANSFER);
+        d = expect(d, Service.FILE_TRANSFER, "bootflash:guest-share/pxs.py", ok(), Step.PY_SCRIPT_VERIFY);
+        d = expect(d, Service.CLI_EXEC, "verify /md5 bootflash:guest-share/pxs.py",
+                output(md5Output("bootflash:guest-share/pxs.py", SCRIPT_MD5)), Step.CONFIG_START);
         d = expect(d, Service.CONFIG_UPGRADE, "http://pnp.lab/configs/tok3n/FGL2548L0AW.cfg", ok(),
                 Step.CONFIG_SAVE_STARTUP);
         d = expect(d, Service.CLI_EXEC, "write memory", output("[OK]"), Step.CHECK_BOOTFLASH_SIZE);
-        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.01a", 2_000_000_000L), Step.RUN_EVENT_MANAGER);
+        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.1a", 2_000_000_000L), Step.RUN_EVENT_MANAGER);
         d = expect(d, Service.CLI_EXEC, "event manager run InstallGuestShell", output(""), Step.WAIT_FOR_GUESTSHELL);
         d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
         d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList("RUNNING")), Step.RUN_PY_SCRIPT);
@@ -74,53 +83,133 @@ class WorkflowTest {
                 Step.FINISHED);
 
         assertThat(d.phase()).isEqualTo(Phase.PROVISIONED);
-        assertThat(d.finishedAt()).isPresent();
-        assertThat(d.configApplied()).isTrue();
-        assertThat(d.scriptRan()).isTrue();
-        assertThat(d.guestshell()).contains("RUNNING");
-        assertThat(d.version()).contains("17.14.01a");
-        assertThat(d.sequence()).as("15 steps answered, 2 entered on request").isEqualTo(17);
-        assertThat(d.configToken()).as("the config URL dies once the config is applied").isEmpty();
+        assertThat(d.progress().finishedAt()).isPresent();
+        assertThat(d.observed().configApplied()).isTrue();
+        assertThat(d.observed().scriptRan()).isTrue();
+        assertThat(d.observed().guestshell()).contains("RUNNING");
+        assertThat(d.observed().version()).contains("17.14.1a");
+        assertThat(d.progress().transitions()).as("17 steps answered, 2 entered on request").isEqualTo(19);
+        assertThat(d.progress().waiting()).as("nothing left to wait for").isEmpty();
+        assertThat(d.exchange().configToken()).as("the config URL dies once the config is applied").isEmpty();
         Work finished = workOf(ask(d, "c-last"));
         assertThat(finished).isEqualTo(new Work.Backoff("provisioned", Duration.ofHours(24)));
     }
 
     @Test
-    void imageInstallMovesToInProgressWhenSentAndCarriesTheMd5() {
-        Device d = at(Step.UPGRADE_NEEDED);
-        Decision sent = ask(d, "c-7");
-        assertThat(workOf(sent)).isEqualTo(new Work.ImageInstall(
-                URI.create("http://pnp.lab/images/c1100-universalk9.17.14.01a.SPA.bin"),
-                "4b2a2e5a9d6f4f9d8e0c2b1a7f3e6d5c", "bootflash:c1100-universalk9.17.14.01a.SPA.bin"));
-        assertThat(sent.change().device().step()).isEqualTo(Step.UPGRADE_INPROGRESS);
-        assertThat(sent.change().transitions()).extracting(Transition::to).containsExactly(Step.UPGRADE_INPROGRESS);
+    void everyWorkResponseIsAcknowledgedWithBye() {
+        Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
+        assertThat(respond(d, Service.CLI_EXEC, output("[OK]")).answer()).isInstanceOf(ServerMessage.Bye.class);
+        Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
+                "boom"), contact());
+        assertThat(failed.answer()).as("a failure too: the wait comes with the next work request")
+                .isEqualTo(new ServerMessage.Bye(UDI, "c-1", Optional.empty()));
     }
 
+    // --- versions in every shape IOS-XE reports them
+
     @Test
-    void deviceAlreadyOnTheTargetVersionSkipsTheUpgrade() {
-        Device d = at(Step.CHECK_IMAGE_VER);
-        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.1a", 7_000_000_000L), Step.UPGRADE_DONE);
-        assertThat(workOf(ask(d, "c-9"))).isInstanceOf(Work.FileTransfer.class);
+    void deviceAlreadyOnTheTargetVersionSkipsTheUpgradeWhateverTheShapeOfItsVersion() {
+        for (String reported : List.of("17.14.1a", "17.14.01a", "Cisco IOS XE Software, Version 17.14.01a",
+                "Cisco IOS Software [Dublin], c1100 Software (ARMV8EB_LINUX_IOSD-UNIVERSALK9_IAS-M), Version 17.14.1a, "
+                        + "RELEASE SOFTWARE (fc2)")) {
+            Device d = at(Step.CHECK_IMAGE_VER);
+            d = expect(d, Service.DEVICE_INFO, "all", info(reported, 7_000_000_000L), Step.UPGRADE_DONE);
+            assertThat(workOf(ask(d, "c-9"))).as(reported).isInstanceOf(Work.FileTransfer.class);
+        }
     }
 
     @Test
     void upgradeIsDecidedByVersionNotByImageFileName() {
         Device d = apply(ask(at(Step.CHECK_IMAGE_VER), "c-1"));
-        WorkResponse installMode = response(d, Service.DEVICE_INFO, new Report.DeviceInfo(
-                "Cisco IOS XE Software, Version 17.14.01a", "bootflash:packages.conf", "0x2102", "C1131-8PWB",
-                "FGL2548L0AW", List.of()));
+        WorkResponse installMode = response(d, Service.DEVICE_INFO, new Report.DeviceInfo("17.14.1a",
+                "bootflash:packages.conf", "0x2102", "C1131-8PWB", "FGL2548L0AW", List.of()));
         assertThat(workflow.onWorkResponse(profile, d, installMode, contact()).change().device().step())
                 .isEqualTo(Step.UPGRADE_DONE);
     }
 
     @Test
-    void deviceStillOnTheOldVersionAfterReloadIsCheckedAgainThenFailed() {
+    void theUpgradeIsConfirmedFromTheBarePostReloadVersion() {
         Device d = at(Step.UPGRADE_RELOADING);
-        Decision first = respond(d, Service.DEVICE_INFO, info("17.06.01a", 1L));
-        assertThat(first.change().device().step()).isEqualTo(Step.UPGRADE_RELOADING);
-        assertThat(first.change().device().lastError())
-                .contains("device runs 17.06.01a after the image install, expected 17.14.01a");
-        assertThat(workOf(first)).isInstanceOf(Work.Backoff.class);
+        d = expect(d, Service.DEVICE_INFO, "all", info("17.14.1a", 1L), Step.UPGRADE_DONE);
+        assertThat(d.progress().attempts()).isZero();
+    }
+
+    @Test
+    void aVersionStringWithoutAVersionIsAFailedTryNamingWhatWasReceived() {
+        Device d = at(Step.CHECK_IMAGE_VER);
+        Decision decision = respond(d, Service.DEVICE_INFO, info("Cisco IOS XE Software", 1L));
+        assertThat(decision.change().device().progress().attempts()).isEqualTo(1);
+        assertThat(decision.change().device().progress().lastError().orElse("")).contains("device-info versionString 'Cisco IOS XE Software' names no IOS-XE version");
+    }
+
+    @Test
+    void deviceStillOnTheOldVersionAfterReloadIsCheckedAgainAfterABackoff() {
+        Device d = at(Step.UPGRADE_RELOADING);
+        d = apply(respond(d, Service.DEVICE_INFO, info("17.6.1a", 1L)));
+        assertThat(d.step()).isEqualTo(Step.UPGRADE_RELOADING);
+        assertThat(d.progress().lastError().orElse("")).contains("device runs 17.6.1a after the image install, expected 17.14.01a");
+        Work wait = workOf(ask(d, "c-next"));
+        assertThat(wait).isInstanceOf(Work.Backoff.class);
+        assertThat(((Work.Backoff) wait).reason()).startsWith("attempt 1 of 3 failed: device runs 17.6.1a");
+    }
+
+    // --- image install: the reload Cisco's schema requires, or a reload request of its own
+
+    @Test
+    void imageInstallMovesToInProgressWhenSentAndCarriesTheMd5AndItsReload() {
+        Device d = at(Step.UPGRADE_NEEDED);
+        Decision sent = ask(d, "c-7");
+        assertThat(workOf(sent)).isEqualTo(new Work.ImageInstall(
+                URI.create("http://pnp.lab/images/c1100-universalk9.17.14.01a.SPA.bin"),
+                "4b2a2e5a9d6f4f9d8e0c2b1a7f3e6d5c", "bootflash:c1100-universalk9.17.14.01a.SPA.bin",
+                Optional.of(new Work.Reload("pnp-operator: boot c1100-universalk9.17.14.01a.SPA.bin", Duration.ZERO,
+                        true))));
+        assertThat(sent.change().device().step()).isEqualTo(Step.UPGRADE_INPROGRESS);
+        assertThat(sent.change().transitions()).extracting(Transition::to).containsExactly(Step.UPGRADE_INPROGRESS);
+    }
+
+    @Test
+    void withoutReloadInTheInstallTheDeviceIsAskedToReloadAsAStep() {
+        profile = new Profile("p", FULL.configRegister(), Optional.of(new Profile.Image(IMAGE.file(), IMAGE.version(),
+                IMAGE.md5(), false)), true, FULL.guestshell(), Optional.empty());
+        Device d = at(Step.UPGRADE_NEEDED);
+        assertThat(((Work.ImageInstall) workOf(ask(d, "c-1"))).reload()).isEmpty();
+        d = expect(d, Service.IMAGE_INSTALL, "bootflash:c1100", ok(), Step.UPGRADE_RELOAD_NEEDED);
+        Work reload = workOf(ask(d, "c-2"));
+        assertThat(reload).isEqualTo(new Work.Reload("pnp-operator: boot c1100-universalk9.17.14.01a.SPA.bin",
+                Duration.ZERO, true));
+        d = expect(d, Service.RELOAD, "", ok(), Step.UPGRADE_RELOADING);
+    }
+
+    // --- copies checked on the router with verify /md5
+
+    @Test
+    void aCopyWhoseMd5DiffersIsCopiedAgain() {
+        Device d = at(Step.PY_SCRIPT_VERIFY);
+        d = apply(respond(d, Service.CLI_EXEC, output(md5Output("bootflash:guest-share/pxs.py",
+                "ffffffffffffffffffffffffffffffff"))));
+        assertThat(d.step()).isEqualTo(Step.PY_SCRIPT_TRANSFER);
+        assertThat(d.progress().attempts()).isEqualTo(1);
+        assertThat(d.progress().lastError().orElse("")).contains("bootflash:guest-share/pxs.py has MD5 "
+                + "ffffffffffffffffffffffffffffffff, expected " + SCRIPT_MD5);
+    }
+
+    @Test
+    void aVerifyThatPrintsNoMd5IsAFailedTryWithTheRoutersText() {
+        Device d = at(Step.GS_TARBALL_VERIFY);
+        d = apply(respond(d, Service.CLI_EXEC, output("%Error opening bootflash:guestshell.17.09.01a.tar "
+                + "(No such file or directory)\n")));
+        assertThat(d.step()).isEqualTo(Step.GS_TARBALL_TRANSFER);
+        assertThat(d.progress().lastError().orElse("")).contains("printed no MD5: %Error opening bootflash:guestshell");
+    }
+
+    @Test
+    void filesWithoutAKnownMd5AreNotVerified() {
+        profile = new Profile("p", Optional.empty(), Optional.empty(), false, Optional.of(new Profile.Guestshell(
+                Optional.empty(), Optional.of(new Profile.Artifact("pxs.py", "bootflash:guest-share/", Optional.empty())),
+                Optional.empty(), 0, START_TIMEOUT)), Optional.empty());
+        Device d = at(Step.PY_SCRIPT_TRANSFER);
+        d = expect(d, Service.FILE_TRANSFER, "pxs.py", ok(), Step.WAIT_FOR_GUESTSHELL);
     }
 
     // --- bootflash, picked by name among several file systems
@@ -128,14 +217,14 @@ class WorkflowTest {
     @Test
     void lowBootflashBlocksTheDeviceUntilAPersonMovesIt() {
         Device d = apply(ask(at(Step.CHECK_BOOTFLASH_SIZE), "c-1"));
-        WorkResponse fixtureLike = response(d, Service.DEVICE_INFO, new Report.DeviceInfo("Version 17.14.01a", "", "",
+        WorkResponse severalFileSystems = response(d, Service.DEVICE_INFO, new Report.DeviceInfo("17.14.1a", "", "",
                 "", "", List.of(new Report.FileSystem("nvram", "nvram", 33554432L, 33548287L),
                 new Report.FileSystem("bootflash", "disk", 7194652672L, 612368384L),
                 new Report.FileSystem("usb0", "disk", 8_000_000_000L, 8_000_000_000L))));
-        d = apply(workflow.onWorkResponse(profile, d, fixtureLike, contact()));
+        d = apply(workflow.onWorkResponse(profile, d, severalFileSystems, contact()));
         assertThat(d.step()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
         assertThat(d.phase()).isEqualTo(Phase.BLOCKED);
-        assertThat(d.bootflashFree()).hasValue(612368384L);
+        assertThat(d.observed().bootflashFree()).hasValue(612368384L);
 
         for (int i = 0; i < 3; i++) {
             Decision waiting = ask(d, "c-blocked-" + i);
@@ -165,56 +254,116 @@ class WorkflowTest {
     @Test
     void deviceInfoWithoutBootflashIsAFailedAttempt() {
         Device d = at(Step.CHECK_BOOTFLASH_SIZE);
-        Decision decision = respond(d, Service.DEVICE_INFO, new Report.DeviceInfo("Version 17.14.01a", "", "", "", "",
+        Decision decision = respond(d, Service.DEVICE_INFO, new Report.DeviceInfo("17.14.1a", "", "", "", "",
                 List.of(new Report.FileSystem("nvram", "nvram", 1, 1))));
-        assertThat(decision.change().device().attempts()).isEqualTo(1);
-        assertThat(decision.change().device().lastError()).contains("device-info listed no bootflash file system");
+        assertThat(decision.change().device().progress().attempts()).isEqualTo(1);
+        assertThat(decision.change().device().progress().lastError().orElse("")).contains("device-info listed no bootflash file system");
     }
 
-    // --- guestshell branches
+    // --- the guestshell: a slow start is progress, bounded by a time budget, not by the attempt count
 
     @Test
-    void deployedGuestshellIsEnabledThenCheckedAgain() {
-        Device d = at(Step.CHECK_GUESTSHELL);
-        Decision deployed = respond(d, Service.CLI_EXEC, new Report.ExecOutput(appList("DEPLOYED")));
-        d = apply(deployed);
+    void aSlowGuestshellStartIsWaitedForWithoutCountingAttempts() {
+        Device d = ranEemApplet();
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        for (String state : List.of("DEPLOYED", "DEPLOYED", "ACTIVATED", "ACTIVATED")) {
+            d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList(state)), Step.WAIT_FOR_GUESTSHELL);
+            assertThat(d.progress().attempts()).as("still starting: " + state).isZero();
+            assertThat(d.observed().guestshell()).contains(state);
+            d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        }
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList("RUNNING")), Step.RUN_PY_SCRIPT);
+        assertThat(d.progress().waiting()).isEmpty();
+    }
+
+    @Test
+    void aGuestshellStillStartingWhenTheBudgetRunsOutCountsOneAttemptAndIsEnabledAgain() {
+        Device d = ranEemApplet();
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        now = now.plus(START_TIMEOUT);
+        d = apply(respond(d, Service.CLI_EXEC, output(appList("ACTIVATED"))));
         assertThat(d.step()).isEqualTo(Step.ENABLE_GUESTSHELL);
-        assertThat(d.attempts()).isEqualTo(1);
-        assertThat(workOf(deployed)).isInstanceOf(Work.Backoff.class);
+        assertThat(d.progress().attempts()).isEqualTo(1);
+        assertThat(d.progress().lastError().orElse("")).contains("guestshell is ACTIVATED 15 min after RUN_EVENT_MANAGER");
+        d = waitedOut(d);
         d = expect(d, Service.CLI_EXEC, "guestshell enable", output(""), Step.WAIT_FOR_GUESTSHELL);
-        assertThat(d.attempts()).as("the enable is part of the counted round").isEqualTo(1);
+        assertThat(d.progress().waiting()).contains(new Device.Waiting(Step.ENABLE_GUESTSHELL, now));
+        assertThat(d.progress().attempts()).as("the enable is part of the counted round").isEqualTo(1);
+    }
+
+    @Test
+    void guestshellThatNeverRunsFailsTheDeviceWhenEveryBudgetRanOut() {
+        Device d = at(Step.ENABLE_GUESTSHELL);
+        for (int round = 1; round <= TIMINGS.maxAttempts(); round++) {
+            d = waitedOut(d);
+            d = expect(d, Service.CLI_EXEC, "guestshell enable", output(""), Step.WAIT_FOR_GUESTSHELL);
+            d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+            now = now.plus(START_TIMEOUT);
+            d = apply(respond(d, Service.CLI_EXEC, output(appList("DEPLOYED"))));
+        }
+        assertThat(d.phase()).isEqualTo(Phase.FAILED);
+        assertThat(d.step()).isEqualTo(Step.CHECK_GUESTSHELL);
+        assertThat(d.progress().lastError().orElse("")).contains("guestshell is DEPLOYED 15 min after ENABLE_GUESTSHELL");
+    }
+
+    @Test
+    void noGuestshellRightAfterTheEemAppletIsWaitedForThenInstalledFromThePackage() {
+        Device d = ranEemApplet();
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output("No App found\n"), Step.WAIT_FOR_GUESTSHELL);
+        assertThat(d.progress().attempts()).as("the applet starts it in the background").isZero();
+        assertThat(d.observed().guestshell()).contains("NONE");
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        now = now.plus(START_TIMEOUT);
+        d = apply(respond(d, Service.CLI_EXEC, output("No App found\n")));
+        assertThat(d.step()).isEqualTo(Step.INSTALL_GUESTSHELL);
+        assertThat(d.progress().lastError().orElse("")).contains("guestshell is NONE 15 min after RUN_EVENT_MANAGER");
+        d = waitedOut(d);
+        d = expect(d, Service.CLI_EXEC, "app-hosting install appid guestshell package bootflash:guestshell.17.09.01a.tar",
+                output("Installing package"), Step.WAIT_FOR_GUESTSHELL);
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output("No App found\n"), Step.WAIT_FOR_GUESTSHELL);
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList("DEPLOYED")), Step.ENABLE_GUESTSHELL);
+        assertThat(d.progress().attempts()).as("DEPLOYED is where an install ends: no new failure").isEqualTo(1);
+        d = expect(d, Service.CLI_EXEC, "guestshell enable", output(""), Step.WAIT_FOR_GUESTSHELL);
         d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
         d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList("RUNNING")), Step.RUN_PY_SCRIPT);
-        assertThat(d.attempts()).isZero();
+        assertThat(d.progress().attempts()).isZero();
     }
 
     @Test
-    void missingGuestshellIsInstalledFromTheProfilesPackage() {
+    void withNoCommandInFlightAMissingGuestshellIsInstalledAtOnce() {
         Device d = at(Step.CHECK_GUESTSHELL);
-        d = apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput("No App found\n")));
-        assertThat(d.step()).isEqualTo(Step.INSTALL_GUESTSHELL);
-        assertThat(d.guestshell()).contains("NOT_INSTALLED");
-        expect(d, Service.CLI_EXEC, "app-hosting install appid guestshell package bootflash:guestshell.17.09.01a.tar",
-                output(""), Step.WAIT_FOR_GUESTSHELL);
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output("No App found\n"), Step.INSTALL_GUESTSHELL);
+        assertThat(d.progress().attempts()).isZero();
     }
 
     @Test
-    void missingGuestshellWithoutAPackageIsEnabledFromTheBundledOne() {
+    void noGuestshellWithoutAPackageIsEnabledFromTheBundledOne() {
         profile = new Profile("p", FULL.configRegister(), FULL.image(), true,
                 Optional.of(new Profile.Guestshell(Optional.empty(), Optional.of(SCRIPT), Optional.of("InstallGuestShell"),
-                        0)));
+                        0, START_TIMEOUT)), Optional.empty());
         Device d = at(Step.CHECK_GUESTSHELL);
-        assertThat(apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput("No App found"))).step())
+        assertThat(apply(respond(d, Service.CLI_EXEC, output("No App found"))).step())
                 .isEqualTo(Step.ENABLE_GUESTSHELL);
     }
 
     @Test
-    void unreadableAppListMeansWaitAndLookAgain() {
+    void stoppedGuestshellIsEnabledEvenWhileWaiting() {
+        Device d = ranEemApplet();
+        d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
+        d = expect(d, Service.CLI_EXEC, "show app-hosting list", output(appList("STOPPED")), Step.ENABLE_GUESTSHELL);
+    }
+
+    @Test
+    void outputThatIsNoAppTableIsAFailedTryWithTheText() {
         Device d = at(Step.CHECK_GUESTSHELL);
-        d = apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput("% IOx is starting, try later")));
+        d = apply(respond(d, Service.CLI_EXEC, output("% Error: IOx service is not running")));
         assertThat(d.step()).isEqualTo(Step.WAIT_FOR_GUESTSHELL);
-        assertThat(d.guestshell()).contains("UNKNOWN");
-        assertThat(d.lastError()).contains("guestshell state unknown: % IOx is starting, try later");
+        assertThat(d.observed().guestshell()).contains("UNKNOWN");
+        assertThat(d.progress().attempts()).isEqualTo(1);
+        assertThat(d.progress().lastError().orElse("")).contains("show app-hosting list printed no app table: % Error: IOx service is not running");
     }
 
     @Test
@@ -223,49 +372,49 @@ class WorkflowTest {
         for (int i = 0; i < 3; i++) {
             d = expect(d, Service.BACKOFF, "provisioned", ok(), Step.FINISHED);
         }
-        assertThat(d.sequence()).isZero();
+        assertThat(d.progress().transitions()).isZero();
     }
 
-    @Test
-    void guestshellThatNeverRunsFailsTheDeviceAfterTheLastAttempt() {
-        Device d = at(Step.CHECK_GUESTSHELL);
-        for (int round = 1; round < TIMINGS.maxAttempts(); round++) {
-            d = apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput(appList("STOPPED"))));
-            d = expect(d, Service.CLI_EXEC, "guestshell enable", output(""), Step.WAIT_FOR_GUESTSHELL);
-            d = expect(d, Service.BACKOFF, "waiting for guestshell", ok(), Step.CHECK_GUESTSHELL);
-        }
-        d = apply(respond(d, Service.CLI_EXEC, new Report.ExecOutput(appList("STOPPED"))));
-        assertThat(d.phase()).isEqualTo(Phase.FAILED);
-        assertThat(d.step()).isEqualTo(Step.CHECK_GUESTSHELL);
-        assertThat(d.lastError()).contains("guestshell is STOPPED");
-    }
-
-    // --- failures: bounded retries with backoff, then failed with the device's own words
+    // --- failures: bounded retries, the wait told at the next work request, then failed with the device's words
 
     @Test
     void imageChecksumFailureIsRetriedThenMarkedFailedWithTheDevicesErrorText() {
         Device d = apply(ask(at(Step.UPGRADE_NEEDED), "c-0"));
-        DeviceError checksum = new DeviceError("ERROR", "PnP Service Error 2004", "Image checksum verification failed");
         for (int attempt = 1; attempt <= TIMINGS.maxAttempts(); attempt++) {
-            Decision failed = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.IMAGE_INSTALL,
-                    d.pending().map(Device.Pending::correlator), false, Optional.of(checksum), new Report.Nothing()),
-                    contact());
+            Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.IMAGE_INSTALL,
+                    "PnP Service Error 1816", "Error verifying checksum for Image"), contact());
             d = apply(failed);
-            assertThat(d.attempts()).isEqualTo(attempt);
-            assertThat(d.lastError()).contains("PnP Service Error 2004: Image checksum verification failed");
-            assertThat(workOf(failed)).isInstanceOf(Work.Backoff.class);
+            assertThat(failed.answer()).isInstanceOf(ServerMessage.Bye.class);
+            assertThat(d.progress().attempts()).isEqualTo(attempt);
+            assertThat(d.progress().lastError().orElse("")).contains("PnP Service Error 1816: Error verifying checksum for Image");
             if (attempt < TIMINGS.maxAttempts()) {
                 assertThat(d.phase()).isEqualTo(Phase.PROVISIONING);
-                assertThat(((Work.Backoff) workOf(failed)).callbackAfter()).isEqualTo(TIMINGS.retry());
-                d = apply(ask(d, "c-" + attempt));
-                assertThat(workOf(ask(d, "c-" + attempt))).isInstanceOf(Work.ImageInstall.class);
+                Decision wait = ask(d, "c-wait-" + attempt);
+                assertThat(workOf(wait)).isEqualTo(new Work.Backoff("attempt " + attempt + " of 3 failed: PnP "
+                        + "Service Error 1816: Error verifying checksum for Image; trying again", TIMINGS.retry()));
+                assertThat(wait.change().device().exchange().pending()).as("nothing awaited").isEmpty();
+                Decision retried = ask(apply(wait), "c-" + attempt);
+                assertThat(workOf(retried)).isInstanceOf(Work.ImageInstall.class);
+                d = apply(retried);
             }
         }
         assertThat(d.phase()).isEqualTo(Phase.FAILED);
         assertThat(d.step()).isEqualTo(Step.UPGRADE_INPROGRESS);
         Work parked = workOf(ask(d, "c-after"));
         assertThat(parked).isEqualTo(new Work.Backoff("provisioning failed at UPGRADE_INPROGRESS: PnP Service Error "
-                + "2004: Image checksum verification failed; waiting for an operator", TIMINGS.failed()));
+                + "1816: Error verifying checksum for Image; waiting for an operator", TIMINGS.failed()));
+    }
+
+    @Test
+    void theAcknowledgementOfARetryWaitChangesNothing() {
+        Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
+        d = apply(workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300", "x"),
+                contact()));
+        Device waiting = apply(ask(d, "c-2"));
+        Decision ack = workflow.onWorkResponse(profile, waiting, new WorkResponse(UDI, Service.BACKOFF,
+                Optional.of("c-2"), true, Optional.empty(), ok()), contact());
+        assertThat(ack.change().transitions()).isEmpty();
+        assertThat(ack.change().device().progress()).isEqualTo(waiting.progress());
     }
 
     @Test
@@ -274,8 +423,8 @@ class WorkflowTest {
         Decision fault = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.FAULT, Optional.empty(), false,
                 Optional.of(new DeviceError("FAULT", "XSVC:Client", "An unknown XML tag has been received")),
                 new Report.Nothing()), contact());
-        assertThat(fault.change().device().attempts()).isEqualTo(1);
-        assertThat(fault.change().device().lastError()).contains("XSVC:Client: An unknown XML tag has been received");
+        assertThat(fault.change().device().progress().attempts()).isEqualTo(1);
+        assertThat(fault.change().device().progress().lastError().orElse("")).contains("XSVC:Client: An unknown XML tag has been received");
         assertThat(fault.change().transitions()).singleElement().satisfies(t -> assertThat(t.result()).isEqualTo("fault"));
     }
 
@@ -283,7 +432,7 @@ class WorkflowTest {
     void answerOfAnotherServiceIsAFailedAttempt() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
         Decision wrong = respond(d, Service.DEVICE_INFO, info("17.14.01a", 1L));
-        assertThat(wrong.change().device().lastError()).contains("device answered device-info to a cli-exec request");
+        assertThat(wrong.change().device().progress().lastError().orElse("")).contains("device answered device-info to a cli-exec request");
     }
 
     @Test
@@ -291,8 +440,34 @@ class WorkflowTest {
         Device d = apply(ask(newDevice(), "c-1"));
         Decision rejected = respond(d, Service.CLI_CONFIG, new Report.ConfigResult(List.of(
                 new Report.ConfigResult.Line(1, "config-register 0x2102", false, "% Invalid input"))));
-        assertThat(rejected.change().device().lastError())
-                .contains("line 1 'config-register 0x2102' failed: % Invalid input");
+        assertThat(rejected.change().device().progress().lastError().orElse("")).contains("line 1 'config-register 0x2102' failed: % Invalid input");
+    }
+
+    // --- credentials for devices that ask for them
+
+    @Test
+    void aDeviceThatAsksForCredentialsGetsThemOnEveryMessage() {
+        Credentials login = new Credentials("pnp", "s3cret");
+        profile = new Profile("p", FULL.configRegister(), FULL.image(), true, FULL.guestshell(), Optional.of(login));
+        Decision asked = workflow.onWorkRequest(profile, Optional.of(newDevice()),
+                new WorkRequest(UDI, "c-1", "Router", true), contact());
+        assertThat(asked.answer().credentials()).contains(login);
+        Device d = apply(asked);
+        assertThat(respond(d, Service.CLI_CONFIG, ok()).answer().credentials()).contains(login);
+        Decision plain = workflow.onWorkRequest(profile, Optional.of(newDevice()), new WorkRequest(UDI, "c-1", "Router",
+                false), contact());
+        assertThat(plain.answer().credentials()).as("never sent unasked").isEmpty();
+    }
+
+    @Test
+    void aDeviceThatAsksForCredentialsItsProfileLacksIsHeldWithTheReason() {
+        Decision held = workflow.onWorkRequest(profile, Optional.of(at(Step.CONFIG_REG)),
+                new WorkRequest(UDI, "c-1", "Router", true), contact());
+        assertThat(held.change().device().phase()).isEqualTo(Phase.PENDING);
+        assertThat(held.change().device().step()).isEqualTo(Step.CONFIG_REG);
+        assertThat(held.change().device().progress().lastError().orElse("")).contains("asks for credentials (authRequired) and "
+                + "profile 'isr1k' has none: set spec.credentialsSecret");
+        assertThat(workOf(held)).isInstanceOf(Work.Backoff.class);
     }
 
     // --- repeats and stale answers never move a device twice
@@ -305,7 +480,7 @@ class WorkflowTest {
         Decision again = workflow.onWorkResponse(profile, once, done, contact());
         assertThat(again.change().transitions()).isEmpty();
         assertThat(again.change().device().step()).isEqualTo(Step.CONFIG_REG);
-        assertThat(again.change().device().sequence()).isEqualTo(once.sequence());
+        assertThat(again.change().device().progress().transitions()).isEqualTo(once.progress().transitions());
         assertThat(again.answer()).isInstanceOf(ServerMessage.Bye.class);
     }
 
@@ -323,37 +498,40 @@ class WorkflowTest {
         Device d = apply(ask(at(Step.CHECK_GUESTSHELL), "c-old"));
         Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, now).device();
         Decision late = workflow.onWorkResponse(profile, moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
-                Optional.empty(), new Report.ExecOutput(appList("DEPLOYED"))), contact());
+                Optional.empty(), output(appList("DEPLOYED"))), contact());
         assertThat(late.change().device().step()).isEqualTo(Step.RUN_PY_SCRIPT);
         assertThat(late.change().transitions()).isEmpty();
     }
 
     @Test
-    void operatorMoveClearsAFailure() {
-        Device failed = at(Step.UPGRADE_INPROGRESS).toBuilder().phase(Phase.FAILED).attempts(3)
-                .lastError(Optional.of("checksum")).build();
+    void operatorMoveClearsAFailureAndItsWait() {
+        Device sent = apply(ask(at(Step.UPGRADE_NEEDED), "c-0"));
+        Device failed = apply(workflow.onWorkResponse(profile, sent, failure(sent, Service.IMAGE_INSTALL,
+                "PnP Service Error 1816", "checksum"), contact()));
+        assertThat(failed.progress().backoffDue()).isTrue();
         Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, now).device();
         assertThat(moved.phase()).isEqualTo(Phase.PROVISIONING);
-        assertThat(moved.attempts()).isZero();
-        assertThat(moved.lastError()).isEmpty();
+        assertThat(moved.progress().attempts()).isZero();
+        assertThat(moved.progress().lastError()).isEmpty();
+        assertThat(moved.progress().backoffDue()).isFalse();
         assertThat(workOf(ask(moved, "c-1"))).isInstanceOf(Work.ImageInstall.class);
     }
 
     @Test
     void heldDeviceIsToldWhyAndKeepsItsProgress() {
         Device d = apply(ask(at(Step.CONFIG_START), "c-1"));
-        Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router"),
+        Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router", false),
                 "profile isr1k is not ready: image missing", Phase.PENDING, contact());
         assertThat(workOf(held)).isEqualTo(new Work.Backoff("profile isr1k is not ready: image missing", TIMINGS.blocked()));
         assertThat(held.change().transitions()).isEmpty();
         assertThat(held.change().device().step()).isEqualTo(Step.CONFIG_START);
-        assertThat(held.change().device().pending()).isEqualTo(d.pending());
+        assertThat(held.change().device().exchange()).isEqualTo(d.exchange());
         assertThat(held.change().device().phase()).isEqualTo(Phase.PENDING);
-        assertThat(held.change().device().lastError()).contains("profile isr1k is not ready: image missing");
+        assertThat(held.change().device().progress().lastError().orElse("")).contains("profile isr1k is not ready: image missing");
 
         Device resumed = apply(ask(held.change().device(), "c-3"));
         assertThat(resumed.phase()).isEqualTo(Phase.PROVISIONING);
-        assertThat(resumed.lastError()).isEmpty();
+        assertThat(resumed.progress().lastError()).isEmpty();
         assertThat(resumed.step()).isEqualTo(Step.CONFIG_START);
     }
 
@@ -361,10 +539,10 @@ class WorkflowTest {
 
     @Test
     void profileWithoutImageConfigRegisterOrGuestshellRunsWhatIsLeft() {
-        profile = new Profile("bare", Optional.empty(), Optional.empty(), true, Optional.empty());
+        profile = new Profile("bare", Optional.empty(), Optional.empty(), true, Optional.empty(), Optional.empty());
         workflow = new Workflow(TIMINGS, () -> "t");
         Device d = newDevice();
-        d = expect(d, Service.DEVICE_INFO, "all", info("17.06.01a", 1L), Step.UPGRADE_DONE);
+        d = expect(d, Service.DEVICE_INFO, "all", info("17.6.1a", 1L), Step.UPGRADE_DONE);
         d = expect(d, Service.CONFIG_UPGRADE, "http://pnp.lab/configs/t/FGL2548L0AW.cfg", ok(), Step.CONFIG_SAVE_STARTUP);
         d = expect(d, Service.CLI_EXEC, "write memory", output("[OK]"), Step.FINISHED);
         assertThat(d.phase()).isEqualTo(Phase.PROVISIONED);
@@ -373,11 +551,31 @@ class WorkflowTest {
     @Test
     void versionsCompareWithoutLeadingZeros() {
         assertThat(Versions.same("17.06.01a", "17.6.1a")).isTrue();
+        assertThat(Versions.same("17.03.04a", "17.3.4a")).isTrue();
+        assertThat(Versions.same("17.14.01a", "17.14.1a")).isTrue();
         assertThat(Versions.same("17.14.01a", "17.14.01")).isFalse();
         assertThat(Versions.same("17.09.04a", "17.9.4A")).isTrue();
+        assertThat(Versions.same("17.1.1", "17.11.1")).isFalse();
     }
 
     // --- helpers: one exchange is a work request, then a work response
+
+    /** After a failed try, the device's next work request is answered with the retry backoff. */
+    private Device waitedOut(Device device) {
+        if (!device.progress().backoffDue()) {
+            return device;
+        }
+        Decision wait = ask(device, "c-" + (++exchanges));
+        assertThat(workOf(wait)).isInstanceOfSatisfying(Work.Backoff.class,
+                b -> assertThat(b.callbackAfter()).isEqualTo(TIMINGS.retry()));
+        return apply(wait);
+    }
+
+    /** A device whose EEM applet just ran: the guestshell start's budget counts from now. */
+    private Device ranEemApplet() {
+        return expect(at(Step.RUN_EVENT_MANAGER), Service.CLI_EXEC, "event manager run InstallGuestShell", output(""),
+                Step.WAIT_FOR_GUESTSHELL);
+    }
 
     private Device expect(Device device, Service service, String detail, Report report, Step next) {
         Decision asked = ask(device, "c-" + (++exchanges));
@@ -385,25 +583,33 @@ class WorkflowTest {
         assertThat(work.service()).as("service asked in " + device.step()).isEqualTo(service);
         assertThat(describe(work)).as("request in " + device.step()).contains(detail);
         Device sent = apply(asked);
-        Device answered = apply(respond(sent, service, report));
-        assertThat(answered.step()).as("step after " + device.step()).isEqualTo(next);
-        return answered;
+        Decision answered = respond(sent, service, report);
+        assertThat(answered.answer()).as("a response is acknowledged with bye").isInstanceOf(ServerMessage.Bye.class);
+        Device after = apply(answered);
+        assertThat(after.step()).as("step after " + device.step()).isEqualTo(next);
+        return after;
     }
 
     private Decision ask(Device device, String correlator) {
         now = now.plusSeconds(1);
-        return workflow.onWorkRequest(profile, Optional.of(device), new WorkRequest(UDI, correlator, "Router"), contact());
+        return workflow.onWorkRequest(profile, Optional.of(device), new WorkRequest(UDI, correlator, "Router", false),
+                contact());
     }
 
     /** The device answers its pending request, after being asked for work if nothing is pending. */
     private Decision respond(Device device, Service service, Report report) {
-        Device asked = device.pending().isPresent() ? device : apply(ask(device, "c-" + (++exchanges)));
+        Device asked = device.exchange().pending().isPresent() ? device : apply(ask(device, "c-" + (++exchanges)));
         return workflow.onWorkResponse(profile, asked, response(asked, service, report), contact());
     }
 
     private WorkResponse response(Device device, Service service, Report report) {
-        String correlator = device.pending().map(Device.Pending::correlator).orElseThrow();
+        String correlator = device.exchange().pending().map(Device.Pending::correlator).orElseThrow();
         return new WorkResponse(UDI, service, Optional.of(correlator), true, Optional.empty(), report);
+    }
+
+    private static WorkResponse failure(Device device, Service service, String code, String message) {
+        return new WorkResponse(UDI, service, device.exchange().pending().map(Device.Pending::correlator), false,
+                Optional.of(new DeviceError("ERROR", code, message)), new Report.Nothing());
     }
 
     private Device newDevice() {
@@ -411,7 +617,8 @@ class WorkflowTest {
     }
 
     private Device at(Step step) {
-        return newDevice().toBuilder().step(step, now).build();
+        Device d = newDevice();
+        return d.with(d.progress().at(step, now).in(Phase.of(step)));
     }
 
     private static Device apply(Decision decision) {
@@ -457,9 +664,13 @@ class WorkflowTest {
         return new Report.ExecOutput(text);
     }
 
-    private static Report info(String version, long bootflashFree) {
-        return new Report.DeviceInfo("Cisco IOS XE Software, Version " + version,
-                "bootflash:c1100-universalk9." + version + ".SPA.bin", "0x2102", "C1131-8PWB", "FGL2548L0AW",
+    private static String md5Output(String path, String md5) {
+        return "....Done!\nverify /md5 (" + path + ") = " + md5 + "\n";
+    }
+
+    /** device-info as real routers send it: the version as given (bare or long), several file systems. */
+    private static Report info(String versionString, long bootflashFree) {
+        return new Report.DeviceInfo(versionString, "bootflash:packages.conf", "0x2102", "C1131-8PWB", "FGL2548L0AW",
                 List.of(new Report.FileSystem("bootflash", "disk", 7194652672L, bootflashFree),
                         new Report.FileSystem("nvram", "nvram", 33554432L, 33548287L)));
     }
@@ -467,6 +678,7 @@ class WorkflowTest {
     private static String appList(String state) {
         return "App id                                   State\n"
                 + "---------------------------------------------------------\n"
+                + "utd                                      RUNNING\n"
                 + "guestshell                               " + state + "\n";
     }
 }

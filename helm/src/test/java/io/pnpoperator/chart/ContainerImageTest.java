@@ -39,11 +39,20 @@ class ContainerImageTest {
     }
 
     @Test
-    void endpointLayersStartTheServerProgram() throws Exception {
+    void endpointLayersStartTheServerProgramWhichLogsJsonLinesAsTheOperatorDoes() throws Exception {
         Image image = unpack(ENDPOINT);
         Run run = image.run(List.of("--check-db"), Map.of());
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("H2 connection is successful");
+
+        // Started with a profile that is not there, it says so in a JSON line and stops.
+        Run refused = image.run(List.of("--pnp.profile=missing.yaml"), Map.of());
+        assertThat(refused.exit()).as(refused.output()).isNotZero();
+        JsonNode line = new ObjectMapper().readTree(refused.output().lines().filter(l -> l.startsWith("{"))
+                .filter(l -> l.contains("missing.yaml") && l.contains("\"level\":\"ERROR\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON log line: " + refused.output())));
+        assertThat(fieldNames(line)).contains("timestamp", "level", "threadName", "loggerName", "formattedMessage");
+        assertThat(line.get("level").asText()).isEqualTo("ERROR");
     }
 
     @Test
@@ -82,6 +91,13 @@ class ContainerImageTest {
             ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
             builder.environment().put("HOME", home.toString());
             builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("PNP_"));
+            // The container's environment as the image sets it, then what the test adds.
+            config.at("/config/Env").forEach(e -> {
+                String[] pair = e.asText().split("=", 2);
+                if (!pair[0].equals("PATH")) {
+                    builder.environment().put(pair[0], pair[1]);
+                }
+            });
             builder.environment().putAll(env);
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package io.pnpoperator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -100,8 +101,12 @@ class FleetOnAClusterTest {
         List<HasMetadata> chart = Chart.render(Map.of());
         int devicePort = freePort();
         int adminPort = freePort();
+        int operatorPort = freePort();
+        // The operator's first write of the profile's ConfigMap meets an API server error: it is counted and retried.
+        cluster.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
+                new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
         start("operator", "../operator/target/pnp-operator.jar", List.of(), environment(chart, "pnp-pnp-operator",
-                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT", Integer.toString(freePort()))));
+                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT", Integer.toString(operatorPort))));
         start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", List.of(), environment(chart, "pnp-pnp-endpoint",
                 Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT", Integer.toString(devicePort),
                         "PNP_ADMIN_PORT", Integer.toString(adminPort), "PNP_KUBERNETES_REQUEST_TIMEOUT", "2s")));
@@ -112,14 +117,14 @@ class FleetOnAClusterTest {
 
         awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
 
-        Process routers = new ProcessBuilder("java", "-jar", "../device-sim/target/pnp-device-sim.jar", "--server",
-                "http://127.0.0.1:" + devicePort, "--devices", "3", "--serial-prefix", "FGL", "--speed", "1000",
-                "--timeout", "120").redirectErrorStream(true).start();
-        String said = new String(routers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(routers.waitFor()).as(said + logs()).isZero();
-        assertThat(said).containsPattern("devices finished: +3 of 3");
+        String said = routers(devicePort, "--devices", "3", "--serial-prefix", "FGL");
+        assertThat(said).containsPattern("devices finished: +3 of 3").containsPattern("refused by routers: 0 ");
+        // One more whose image copies arrive damaged: it fails its step three times and ends Failed.
+        assertThat(routers(devicePort, "--devices", "1", "--serial-prefix", "BAD", "--misbehave", "checksum"))
+                .containsPattern("devices finished: +0 of 1");
 
-        List<PnpDevice> devices = client.resources(PnpDevice.class).inNamespace(NS).list().getItems();
+        List<PnpDevice> devices = client.resources(PnpDevice.class).inNamespace(NS).list().getItems().stream()
+                .filter(d -> d.getSpec().serialNumber().startsWith("FGL")).toList();
         assertThat(devices).hasSize(3).allSatisfy(device -> {
             assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
             // Upgraded, configured, script run: the steps this profile asks for (no guestshell package to copy).
@@ -129,7 +134,33 @@ class FleetOnAClusterTest {
             assertThat(device.getStatus().observed().version()).as("as the router reports it, bare").isEqualTo("17.14.1a");
             assertThat(device.getSpec().profile()).isEqualTo("default");
         });
-        await(p -> Map.of("Provisioned", 3L).equals(p.getStatus().devices()));
+        await(p -> Map.of("Provisioned", 3L, "Failed", 1L).equals(p.getStatus().devices()));
+
+        // What Prometheus scrapes from both, after that fleet, passes promtool and has what the dashboard and alerts ask.
+        String endpointMetrics = get(URI.create("http://127.0.0.1:" + adminPort + "/actuator/prometheus"));
+        String operatorMetrics = get(URI.create("http://127.0.0.1:" + operatorPort + "/metrics"));
+        assertThat(endpointMetrics).contains("pnp_step_failures_total{application=\"pnp-endpoint\",step=\"UPGRADE_INPROGRESS\"} 3.0");
+        assertThat(operatorMetrics).containsPattern(
+                "operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} 1\\.0");
+        Expositions.assertPromtoolAccepts("endpoint", endpointMetrics);
+        Expositions.assertPromtoolAccepts("operator", operatorMetrics);
+        Expositions.assertDashboardAndAlertsQueryOnly(List.of(endpointMetrics, operatorMetrics));
+    }
+
+    /** Runs the packaged simulator against the endpoint; what it printed. */
+    private String routers(int devicePort, String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", "../device-sim/target/pnp-device-sim.jar",
+                "--server", "http://127.0.0.1:" + devicePort, "--speed", "1000", "--timeout", "120"));
+        command.addAll(List.of(options));
+        Process routers = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(routers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        routers.waitFor();
+        return said + logs();
+    }
+
+    private static String get(URI uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     static final String PROFILE = """

@@ -1,34 +1,23 @@
 package io.pnpoperator.operator;
 
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
+import io.pnpoperator.toolkit.files.FileDigests;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The artifacts volume as the operator sees it (mounted read-only): images/ and files/. A file's MD5 is
- * computed once, streamed, and kept while its size and modification time stay the same, so a reconcile
- * of a profile with a 700 MB image costs two stats, not a read of the image.
+ * The artifacts volume as the operator sees it (mounted read-only): images/ and files/. MD5s come from
+ * {@link FileDigests}, so a reconcile of a profile with a 700 MB image costs two stats, not a read of it.
  */
 final class ArtifactVolume {
 
-    private record Measured(long size, Instant modified, String md5) {
-    }
-
     private final Path root;
     private final String name;
-    private final Map<Path, Measured> measured = new ConcurrentHashMap<>();
+    private final FileDigests digests = new FileDigests();
 
     /** @param name how users know the volume (the PVC), for messages */
     ArtifactVolume(Path root, String name) {
@@ -62,30 +51,8 @@ final class ArtifactVolume {
 
     /** The artifact {@code folder/file} as it is now: absent, or present with its size and MD5. */
     ArtifactStatus look(String folder, String file) throws IOException {
-        Path path = root.resolve(folder).resolve(file);
-        try {
-            BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
-            Measured known = measured.get(path);
-            if (known == null || known.size() != now.size() || !known.modified().equals(now.lastModifiedTime().toInstant())) {
-                known = new Measured(now.size(), now.lastModifiedTime().toInstant(), md5(path));
-                measured.put(path, known);
-            }
-            return new ArtifactStatus(file, true, known.size(), known.md5(), null);
-        } catch (NoSuchFileException e) {
-            return ArtifactStatus.absent(file);
-        }
-    }
-
-    private static String md5(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            MessageDigest digest = MessageDigest.getInstance("MD5");
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
+        return digests.of(root.resolve(folder).resolve(file))
+                .map(d -> new ArtifactStatus(file, true, d.size(), d.md5(), null))
+                .orElseGet(() -> ArtifactStatus.absent(file));
     }
 }

@@ -4,55 +4,82 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * How the operator runs. From the environment: PNP_NAMESPACE (default: the pod's, or kubeconfig's),
- * PNP_WATCH_ALL_NAMESPACES (true: profiles and devices of every namespace; default false),
- * PNP_ARTIFACTS_DIR (default /var/lib/pnp/artifacts), PNP_ARTIFACTS_VOLUME (the artifacts
- * PersistentVolumeClaim, default pnp-artifacts), PNP_FETCH_IMAGE (the download Jobs' image),
- * PNP_STALLED_AFTER (ISO-8601, default PT15M), HOSTNAME (the replica's identity in the leader election
- * lease), PNP_HTTP_PORT (health and metrics, default 8080).
+ * How the operator runs: {@code pnp.*} settings, bound as the endpoint binds its own (Spring Boot's typed
+ * binding: defaults here, each one also an environment variable, {@code pnp.http-port} as
+ * {@code PNP_HTTP_PORT}, durations as {@code 15m} or {@code PT15M}). docs/configuration.md lists them.
  *
- * @param namespace       the namespace watched, and where the lease is kept
- * @param allNamespaces   watch every namespace (the lease stays in {@code namespace})
- * @param volumeName      the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
- * @param fetchImage      image of the download Jobs: sh, curl and md5sum
- * @param recheck         how soon a profile that is not ready is checked again
- * @param stalledAfter    silence after which a provisioning device is Stalled (image steps get 30 min more)
- * @param exitOnLostLease stop the process when another replica takes the lease, so Kubernetes restarts it
- * @param httpPort        port of /healthz, /readyz and /metrics (0: any free port)
+ * @param namespace          the namespace watched, and where the lease is kept; default: the pod's, or kubeconfig's
+ * @param watchAllNamespaces watch every namespace (the lease stays in {@code namespace})
+ * @param artifactsDir       where the artifacts volume is mounted (read-only)
+ * @param artifactsVolume    the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
+ * @param fetchImage         image of the download Jobs: sh, curl and md5sum
+ * @param recheck            how soon a profile that is not ready is checked again
+ * @param stalledAfter       silence after which a provisioning device is Stalled (image steps get 30 min more)
+ * @param exitOnLostLease    stop the process when another replica takes the lease, so Kubernetes restarts it
+ * @param httpPort           port of /healthz, /readyz and /metrics (0: any free port)
+ * @param identity           this replica in the leader election lease (Kubernetes sets {@code HOSTNAME})
  */
-public record OperatorSettings(String namespace, boolean allNamespaces, Path artifacts, String volumeName,
-                               String fetchImage, Duration recheck, Duration stalledAfter, String identity,
-                               boolean exitOnLostLease, int httpPort) {
+public record OperatorSettings(String namespace, @DefaultValue("false") boolean watchAllNamespaces,
+                               @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
+                               @DefaultValue("pnp-artifacts") String artifactsVolume,
+                               @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue("1m") Duration recheck,
+                               @DefaultValue("15m") Duration stalledAfter,
+                               @DefaultValue("true") boolean exitOnLostLease, @DefaultValue("8080") int httpPort,
+                               String identity) {
 
     static final String LEASE = "pnp-operator";
     static final String FETCH_IMAGE = "docker.io/curlimages/curl:8.11.1";
 
+    /** A setting the operator cannot start with; the message names the variable, its value and the problem. */
+    static final class InvalidSetting extends RuntimeException {
+        InvalidSetting(String message) {
+            super(message);
+        }
+    }
+
+    /** The settings in {@code env}; namespace and identity from Kubernetes' defaults when not given. */
     static OperatorSettings fromEnvironment(Map<String, String> env, String defaultNamespace) {
-        return new OperatorSettings(env.getOrDefault("PNP_NAMESPACE", defaultNamespace),
-                Boolean.parseBoolean(env.getOrDefault("PNP_WATCH_ALL_NAMESPACES", "false")),
-                Path.of(env.getOrDefault("PNP_ARTIFACTS_DIR", "/var/lib/pnp/artifacts")),
-                env.getOrDefault("PNP_ARTIFACTS_VOLUME", "pnp-artifacts"),
-                env.getOrDefault("PNP_FETCH_IMAGE", FETCH_IMAGE), Duration.ofMinutes(1),
-                Duration.parse(env.getOrDefault("PNP_STALLED_AFTER", "PT15M")),
-                env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()), true,
-                Integer.parseInt(env.getOrDefault("PNP_HTTP_PORT", "8080")));
+        Binder binder = new Binder(ConfigurationPropertySources.from(
+                new SystemEnvironmentPropertySource("environment", Map.copyOf(env))));
+        OperatorSettings bound;
+        try {
+            bound = binder.bindOrCreate("pnp", OperatorSettings.class);
+        } catch (BindException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            String variable = e.getName().toString().toUpperCase().replace('.', '_').replace('-', '_');
+            String value = e.getProperty() == null ? "" : String.valueOf(e.getProperty().getValue());
+            throw new InvalidSetting(variable + "='" + value + "' is not valid: " + cause.getMessage());
+        }
+        return new OperatorSettings(bound.namespace() == null ? defaultNamespace : bound.namespace(),
+                bound.watchAllNamespaces(), bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
+                bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(), bound.httpPort(),
+                env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
     }
 
     /** Settings for one namespace with the defaults; tests and the benchmark change what they need. */
     static OperatorSettings forNamespace(String namespace, Path artifacts, String identity) {
-        return new OperatorSettings(namespace, false, artifacts, "pnp-artifacts", FETCH_IMAGE, Duration.ofMinutes(1),
-                Duration.ofMinutes(15), identity, false, 0);
+        OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
+        return new OperatorSettings(namespace, false, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
+                defaults.recheck(), defaults.stalledAfter(), false, 0, identity);
     }
 
     OperatorSettings withRecheck(Duration every) {
-        return new OperatorSettings(namespace, allNamespaces, artifacts, volumeName, fetchImage, every, stalledAfter,
-                identity, exitOnLostLease, httpPort);
+        return new OperatorSettings(namespace, watchAllNamespaces, artifactsDir, artifactsVolume, fetchImage, every,
+                stalledAfter, exitOnLostLease, httpPort, identity);
     }
 
     OperatorSettings watchingAllNamespaces() {
-        return new OperatorSettings(namespace, true, artifacts, volumeName, fetchImage, recheck, stalledAfter,
-                identity, exitOnLostLease, httpPort);
+        return new OperatorSettings(namespace, true, artifactsDir, artifactsVolume, fetchImage, recheck, stalledAfter,
+                exitOnLostLease, httpPort, identity);
     }
 }

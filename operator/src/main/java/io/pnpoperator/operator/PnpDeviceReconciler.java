@@ -3,8 +3,6 @@ package io.pnpoperator.operator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -15,19 +13,22 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.pnpoperator.crds.Conditions;
-import io.pnpoperator.crds.Events;
+import io.pnpoperator.toolkit.kubernetes.Conditions;
+import io.pnpoperator.toolkit.kubernetes.Events;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
+import io.pnpoperator.toolkit.kubernetes.Keys;
+import io.pnpoperator.toolkit.kubernetes.StatusPatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,7 +76,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         profiles = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpProfile.class, PnpDevice.class)
                 .withName("profiles").withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().byIndex(Indexes.DEVICES_BY_PROFILE,
-                        Indexes.key(p.getMetadata().getNamespace(), p.getMetadata().getName())).stream()
+                        Keys.of(p)).stream()
                         .filter(d -> !contacted(d)).map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
         return List.of(profiles);
@@ -141,13 +142,12 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         List<Condition> conditions = new ArrayList<>(conditions(device).stream()
                 .filter(c -> !condition.getType().equals(c.getType())).toList());
         conditions.add(condition);
-        String value = client.getKubernetesSerialization().asJson(conditions);
-        String set = device.getStatus() == null ? "{\"op\":\"add\",\"path\":\"/status\",\"value\":{\"conditions\":" + value + "}}"
-                : "{\"op\":\"add\",\"path\":\"/status/conditions\",\"value\":" + value + "}";
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\""
-                + device.getMetadata().getResourceVersion() + "\"}," + set + "]";
         // Refused when the endpoint wrote meanwhile: the failure makes the framework reconcile again, fresh.
-        client.resource(device).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+        if (device.getStatus() == null) {
+            StatusPatch.set(client, device, "/status", Map.of("conditions", conditions));
+        } else {
+            StatusPatch.set(client, device, "/status/conditions", conditions);
+        }
         boolean stalled = STALLED.equals(condition.getType());
         // Stalled is bad when True; ProfileResolved when False.
         boolean bad = stalled ? "True".equals(condition.getStatus()) : "False".equals(condition.getStatus());

@@ -25,7 +25,14 @@ public final class PnpOperator implements AutoCloseable {
 
     public static void main(String[] args) {
         KubernetesClient client = new KubernetesClientBuilder().build();
-        OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv(), client.getNamespace());
+        OperatorSettings settings;
+        try {
+            settings = OperatorSettings.fromEnvironment(System.getenv(), client.getNamespace());
+        } catch (OperatorSettings.InvalidSetting e) {
+            LoggerFactory.getLogger(PnpOperator.class).error("pnp-operator: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (settings.namespace() == null) {
             LoggerFactory.getLogger(PnpOperator.class).error("pnp-operator: no namespace to watch: set PNP_NAMESPACE, "
                     + "or a namespace in your kubeconfig (API server: {})", client.getMasterUrl());
@@ -68,8 +75,8 @@ public final class PnpOperator implements AutoCloseable {
                 // On SIGTERM, reconciles under way may finish before the process exits.
                 .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
         PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactChecks(client,
-                new ArtifactVolume(settings.artifacts(), settings.volumeName()),
-                new ArtifactFetch(settings.fetchImage(), settings.volumeName())), settings.recheck(), Clock.systemUTC());
+                new ArtifactVolume(settings.artifactsDir(), settings.artifactsVolume()),
+                new ArtifactFetch(settings.fetchImage(), settings.artifactsVolume())), settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
         Gauge.builder("pnp.profiles", profiles, PnpProfileReconciler::allProfiles)
@@ -83,7 +90,7 @@ public final class PnpOperator implements AutoCloseable {
     }
 
     private static void watched(ControllerConfigurationOverrider<?> controller, OperatorSettings settings) {
-        if (settings.allNamespaces()) {
+        if (settings.watchAllNamespaces()) {
             controller.watchingAllNamespaces();
         } else {
             controller.settingNamespace(settings.namespace());

@@ -16,7 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
@@ -24,6 +24,7 @@ import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
 import io.pnpoperator.crds.profile.SpecCheck;
+import io.pnpoperator.toolkit.kubernetes.Keys;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,14 +78,13 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     @Override
     public List<EventSource<?, PnpProfile>> prepareEventSources(EventSourceContext<PnpProfile> context) {
         context.getPrimaryCache().addIndexer(BY_CONFIG_MAP, p -> Optional.ofNullable(p.getSpec().config())
-                .map(DayZeroConfig::configMap).map(name -> List.of(Indexes.key(p.getMetadata().getNamespace(), name)))
+                .map(DayZeroConfig::configMap).map(name -> List.of(Keys.of(p.getMetadata().getNamespace(), name)))
                 .orElse(List.of()));
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PnpProfile.class)
                 .withName("configmaps").withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(map -> Stream.concat(
                         Mappers.<ConfigMap>fromOwnerReferences(PnpProfile.class).toPrimaryResourceIDs(map).stream(),
-                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, Indexes.key(map.getMetadata().getNamespace(),
-                                map.getMetadata().getName())).stream().map(ResourceID::fromResource))
+                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, Keys.of(map)).stream().map(ResourceID::fromResource))
                         .collect(Collectors.toSet())).build(), context);
         jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, PnpProfile.class)
                 .withName("jobs").withNamespacesInheritedFromController()
@@ -171,8 +171,7 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
 
     /** Devices naming the profile, by phase; those not heard from yet count as NotContacted. */
     private Map<String, Long> devicesByPhase(PnpProfile profile) {
-        String key = Indexes.key(profile.getMetadata().getNamespace(), profile.getMetadata().getName());
-        return devices.byIndex(Indexes.DEVICES_BY_PROFILE, key)
+        return devices.byIndex(Indexes.DEVICES_BY_PROFILE, Keys.of(profile))
                 .stream().collect(Collectors.groupingBy(d -> d.getStatus() == null || d.getStatus().phase() == null
                         ? "NotContacted" : phaseName(d.getStatus().phase().name()), TreeMap::new, Collectors.counting()));
     }

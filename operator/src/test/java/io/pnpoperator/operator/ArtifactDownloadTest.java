@@ -136,8 +136,14 @@ class ArtifactDownloadTest {
         assertThat(ready.getStatus().artifacts().get(0).job()).isNull();
         awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
 
-        // Re-running changes nothing: the file on the volume came from this URL.
-        Thread.sleep(500);
+        // Reconciling again changes nothing: the file on the volume came from this URL. A spec edit makes the
+        // operator look again, and its status says when it has (observedGeneration).
+        PnpProfile touched = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").edit(p -> {
+            p.setSpec(new PnpProfileSpec("0x2142", p.getSpec().image(), p.getSpec().config(), p.getSpec().files(),
+                    p.getSpec().guestshell(), p.getSpec().credentialsSecret()));
+            return p;
+        });
+        await(p -> touched.getMetadata().getGeneration().equals(p.getStatus().observedGeneration()));
         assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
     }
 

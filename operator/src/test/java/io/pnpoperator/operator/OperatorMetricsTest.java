@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,6 @@ class OperatorMetricsTest {
             assertThat(metrics).contains("pnp_profiles 1.0").contains("pnp_profiles_ready 1.0")
                     .contains("pnp_devices_stalled 0.0")
                     .containsPattern("operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} 1\\.0");
-            Files.writeString(Path.of("target", "metrics-exposition.txt"), metrics);
         }
     }
 }

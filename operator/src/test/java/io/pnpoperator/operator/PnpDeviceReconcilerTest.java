@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -119,7 +119,9 @@ class PnpDeviceReconcilerTest {
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");
             awaitTrue(() -> hasEvent("fgl0000two1", "Stalled"));
-            Thread.sleep(1_000); // time for a second replica's Event, were it to reconcile too
+            assertThat(metrics(second)).as("the standby has reconciled nothing")
+                    .doesNotContainPattern("operator_sdk_reconciliations_started_total\\{[^}]*} [1-9]");
+            assertThat(metrics(operator)).containsPattern("operator_sdk_reconciliations_started_total\\{[^}]*} [1-9]");
             assertThat(client.v1().events().inNamespace(NS).list().getItems())
                     .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1") && e.getReason().equals("Stalled"))
                     .hasSize(1);
@@ -179,9 +181,13 @@ class PnpDeviceReconcilerTest {
     }
 
     private String metrics() {
+        return metrics(operator);
+    }
+
+    private static String metrics(PnpOperator of) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + of.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }

@@ -10,13 +10,13 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The endpoint's settings ({@code pnp.*}); each can also be given as an environment variable, e.g.
- * {@code PNP_DEVICE_PORT}. The README's configuration reference lists them.
+ * {@code PNP_DEVICE_PORT}. docs/configuration.md lists them.
  *
  * @param mode         {@code standalone} (profile file, embedded database) or {@code kubernetes} (resources)
  * @param devicePort   port devices talk PnP to and download artifacts from
  * @param adminPort    port of the admin API, the dashboard page, health and metrics
  * @param adminAddress address the admin port binds to; loopback unless you put it behind something
- * @param dataDir      folder of the embedded database
+ * @param dataDir      folder of the embedded database (default ./data, in application-standalone.yaml)
  * @param profile      the standalone profile file (a PnpProfile manifest)
  * @param publicUrl    base URL devices download from; when unset, taken from each request's Host
  * @param configsDir   day-0 configurations: {@code <SERIAL>.cfg}, else the profile's template
@@ -38,7 +38,7 @@ public record PnpProperties(
         @DefaultValue("8080") int devicePort,
         @DefaultValue("8081") int adminPort,
         @DefaultValue("127.0.0.1") String adminAddress,
-        @DefaultValue("./data") Path dataDir,
+        Path dataDir,
         @DefaultValue("./pnp-profile.yaml") Path profile,
         URI publicUrl,
         @DefaultValue("./configs") Path configsDir,

@@ -7,7 +7,6 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.Fleet;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,8 +109,8 @@ class ProvisioningEndToEndTest {
 
         JsonNode blocked = awaitDevice("FGL0000LOW1", d -> d.get("step").asText().equals("BOOTFLASH_NO_SPACE"));
         assertThat(blocked.get("phase").asText()).isEqualTo("Blocked");
-        Thread.sleep(1_000);
-        assertThat(server.device("FGL0000LOW1").get("step").asText()).as("still blocked after several contacts")
+        Routers.awaitMoreContacts(agent, 3);
+        assertThat(server.device("FGL0000LOW1").get("step").asText()).as("still blocked after three more contacts")
                 .isEqualTo("BOOTFLASH_NO_SPACE");
         assertThat(running).isNotDone();
 
@@ -145,11 +144,7 @@ class ProvisioningEndToEndTest {
         assertThat(agent.router().version()).as("never reloaded into a damaged image").isEqualTo("17.06.01a");
     }
 
-    /**
-     * The fleet's metrics after one router finished and one failed its image checksum: by step, failures by
-     * step. The exposition is kept in target/ for the chart's tests (promtool, the dashboard's and the
-     * alerts' metric names).
-     */
+    /** The fleet's metrics after one router finished and one failed its image checksum: by step, failures by step. */
     @Test
     void fleetMetricsCountDevicesByStepAndFailuresByStep() throws Exception {
         assertThat(agent("FGL0000GOOD", ROUTER).run(Instant.now().plusSeconds(60)).finished()).isTrue();
@@ -160,7 +155,6 @@ class ProvisioningEndToEndTest {
                 .contains("pnp_devices_in_step{application=\"pnp-endpoint\",step=\"FINISHED\"} 1.0")
                 .contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Failed\"} 1.0")
                 .contains("http_server_requests_seconds_bucket{");
-        Files.writeString(Path.of("target", "metrics-exposition.txt"), metrics);
     }
 
     @Test
@@ -241,6 +235,8 @@ class ProvisioningEndToEndTest {
         assertThat(agent.router().refused()).isEmpty();
         assertThat(output.getAll()).as("the password is never logged").contains("profile 'lab' loaded")
                 .doesNotContain("s3cret");
+        assertThat(output.getAll()).as("a line a transition").contains("FGL0000AUT1 NEW_DEVICE → CONFIG_REG (cli-config "
+                + "success)", "FGL0000AUT1 RUN_PY_SCRIPT → FINISHED (cli-exec success)");
         assertThat(server.device("FGL0000AUT1").toString()).doesNotContain("s3cret");
     }
 

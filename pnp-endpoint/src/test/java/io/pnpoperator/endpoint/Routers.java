@@ -55,6 +55,21 @@ public final class Routers {
         }
     }
 
+    /**
+     * Waits until the router has been told to back off {@code contacts} more times: each a contact in which the
+     * server could have moved it, so what has not changed by then was not going to.
+     */
+    public static void awaitMoreContacts(PnpAgent router, int contacts) throws InterruptedException {
+        int before = router.router().executed().getOrDefault("backoff", 0);
+        Instant until = Instant.now().plusSeconds(30);
+        while (router.router().executed().getOrDefault("backoff", 0) < before + contacts) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError(router.router().serial() + " made no " + contacts + " more contacts in 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     public static CompletableFuture<PnpAgent.Result> inBackground(PnpAgent router, int seconds) {
         return CompletableFuture.supplyAsync(() -> run(router, seconds));
     }

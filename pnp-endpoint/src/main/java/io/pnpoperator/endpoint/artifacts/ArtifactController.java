@@ -4,6 +4,7 @@ import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.toolkit.files.FileDigests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -58,11 +59,11 @@ class ArtifactController {
     }
 
     private ResponseEntity<Resource> serve(Kind kind, String name, WebRequest request) {
-        Optional<Artifact> artifact = catalog.find(kind, name);
+        Optional<FileDigests.Digest> artifact = catalog.find(kind, name);
         if (artifact.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
-        Artifact a = artifact.get();
+        FileDigests.Digest a = artifact.get();
         String etag = "\"" + a.md5() + "\"";
         if (request.checkNotModified(etag)) {
             return null;

@@ -11,6 +11,7 @@ import io.pnpoperator.endpoint.profile.ProfileMapping;
 import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.toolkit.kubernetes.Keys;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public final class ClusterProfiles implements ProfileSource {
         if (profileName.isEmpty()) {
             return new Held(noProfile(name), Phase.UNCLAIMED);
         }
-        PnpProfile profile = profiles.getStore().getByKey(namespace + "/" + profileName.get());
+        PnpProfile profile = profiles.getStore().getByKey(Keys.of(namespace, profileName.get()));
         if (profile == null) {
             return new Held("profile " + profileName.get() + " not found in namespace " + namespace, Phase.PENDING);
         }
@@ -97,7 +98,7 @@ public final class ClusterProfiles implements ProfileSource {
     /** The profile of a device that is provisioned by one, for its day-0 config. */
     public Optional<PnpProfile> profileOf(String serial) {
         return devices.resource(serial).map(d -> d.getSpec().profile()).or(() -> Optional.of(defaultProfile))
-                .map(p -> profiles.getStore().getByKey(namespace + "/" + p));
+                .map(p -> profiles.getStore().getByKey(Keys.of(namespace, p)));
     }
 
     private static String noProfile(String name) {

@@ -7,6 +7,7 @@ import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.toolkit.kubernetes.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class ConfigMapConfigs implements DayZeroConfigs {
         Optional<String> name = profile.map(PnpProfile::getStatus).map(PnpProfileStatus::configMap)
                 .or(() -> config.map(DayZeroConfig::configMap));
         Optional<ConfigMap> configMap = config.flatMap(c -> name)
-                .map(n -> configMaps.getStore().getByKey(namespace + "/" + n));
+                .map(n -> configMaps.getStore().getByKey(Keys.of(namespace, n)));
         if (config.isEmpty() || configMap.isEmpty() || configMap.get().getData() == null) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package io.pnpoperator.endpoint.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.crds.Events;
+import io.pnpoperator.toolkit.kubernetes.Events;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;

@@ -1,7 +1,7 @@
 package io.pnpoperator.endpoint.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.pnpoperator.crds.Conditions;
+import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;

@@ -3,8 +3,6 @@ package io.pnpoperator.endpoint.kubernetes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -16,6 +14,8 @@ import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
+import io.pnpoperator.toolkit.kubernetes.Keys;
+import io.pnpoperator.toolkit.kubernetes.StatusPatch;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.Comparator;
@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Devices as PnpDevice resources: read from an informer's cache (no API call per device message), written
@@ -67,7 +68,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     /** The newest copy of a device's resource this replica knows: its own last write or the informer's. */
     public Optional<PnpDevice> resource(String serial) {
         String name = nameOf(serial);
-        PnpDevice cached = informer.getStore().getByKey(namespace + "/" + name);
+        PnpDevice cached = informer.getStore().getByKey(Keys.of(namespace, name));
         PnpDevice mine = written.get(name);
         if (mine != null && cached != null && version(cached) >= version(mine)) {
             written.remove(name, mine);
@@ -85,16 +86,13 @@ public final class KubernetesDeviceStore implements DeviceStore {
             known = Optional.ofNullable(remember(client.resources(PnpDevice.class).inNamespace(namespace)
                     .withName(nameOf(serial)).get()));
         }
-        return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(
-                DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r), r.getStatus()), r.getMetadata().getResourceVersion()));
+        return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(deviceOf(r),
+                r.getMetadata().getResourceVersion()));
     }
 
     @Override
     public List<Device> list() {
-        return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
-                .filter(KubernetesDeviceStore::provisioning)
-                .map(r -> DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r),
-                        r.getStatus()))
+        return begun().map(KubernetesDeviceStore::deviceOf)
                 .sorted(Comparator.comparing((Device d) -> d.identity().firstSeen()).thenComparing(Device::serial))
                 .toList();
     }
@@ -107,9 +105,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
 
     @Override
     public List<Transition> history(String serial) {
-        return resource(serial).filter(KubernetesDeviceStore::provisioning)
-                .map(r -> r.getStatus().history().stream()
-                        .map(h -> DeviceStatusMapping.toTransition(r.getSpec().serialNumber(), h)).toList())
+        return resource(serial).filter(KubernetesDeviceStore::provisioning).map(KubernetesDeviceStore::historyOf)
                 .orElse(List.of());
     }
 
@@ -133,26 +129,21 @@ public final class KubernetesDeviceStore implements DeviceStore {
 
     /** Every device now, with the transitions its resource keeps: what a re-sync writes. */
     public List<Change> changes() {
-        return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
-                .filter(KubernetesDeviceStore::provisioning)
-                .map(r -> new Change(DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), profileOf(r),
-                        r.getStatus()),
-                        r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(
-                                r.getSpec().serialNumber(), h)).toList())).toList();
+        return begun().map(r -> new Change(deviceOf(r), historyOf(r))).toList();
     }
 
-    /**
-     * One JSON Patch on the status subresource: test that the resourceVersion is the one we decided from,
-     * then set the status. A real API server and the test server both refuse it when anyone wrote since.
-     */
+    /** Every device an endpoint has begun, each in the newest copy this replica knows. */
+    private Stream<PnpDevice> begun() {
+        return informer.getStore().list().stream().map(r -> resource(r.getSpec().serialNumber()).orElse(r))
+                .filter(KubernetesDeviceStore::provisioning);
+    }
+
+    /** The status, written only if nobody wrote since the read we decided from ({@link StatusPatch}). */
     private PnpDevice writeStatus(PnpDevice base, PnpDeviceStatus status) throws ConcurrentUpdateException {
         String name = base.getMetadata().getName();
         String readAt = base.getMetadata().getResourceVersion();
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + readAt + "\"},"
-                + "{\"op\":\"add\",\"path\":\"/status\",\"value\":"
-                + client.getKubernetesSerialization().asJson(status) + "}]";
         try {
-            return client.resource(base).subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+            return StatusPatch.set(client, base, "/status", status);
         } catch (KubernetesClientException e) {
             // Refused: if someone wrote since our read, take their version (one read, only on a conflict) and
             // let the dialog decide again; any other refusal is a real error.
@@ -189,8 +180,14 @@ public final class KubernetesDeviceStore implements DeviceStore {
         return resource;
     }
 
-    private static String profileOf(PnpDevice r) {
-        return r.getSpec().profile() == null ? "" : r.getSpec().profile();
+    private static List<Transition> historyOf(PnpDevice r) {
+        return r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(r.getSpec().serialNumber(), h))
+                .toList();
+    }
+
+    private static Device deviceOf(PnpDevice r) {
+        return DeviceStatusMapping.toDevice(r.getSpec().serialNumber(), r.getSpec().profile() == null ? ""
+                : r.getSpec().profile(), r.getStatus());
     }
 
     /** A device the endpoint has begun: one registered ahead of time has a spec but no status yet. */

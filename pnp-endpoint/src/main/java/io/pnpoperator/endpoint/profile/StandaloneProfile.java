@@ -12,11 +12,11 @@ import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.SpecCheck;
-import io.pnpoperator.endpoint.artifacts.Artifact;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.artifacts.ConfigFolder;
 import io.pnpoperator.endpoint.protocol.Credentials;
+import io.pnpoperator.toolkit.files.FileDigests;
 import io.pnpoperator.endpoint.workflow.Profile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
         ArtifactCatalog catalog = new ArtifactCatalog(() -> named);
 
         image.ifPresent(i -> {
-            Artifact measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
+            FileDigests.Digest measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
             require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
         });
@@ -101,7 +101,7 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
                     }
                 });
         Profile profile = ProfileMapping.toWorkflow(manifest.getMetadata().getName(), spec,
-                (kind, name) -> catalog.find(kind, name).map(Artifact::md5), credentials);
+                (kind, name) -> catalog.find(kind, name).map(FileDigests.Digest::md5), credentials);
         return new StandaloneProfile(profile, catalog, configs);
     }
 

@@ -12,11 +12,14 @@ import io.pnpoperator.endpoint.workflow.Decision;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One exchange with a device: read its state, let the workflow decide, store the decision, and only
@@ -25,6 +28,7 @@ import java.util.function.Function;
  */
 public final class DeviceDialog {
 
+    private static final Logger log = LoggerFactory.getLogger(DeviceDialog.class);
     static final int MAX_TRIES = 8;
 
     private final DeviceStore store;
@@ -74,6 +78,14 @@ public final class DeviceDialog {
                 Function.identity());
     }
 
+    /** One line a transition, once it is stored: what a person debugging a router reads first. */
+    private static void logTransition(Transition t) {
+        log.atInfo().addKeyValue("serial", t.serial()).addKeyValue("from", t.from()).addKeyValue("to", t.to())
+                .addKeyValue("work", t.work()).addKeyValue("result", t.result())
+                .log("{} {} → {} ({} {}){}", t.serial(), t.from(), t.to(), t.work(), t.result(),
+                        t.error().map(e -> ": " + e).orElse(""));
+    }
+
     private <T> Optional<T> retrying(String serial, Function<Optional<DeviceStore.Stored>, Optional<T>> decide,
                                      Function<T, Change> changeOf) {
         for (int attempt = 1; ; attempt++) {
@@ -83,7 +95,9 @@ public final class DeviceDialog {
                 return decided;
             }
             try {
-                store.save(read, changeOf.apply(decided.get()));
+                Change change = changeOf.apply(decided.get());
+                store.save(read, change);
+                change.transitions().forEach(DeviceDialog::logTransition);
                 return decided;
             } catch (ConcurrentUpdateException e) {
                 conflicts.incrementAndGet();

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The ISR1k workflow as a table: one row per step, in workflow order. The README's workflow table says the
+ * The ISR1k workflow as a table: one row per step, in workflow order. docs/workflow.md's table says the
  * same in words: keep them together.
  */
 final class Steps {

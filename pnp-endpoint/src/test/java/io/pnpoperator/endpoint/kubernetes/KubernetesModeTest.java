@@ -169,9 +169,10 @@ class KubernetesModeTest {
             assertThat(c.getType()).isEqualTo("ProfileResolved");
             assertThat(c.getStatus()).isEqualTo("False");
         });
-        Thread.sleep(500);
+        Routers.awaitMoreContacts(agent, 3);
         assertThat(device("fgl0000unk1").getStatus().step()).as("nothing done while unclaimed")
                 .isEqualTo(DeviceStep.NEW_DEVICE);
+        assertThat(agent.router().executed()).as("asked nothing but to wait").containsOnlyKeys("backoff");
 
         client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000unk1")
                 .edit(d -> {
@@ -224,7 +225,7 @@ class KubernetesModeTest {
         PnpDevice held = await("fgl0000pau1", d -> d.getStatus() != null);
         assertThat(held.getStatus().phase()).isEqualTo(DevicePhase.PENDING);
         assertThat(held.getStatus().lastError()).isEqualTo("paused: spec.paused of PnpDevice fgl0000pau1 is true");
-        Thread.sleep(500);
+        Routers.awaitMoreContacts(agent, 3);
         assertThat(agent.router().executed()).as("asked nothing while paused").containsOnlyKeys("backoff");
 
         client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000pau1").edit(d -> {

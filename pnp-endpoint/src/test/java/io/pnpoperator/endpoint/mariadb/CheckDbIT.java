@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The command the README documents: {@code java -jar pnp-endpoint.jar --check-db}, against a real server. */
+/** The command docs/lab.md documents: {@code java -jar pnp-endpoint.jar --check-db}, against a real server. */
 @ExtendWith(MariaDbExtension.class)
 class CheckDbIT {
 

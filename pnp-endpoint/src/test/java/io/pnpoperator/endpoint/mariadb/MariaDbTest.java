@@ -62,16 +62,16 @@ class MariaDbTest {
     }
 
     @Test
-    void theReadmesSqlAnswersOnARealFleet(MariaDb db) throws Exception {
+    void theLabManualsSqlAnswersOnARealFleet(MariaDb db) throws Exception {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
             assertThat(Routers.router("FGL0000SQL1", server.deviceUrl(), ROUTER).run(Instant.now().plusSeconds(60)).finished()).isTrue();
             assertThat(Routers.router("FGL0000SQL2", server.deviceUrl(), ROUTER.withBootflashFree(700_000_000L))
                     .run(Instant.now().plusSeconds(3)).finished()).isFalse();
         }
         db.sql("UPDATE pnp_db.devices SET step_since = step_since - INTERVAL 2 HOUR WHERE serial = 'FGL0000SQL2'");
-        String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+        String manual = java.nio.file.Files.readString(Path.of("../docs/lab.md"));
         java.util.regex.Matcher block = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
-                .matcher(readme);
+                .matcher(manual);
         List<List<String>> answers = new ArrayList<>();
         while (block.find()) {
             try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(block.group(1))) {

@@ -1,4 +1,4 @@
-package io.pnpoperator.crds;
+package io.pnpoperator.toolkit.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;

@@ -1,0 +1,31 @@
+package io.pnpoperator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.DryRun;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What people read after an install: the NOTES, with the option 43 string and the next commands. */
+class NotesTest {
+
+    @Test
+    void notesGiveTheOption43StringAndTheNextCommands() {
+        assertThat(notes(Map.of("endpoint.service.loadBalancerIP", "192.0.2.10")))
+                .contains("5A1D;B2;K4;I192.0.2.10;J80").contains("kubectl get pnpdevices -n pnp -w");
+        assertThat(notes(Map.of())).contains("5A1D;B2;K4;I<address>;J80")
+                .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}'");
+        assertThat(notes(Map.of("endpoint.service.scheme", "https", "endpoint.service.port", 443,
+                "endpoint.service.loadBalancerIP", "192.0.2.10"))).contains("5A1D;B2;K5;I192.0.2.10;J443")
+                .contains("terminate TLS in front of the endpoint");
+    }
+
+    private static String notes(Map<String, Object> values) {
+        InstallCommand install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .clientOnly().withDryRunOption(DryRun.CLIENT);
+        values.forEach(install::set);
+        return install.call().getOutput();
+    }
+}

@@ -1,0 +1,43 @@
+package io.pnpoperator.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The operator's settings bind from the environment as the endpoint's do: typed, with defaults, clear errors. */
+class OperatorSettingsTest {
+
+    @Test
+    void defaultsHoldWhenNothingIsSet() {
+        OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("HOSTNAME", "pod-1"), "pnp");
+        assertThat(settings).isEqualTo(new OperatorSettings("pnp", false, Path.of("/var/lib/pnp/artifacts"),
+                "pnp-artifacts", OperatorSettings.FETCH_IMAGE, Duration.ofMinutes(1), Duration.ofMinutes(15), true, 8080,
+                "pod-1"));
+    }
+
+    @Test
+    void environmentVariablesAreTheSettingsRelaxed() {
+        OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("PNP_NAMESPACE", "branches",
+                "PNP_WATCH_ALL_NAMESPACES", "true", "PNP_STALLED_AFTER", "PT30M", "PNP_HTTP_PORT", "9090",
+                "PNP_ARTIFACTS_VOLUME", "images-nfs", "PNP_RECHECK", "30s"), "pnp");
+        assertThat(settings.namespace()).isEqualTo("branches");
+        assertThat(settings.watchAllNamespaces()).isTrue();
+        assertThat(settings.stalledAfter()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(settings.recheck()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.httpPort()).isEqualTo(9090);
+        assertThat(settings.artifactsVolume()).isEqualTo("images-nfs");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsNamedWithTheVariable() {
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("PNP_HTTP_PORT", "eighty"), "pnp"))
+                .isInstanceOf(OperatorSettings.InvalidSetting.class)
+                .hasMessageStartingWith("PNP_HTTP_PORT='eighty' is not valid: ");
+        assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("PNP_STALLED_AFTER", "soon"), "pnp"))
+                .hasMessageStartingWith("PNP_STALLED_AFTER='soon' is not valid: ");
+    }
+}

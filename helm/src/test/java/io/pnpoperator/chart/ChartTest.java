@@ -157,7 +157,7 @@ class ChartTest {
                 "pnp.pnpoperator.io/pnpprofiles/status: patch", "pnp.pnpoperator.io/pnpdevices/status: patch",
                 "/configmaps: get,list,watch,create,update",
                 "batch/jobs: get,list,watch,create,delete",
-                "/pods: list",
+                "/pods: list,watch",
                 "/events: create");
         assertThat(rules(named(objects, Role.class, "pnp-pnp-operator-lease").getRules())).containsExactlyInAnyOrder(
                 "coordination.k8s.io/leases: create", "coordination.k8s.io/leases[pnp-operator]: get,update,patch");

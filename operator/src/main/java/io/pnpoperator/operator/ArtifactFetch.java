@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * The Kubernetes Job that downloads one artifact of a profile into the artifacts volume. The file is
@@ -28,6 +27,8 @@ final class ArtifactFetch {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String OPERATOR = "pnp-operator";
     static final String ARTIFACT_ANNOTATION = PnpApi.GROUP + "/artifact";
+    /** On the download Pods: their profile, so a failed download's own words reach the profile's status. */
+    static final String PROFILE_LABEL = PnpApi.GROUP + "/profile";
 
     private static final String MOUNT = "/artifacts";
     /** The user of every pnp-operator container (the images' non-root user), so files on the volume share an owner. */
@@ -85,7 +86,8 @@ final class ArtifactFetch {
                         .withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()
                 .withNewSpec().withBackoffLimit(2).withActiveDeadlineSeconds(4 * 3600L)
-                .withNewTemplate().withNewMetadata().addToLabels(MANAGED_BY, OPERATOR).endMetadata()
+                .withNewTemplate().withNewMetadata().addToLabels(MANAGED_BY, OPERATOR)
+                .addToLabels(PROFILE_LABEL, owner.getMetadata().getName()).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID)
                 .withFsGroup(UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
@@ -100,8 +102,8 @@ final class ArtifactFetch {
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
-                .withNewResources().withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("32Mi")))
-                .withLimits(Map.of("memory", new Quantity("128Mi"))).endResources()
+                .withNewResources().addToRequests("cpu", new Quantity("50m")).addToRequests("memory", new Quantity("32Mi"))
+                .addToLimits("memory", new Quantity("128Mi")).endResources()
                 .addNewVolumeMount().withName("artifacts").withMountPath(MOUNT).endVolumeMount()
                 .endContainer()
                 .addNewVolume().withName("artifacts").withNewPersistentVolumeClaim().withClaimName(claim)

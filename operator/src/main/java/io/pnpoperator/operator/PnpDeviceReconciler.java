@@ -7,10 +7,10 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pnpoperator.toolkit.kubernetes.Conditions;
@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     private final Duration imageAllowance;
     private final Clock clock;
     private InformerEventSource<PnpProfile, PnpDevice> profiles;
-    private final AtomicReference<IndexedResourceCache<PnpDevice>> devices = new AtomicReference<>();
+    private IndexerResourceCache<PnpDevice> devices;
 
     PnpDeviceReconciler(KubernetesClient client, Duration stalledAfter, Duration imageAllowance, Clock clock) {
         this.client = client;
@@ -72,7 +71,8 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     /** Profiles, so that a profile turning ready (or going away) updates the devices registered for it. */
     @Override
     public List<EventSource<?, PnpDevice>> prepareEventSources(EventSourceContext<PnpDevice> context) {
-        context.getPrimaryCache().addIndexer(Indexes.DEVICES_BY_PROFILE, Indexes::profileOf);
+        devices = context.getPrimaryCache();
+        devices.addIndexer(Indexes.DEVICES_BY_PROFILE, Indexes::profileOf);
         profiles = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpProfile.class, PnpDevice.class)
                 .withName("profiles").withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().byIndex(Indexes.DEVICES_BY_PROFILE,
@@ -84,7 +84,6 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
     @Override
     public UpdateControl<PnpDevice> reconcile(PnpDevice device, Context<PnpDevice> context) {
-        devices.compareAndSet(null, context.getPrimaryCache());
         if (!contacted(device)) {
             resolveProfile(device);
             return UpdateControl.noUpdate();
@@ -113,8 +112,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
     /** Devices whose Stalled condition is True, from the operator's cache of them. */
     double stalledDevices() {
-        IndexedResourceCache<PnpDevice> cache = devices.get();
-        return cache == null ? 0 : cache.list().filter(d -> d.getStatus() != null && Conditions.find(
+        return devices == null ? 0 : devices.list().filter(d -> d.getStatus() != null && Conditions.find(
                 d.getStatus().conditions(), STALLED).filter(c -> "True".equals(c.getStatus())).isPresent()).count();
     }
 

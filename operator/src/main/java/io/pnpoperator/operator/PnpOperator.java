@@ -74,9 +74,9 @@ public final class PnpOperator implements AutoCloseable {
                         .withIdentity(settings.identity()).withExitOnStopLeading(settings.exitOnLostLease()).build())
                 // On SIGTERM, reconciles under way may finish before the process exits.
                 .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
-        PnpProfileReconciler profiles = new PnpProfileReconciler(client, new ArtifactChecks(client,
-                new ArtifactVolume(settings.artifactsDir(), settings.artifactsVolume()),
-                new ArtifactFetch(settings.fetchImage(), settings.artifactsVolume())), settings.recheck(), Clock.systemUTC());
+        PnpProfileReconciler profiles = new PnpProfileReconciler(new ArtifactChecks(new ArtifactVolume(
+                settings.artifactsDir(), settings.artifactsVolume())),
+                new ArtifactFetch(settings.fetchImage(), settings.artifactsVolume()), settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
         Gauge.builder("pnp.profiles", profiles, PnpProfileReconciler::allProfiles)

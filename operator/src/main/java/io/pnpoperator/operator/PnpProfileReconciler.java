@@ -2,28 +2,29 @@ package io.pnpoperator.operator;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
-import io.pnpoperator.crds.profile.PnpProfileStatus.ArtifactStatus;
 import io.pnpoperator.crds.profile.SpecCheck;
+import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.toolkit.kubernetes.Keys;
 import java.io.IOException;
 import java.time.Clock;
@@ -34,18 +35,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Checks what a profile names before any router asks for it, and publishes it for the endpoint. The
- * spec on its own ({@code SpecValid}); every artifact on the volume — present, size, MD5 computed when the
- * spec gives none and verified when it does — downloaded by a Job when the spec gives a URL
- * ({@code ArtifactsReady}); the config template in the ConfigMap the spec names ({@code ConfigReady}).
- * The profile's own ConfigMap ({@link PublishedProfile}) carries what the endpoint serves. The status
- * also counts the devices naming the profile, by phase. It is written only when it changes; a profile
- * that is not ready is looked at again after a while, as files arrive on the volume without any event.
+ * Checks what a profile names before any router asks for it, and publishes it for the endpoint. Each reconcile
+ * first finds what the profile is ({@link ProfileCheck}: the spec, every artifact on the volume, the config
+ * template), then lets its workflow bring the dependents in line — the profile's own ConfigMap
+ * ({@link PublishedConfigMap}) and a download Job an artifact given by URL ({@link DownloadJobs}) — and writes the
+ * status: {@code SpecValid}, {@code ArtifactsReady}, {@code ConfigReady}, {@code Ready}, and the devices naming
+ * the profile by phase. A profile that is not ready is looked at again after a while: files arrive on the volume
+ * without any event.
  */
 @ControllerConfiguration(name = "pnpprofile")
 public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
@@ -53,73 +53,94 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
     static final String SPEC_VALID = "SpecValid";
     static final String ARTIFACTS_READY = "ArtifactsReady";
     static final String CONFIG_READY = "ConfigReady";
+    static final String READY = "Ready";
     private static final String BY_CONFIG_MAP = "configMap";
 
-    private final KubernetesClient client;
     private final ArtifactChecks artifactChecks;
+    private final PublishedConfigMap published = new PublishedConfigMap();
+    private final DownloadJobs downloads;
+    private final Workflow<PnpProfile> workflow;
     private final Duration recheck;
     private final Clock clock;
-    private final AtomicReference<IndexedResourceCache<PnpProfile>> profiles = new AtomicReference<>();
-    private InformerEventSource<ConfigMap, PnpProfile> configMaps;
-    private InformerEventSource<Job, PnpProfile> jobs;
-    private InformerEventSource<PnpDevice, PnpProfile> devices;
+    private IndexerResourceCache<PnpProfile> profiles;
 
-    PnpProfileReconciler(KubernetesClient client, ArtifactChecks artifactChecks, Duration recheck, Clock clock) {
-        this.client = client;
+    PnpProfileReconciler(ArtifactChecks artifactChecks, ArtifactFetch fetch, Duration recheck, Clock clock) {
+        this(artifactChecks, fetch, recheck, clock, true);
+    }
+
+    /** A reconciler whose reconcile writes nothing but the status it returns: a unit test's, without a cluster. */
+    static PnpProfileReconciler withoutDependents(ArtifactChecks artifactChecks, ArtifactFetch fetch, Duration recheck,
+                                                  Clock clock) {
+        return new PnpProfileReconciler(artifactChecks, fetch, recheck, clock, false);
+    }
+
+    private PnpProfileReconciler(ArtifactChecks artifactChecks, ArtifactFetch fetch, Duration recheck, Clock clock,
+                                 boolean dependents) {
         this.artifactChecks = artifactChecks;
+        this.downloads = new DownloadJobs(fetch);
+        WorkflowBuilder<PnpProfile> workflow = new WorkflowBuilder<>();
+        if (dependents) {
+            workflow.addDependentResourceAndConfigure(downloads)
+                    .addDependentResourceAndConfigure(published)
+                    .withReconcilePrecondition((dependent, profile, context) -> ProfileCheck.of(context).publishable());
+        }
+        this.workflow = workflow.build();
         this.recheck = recheck;
         this.clock = clock;
     }
 
     /**
-     * Besides profiles, the operator watches what changes their status: ConfigMaps (a profile's own, and
-     * the one its spec names), the download Jobs it owns, and the devices naming a profile (for the counts).
+     * Besides profiles, the operator watches what changes their status: ConfigMaps (a profile's own, and the one
+     * its spec names), the download Jobs it owns and their Pods, and the devices naming a profile (for the counts).
      */
     @Override
     public List<EventSource<?, PnpProfile>> prepareEventSources(EventSourceContext<PnpProfile> context) {
-        context.getPrimaryCache().addIndexer(BY_CONFIG_MAP, p -> Optional.ofNullable(p.getSpec().config())
+        profiles = context.getPrimaryCache();
+        profiles.addIndexer(BY_CONFIG_MAP, p -> Optional.ofNullable(p.getSpec().config())
                 .map(DayZeroConfig::configMap).map(name -> List.of(Keys.of(p.getMetadata().getNamespace(), name)))
                 .orElse(List.of()));
-        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, PnpProfile.class)
-                .withName("configmaps").withNamespacesInheritedFromController()
+        // A profile's ConfigMaps are its own and the one its spec names; either changing reconciles it.
+        InformerEventSource<ConfigMap, PnpProfile> configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(ConfigMap.class, PnpProfile.class).withName("configmaps").withNamespacesInheritedFromController()
+                .withPrimaryToSecondaryMapper((PnpProfile p) -> Stream.concat(Stream.of(PublishedProfile.name(p)),
+                        Optional.ofNullable(p.getSpec().config()).map(DayZeroConfig::configMap).stream())
+                        .map(name -> new ResourceID(name, p.getMetadata().getNamespace())).collect(Collectors.toSet()))
                 .withSecondaryToPrimaryMapper(map -> Stream.concat(
                         Mappers.<ConfigMap>fromOwnerReferences(PnpProfile.class).toPrimaryResourceIDs(map).stream(),
-                        context.getPrimaryCache().byIndex(BY_CONFIG_MAP, Keys.of(map)).stream().map(ResourceID::fromResource))
+                        profiles.byIndex(BY_CONFIG_MAP, Keys.of(map)).stream().map(ResourceID::fromResource))
                         .collect(Collectors.toSet())).build(), context);
-        jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(Job.class, PnpProfile.class)
-                .withName("jobs").withNamespacesInheritedFromController()
+        InformerEventSource<Job, PnpProfile> jobs = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Job.class, PnpProfile.class).withName("jobs").withNamespacesInheritedFromController()
                 .withLabelSelector(ArtifactFetch.MANAGED_BY + "=" + ArtifactFetch.OPERATOR)
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(PnpProfile.class)).build(), context);
-        devices = new InformerEventSource<>(InformerEventSourceConfiguration.from(PnpDevice.class, PnpProfile.class)
-                .withName("devices").withNamespacesInheritedFromController()
-                // The counts change with a device's phase or profile, not with each of its ~34 status writes.
+        InformerEventSource<Pod, PnpProfile> pods = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(Pod.class, PnpProfile.class).withName("download-pods").withNamespacesInheritedFromController()
+                .withLabelSelector(ArtifactFetch.MANAGED_BY + "=" + ArtifactFetch.OPERATOR)
+                .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels()
+                                .get(ArtifactFetch.PROFILE_LABEL))
+                        .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace()))).orElse(Set.of()))
+                .build(), context);
+        InformerEventSource<PnpDevice, PnpProfile> devices = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(PnpDevice.class, PnpProfile.class).withName("devices").withNamespacesInheritedFromController()
+                // The counts change with a device's phase or profile, not with each of its status writes.
                 .withOnUpdateFilter((now, before) -> !Objects.equals(phaseOf(now), phaseOf(before))
                         || !Objects.equals(now.getSpec().profile(), before.getSpec().profile()))
                 .withSecondaryToPrimaryMapper(device -> device.getSpec().profile() == null ? Set.of()
                         : Set.of(new ResourceID(device.getSpec().profile(), device.getMetadata().getNamespace())))
                 .build(), context);
-        devices.addIndexers(Map.of(Indexes.DEVICES_BY_PROFILE, Indexes::profileOf));
-        return List.of(configMaps, jobs, devices);
+        published.setEventSource(configMaps);
+        downloads.setEventSource(jobs);
+        return List.of(configMaps, jobs, pods, devices);
     }
 
     @Override
     public UpdateControl<PnpProfile> reconcile(PnpProfile profile, Context<PnpProfile> context) throws IOException {
-        profiles.compareAndSet(null, context.getPrimaryCache());
+        ProfileCheck check = check(profile, context);
+        check.into(context);
+        workflow.reconcile(profile, context);
+
         PnpProfileStatus before = profile.getStatus();
-        List<Condition> conditions = before == null || before.conditions() == null ? List.of() : before.conditions();
-        List<String> specProblems = SpecCheck.problems(profile.getSpec());
-        PnpProfileStatus now;
-        if (!specProblems.isEmpty()) {
-            String notChecked = "not checked: " + SPEC_VALID + " is False";
-            now = new PnpProfileStatus(false, List.of(), null, List.of(
-                    condition(conditions, SPEC_VALID, "False", "Invalid", String.join("; ", specProblems)),
-                    condition(conditions, ARTIFACTS_READY, "Unknown", "SpecInvalid", notChecked),
-                    condition(conditions, CONFIG_READY, "Unknown", "SpecInvalid", notChecked)),
-                    profile.getMetadata().getGeneration(), devicesByPhase(profile));
-        } else {
-            now = check(profile, conditions, context);
-        }
-        boolean ready = Boolean.TRUE.equals(now.ready());
+        PnpProfileStatus now = status(profile, check, conditionsOf(before), devicesByPhase(context));
         UpdateControl<PnpProfile> update;
         if (now.equals(before)) {
             update = UpdateControl.noUpdate();
@@ -127,52 +148,84 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
             profile.setStatus(now);
             update = UpdateControl.patchStatus(profile);
         }
-        return ready ? update : update.rescheduleAfter(recheck);
+        return Boolean.TRUE.equals(now.ready()) ? update : update.rescheduleAfter(recheck);
     }
 
-    private PnpProfileStatus check(PnpProfile profile, List<Condition> conditions, Context<PnpProfile> context)
-            throws IOException {
-        ArtifactChecks.Result artifacts = artifactChecks.check(profile,
-                name -> jobs.get(new ResourceID(name, profile.getMetadata().getNamespace())));
-        // Jobs of URLs no longer wanted, or of artifacts now in place, are done with.
-        context.getSecondaryResources(Job.class).stream().filter(j -> !artifacts.jobs().contains(j.getMetadata().getName()))
-                .forEach(j -> client.resource(j).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
-
-        DayZeroConfig config = profile.getSpec().config();
-        ConfigMap source = config == null || config.configMap() == null ? null
-                : configMaps.get(new ResourceID(config.configMap(), profile.getMetadata().getNamespace())).orElse(null);
-        Optional<String> configProblem = PublishedProfile.configProblem(config, source);
-        String published = configProblem.isEmpty() ? publish(profile, artifacts.artifacts(), source) : null;
-        boolean ready = artifacts.problems().isEmpty() && configProblem.isEmpty();
-        return new PnpProfileStatus(ready, artifacts.artifacts(), published, List.of(
-                condition(conditions, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
-                artifacts.problems().isEmpty() ? condition(conditions, ARTIFACTS_READY, "True", "Present",
-                        "every artifact is on volume " + artifactChecks.volumeName())
-                        : condition(conditions, ARTIFACTS_READY, "False", artifacts.reason().name(),
-                                String.join("; ", artifacts.problems())),
-                configProblem.map(p -> condition(conditions, CONFIG_READY, "False", "NotFound", p))
-                        .orElseGet(() -> condition(conditions, CONFIG_READY, "True", "Published",
-                                "served from ConfigMap " + published))),
-                profile.getMetadata().getGeneration(), devicesByPhase(profile));
+    /** A reconcile that failed (an API server error, an unreadable volume) says so in Ready, and is retried. */
+    @Override
+    public ErrorStatusUpdateControl<PnpProfile> updateErrorStatus(PnpProfile profile, Context<PnpProfile> context,
+                                                                  Exception e) {
+        PnpProfileStatus before = profile.getStatus();
+        List<Condition> conditions = Stream.concat(conditionsOf(before).stream().filter(c -> !READY.equals(c.getType())),
+                Stream.of(condition(conditionsOf(before), READY, "False", "ReconcileError",
+                        "could not check the profile: " + e.getMessage()))).toList();
+        profile.setStatus(before == null
+                ? new PnpProfileStatus(false, List.of(), null, conditions, profile.getMetadata().getGeneration(), null)
+                : before.withConditions(conditions));
+        return ErrorStatusUpdateControl.patchStatus(profile);
     }
 
-    /** Creates or updates the profile's own ConfigMap when it differs from what it should say; its name. */
-    private String publish(PnpProfile profile, List<ArtifactStatus> artifacts, ConfigMap source) {
-        ConfigMap desired = PublishedProfile.of(profile, artifacts, source, client.getKubernetesSerialization());
-        Optional<ConfigMap> actual = configMaps.get(ResourceID.fromResource(desired));
-        if (actual.isEmpty()) {
-            client.resource(desired).create();
-        } else if (!PublishedProfile.same(actual.get(), desired)) {
-            desired.getMetadata().setResourceVersion(actual.get().getMetadata().getResourceVersion());
-            client.resource(desired).update();
+    private ProfileCheck check(PnpProfile profile, Context<PnpProfile> context) throws IOException {
+        List<String> specProblems = SpecCheck.problems(profile.getSpec());
+        if (!specProblems.isEmpty()) {
+            return new ProfileCheck(specProblems, new ArtifactChecks.Result(List.of(), List.of(),
+                    ArtifactChecks.Reason.Present, List.of()), Optional.empty(), Optional.empty());
         }
-        return desired.getMetadata().getName();
+        ArtifactChecks.Result artifacts = artifactChecks.check(profile, new ArtifactChecks.Downloads() {
+            public Optional<Job> job(String name) {
+                return context.getSecondaryResourcesAsStream(Job.class)
+                        .filter(j -> j.getMetadata().getName().equals(name)).findFirst();
+            }
+
+            public List<Pod> pods(String jobName) {
+                return context.getSecondaryResourcesAsStream(Pod.class)
+                        .filter(p -> jobName.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+            }
+        });
+        DayZeroConfig config = profile.getSpec().config();
+        Optional<ConfigMap> source = config == null || config.configMap() == null ? Optional.empty()
+                : context.getSecondaryResourcesAsStream(ConfigMap.class)
+                        .filter(m -> m.getMetadata().getName().equals(config.configMap())).findFirst();
+        return new ProfileCheck(specProblems, artifacts, source,
+                PublishedProfile.configProblem(config, source.orElse(null)));
+    }
+
+    private PnpProfileStatus status(PnpProfile profile, ProfileCheck check, List<Condition> before,
+                                    Map<String, Long> devices) {
+        Long generation = profile.getMetadata().getGeneration();
+        if (!check.specValid()) {
+            String notChecked = "not checked: " + SPEC_VALID + " is False";
+            String problems = String.join("; ", check.specProblems());
+            return new PnpProfileStatus(false, List.of(), null, List.of(
+                    condition(before, SPEC_VALID, "False", "Invalid", problems),
+                    condition(before, ARTIFACTS_READY, "Unknown", "SpecInvalid", notChecked),
+                    condition(before, CONFIG_READY, "Unknown", "SpecInvalid", notChecked),
+                    condition(before, READY, "False", "SpecInvalid", problems)), generation, devices);
+        }
+        ArtifactChecks.Result artifacts = check.artifacts();
+        String publishedName = check.publishable() ? PublishedProfile.name(profile) : null;
+        Condition artifactsReady = artifacts.problems().isEmpty()
+                ? condition(before, ARTIFACTS_READY, "True", "Present", "every artifact is on volume "
+                        + artifactChecks.volumeName())
+                : condition(before, ARTIFACTS_READY, "False", artifacts.reason().name(),
+                        String.join("; ", artifacts.problems()));
+        Condition configReady = check.configProblem().map(p -> condition(before, CONFIG_READY, "False", "NotFound", p))
+                .orElseGet(() -> condition(before, CONFIG_READY, "True", "Published", "served from ConfigMap "
+                        + publishedName));
+        Condition ready = check.ready()
+                ? condition(before, READY, "True", "Ready", "routers can be provisioned with this profile")
+                : condition(before, READY, "False", "NotReady", Stream.of(artifactsReady, configReady)
+                        .filter(c -> "False".equals(c.getStatus())).map(Condition::getMessage)
+                        .collect(Collectors.joining("; ")));
+        return new PnpProfileStatus(check.ready(), artifacts.artifacts(), publishedName, List.of(
+                condition(before, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
+                artifactsReady, configReady, ready), generation, devices);
     }
 
     /** Devices naming the profile, by phase; those not heard from yet count as NotContacted. */
-    private Map<String, Long> devicesByPhase(PnpProfile profile) {
-        return devices.byIndex(Indexes.DEVICES_BY_PROFILE, Keys.of(profile))
-                .stream().collect(Collectors.groupingBy(d -> d.getStatus() == null || d.getStatus().phase() == null
+    private static Map<String, Long> devicesByPhase(Context<PnpProfile> context) {
+        return context.getSecondaryResourcesAsStream(PnpDevice.class)
+                .collect(Collectors.groupingBy(d -> d.getStatus() == null || d.getStatus().phase() == null
                         ? "NotContacted" : phaseName(d.getStatus().phase().name()), TreeMap::new, Collectors.counting()));
     }
 
@@ -180,16 +233,18 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
         return device.getStatus() == null ? null : device.getStatus().phase();
     }
 
+    private static List<Condition> conditionsOf(PnpProfileStatus status) {
+        return status == null || status.conditions() == null ? List.of() : status.conditions();
+    }
+
     /** Profiles found ready, from the operator's cache of them: deleted ones are not counted. */
     double readyProfiles() {
-        IndexedResourceCache<PnpProfile> cache = profiles.get();
-        return cache == null ? 0 : cache.list().filter(p -> p.getStatus() != null
+        return profiles == null ? 0 : profiles.list().filter(p -> p.getStatus() != null
                 && Boolean.TRUE.equals(p.getStatus().ready())).count();
     }
 
     double allProfiles() {
-        IndexedResourceCache<PnpProfile> cache = profiles.get();
-        return cache == null ? 0 : cache.list().count();
+        return profiles == null ? 0 : profiles.list().count();
     }
 
     private static String phaseName(String constant) {

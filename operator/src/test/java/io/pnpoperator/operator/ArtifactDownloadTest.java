@@ -109,7 +109,7 @@ class ArtifactDownloadTest {
         finish(job, "Failed", failed.output());
         PnpProfile failure = await(p -> condition(p, "ArtifactsReady").getReason().equals("DownloadFailed"));
         assertThat(condition(failure, "ArtifactsReady").getMessage()).startsWith("download of images/" + IMAGE + " from "
-                + wrongUrl + " (Job " + firstJob + ") failed: ").contains("404")
+                + wrongUrl + " (Job " + firstJob + ") failed: curl: (22) ").contains("404")
                 .endsWith("; fix the URL or the server, then delete Job " + firstJob + " to try again");
         assertThat(failure.getStatus().ready()).isFalse();
 
@@ -190,8 +190,10 @@ class ArtifactDownloadTest {
     /** What the Job controller and kubelet would report: the pod's termination message, the Job's condition. */
     private void finish(Job job, String outcome, String podMessage) {
         if (!podMessage.isEmpty()) {
+            // As the Job controller makes it: the template's labels, and the Job's name.
             client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName()
-                    + "-x1").withNamespace(NS).addToLabels("job-name", job.getMetadata().getName()).endMetadata()
+                    + "-x1").withNamespace(NS).addToLabels(job.getSpec().getTemplate().getMetadata().getLabels())
+                    .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
                     .withNewStatus().addNewContainerStatus().withName("fetch").withNewState().withNewTerminated()
                     .withExitCode(1).withMessage(podMessage).endTerminated().endState().endContainerStatus().endStatus()
                     .build()).create();

@@ -81,7 +81,8 @@ class PnpProfileReconcilerTest {
                 new ArtifactStatus(IMAGE, true, (long) image.length, md5(image), null),
                 new ArtifactStatus("pxs.py", true, (long) SCRIPT.length(), md5(SCRIPT.getBytes()), null));
         assertThat(ready.getStatus().conditions()).extracting(Condition::getType, Condition::getStatus)
-                .containsExactly(tuple("SpecValid", "True"), tuple("ArtifactsReady", "True"), tuple("ConfigReady", "True"));
+                .containsExactly(tuple("SpecValid", "True"), tuple("ArtifactsReady", "True"), tuple("ConfigReady", "True"),
+                        tuple("Ready", "True"));
         assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
         assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-isr1k");
 

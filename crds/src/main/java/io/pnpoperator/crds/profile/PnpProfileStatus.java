@@ -21,6 +21,11 @@ public record PnpProfileStatus(
         Long observedGeneration,
         @JsonPropertyDescription("PnpDevices naming this profile, by phase") Map<String, Long> devices) {
 
+    /** The same status with other conditions. */
+    public PnpProfileStatus withConditions(List<Condition> newConditions) {
+        return new PnpProfileStatus(ready, artifacts, configMap, newConditions, observedGeneration, devices);
+    }
+
     /** Why a profile with this status (null: not looked at yet) is not ready, in the operator's words. */
     public static String whyNotReady(PnpProfileStatus status) {
         if (status == null || status.conditions() == null) {

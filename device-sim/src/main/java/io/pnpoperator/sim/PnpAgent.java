@@ -111,11 +111,17 @@ public final class PnpAgent {
         return Xml.text(parent, name).map(Long::parseLong).orElse(0L);
     }
 
+    /** A work request; the first after a boot says why the router reloaded and whether it found a startup config. */
     private String workRequest(String correlator) {
+        String reason = router.bootToReport() ? "<reason><reload><message>"
+                + (router.startupSaved() ? "Reload Command" : "factory-reset") + "</message><code>PnP Service Info "
+                + "2408</code><startupConfigPresent>" + router.startupSaved() + "</startupConfigPresent></reload></reason>"
+                : "";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" udi=\""
                 + router.udi() + "\"><info xmlns=\"urn:cisco:pnp:work-info\" correlator=\"" + correlator
                 + "\"><deviceId><udi>" + router.udi() + "</udi><hostname>Router</hostname><authRequired>"
-                + router.authRequired() + "</authRequired><viaProxy>false</viaProxy></deviceId></info></pnp>";
+                + router.authRequired() + "</authRequired><viaProxy>false</viaProxy></deviceId>" + reason
+                + "</info></pnp>";
     }
 
     /**

@@ -49,6 +49,7 @@ public final class SimulatedRouter {
     private String configRegister = "0x2142";
     private String runningConfig = "";
     private boolean startupSaved;
+    private boolean justBooted = true;
     private String guestshell = NONE;
     /** The states the guestshell shows at the next checks, one per {@code show app-hosting list}. */
     private final Deque<String> guestshellComing = new ArrayDeque<>();
@@ -118,8 +119,27 @@ public final class SimulatedRouter {
         return Map.copyOf(completed);
     }
 
+    /**
+     * Whether the router has just booted and not yet said so: its next work request carries the reload reason,
+     * with whether a startup configuration was there ({@code startupConfigPresent}), as IOS-XE's agent does.
+     */
+    boolean bootToReport() {
+        boolean fresh = justBooted;
+        justBooted = false;
+        return fresh;
+    }
+
+    /** {@code write erase} and a reload: back to factory state, without a startup configuration. */
+    public void factoryReset() {
+        runningConfig = "";
+        startupSaved = false;
+        configRegister = "0x2142";
+        justBooted = true;
+    }
+
     /** Boots the image the last install set, as after a reload. */
     void reload() {
+        justBooted = true;
         if (bootImage != null) {
             imageFile = bootImage;
             Matcher m = IMAGE_VERSION.matcher(bootImage);

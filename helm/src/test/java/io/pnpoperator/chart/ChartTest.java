@@ -179,7 +179,7 @@ class ChartTest {
         assertThat(all(objects, ServiceMonitor.class)).extracting(s -> s.getSpec().getEndpoints().get(0).getPath())
                 .containsExactlyInAnyOrder("/actuator/prometheus", "/metrics");
         assertThat(all(objects, PrometheusRule.class)).singleElement().satisfies(rule -> assertThat(rule.getSpec()
-                .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed",
+                .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed", "PnpDevicesHeld",
                 "PnpDevicesStalled", "PnpProfileNotReady", "PnpEndpointDown", "PnpOperatorDown",
                 "PnpOperatorReconcileFailures"));
         assertThat(all(objects, NetworkPolicy.class)).hasSize(2);

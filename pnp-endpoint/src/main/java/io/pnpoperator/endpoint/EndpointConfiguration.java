@@ -31,10 +31,10 @@ class EndpointConfiguration {
     @Bean
     DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, PnpProperties properties) {
         SecureRandom random = new SecureRandom();
-        return new DeviceDialog(store, new Workflow(properties.workflow(), () -> {
-            byte[] token = new byte[16];
-            random.nextBytes(token);
-            return HexFormat.of().formatHex(token);
+        return new DeviceDialog(store, new Workflow(properties.workflow(), properties.security(), () -> {
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            return HexFormat.of().formatHex(secret);
         }), profiles);
     }
 

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.pnpoperator.endpoint.workflow.Security;
 import io.pnpoperator.endpoint.workflow.Timings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * @param filesDir     other files copied to devices (guestshell tarball, scripts)
  * @param maxBodySize  largest device message accepted
  * @param workflow     backoffs and retry bounds ({@code pnp.workflow.*}; defaults in application.yaml)
+ * @param security     how far device messages are trusted ({@code pnp.security.*}; defaults in application.yaml)
  * @param unknownDevices kubernetes mode: a serial without a PnpDevice is registered with the default
  *                     profile ({@code register}) or recorded as Unclaimed until a person sets its profile
  *                     ({@code reject})
@@ -46,6 +48,7 @@ public record PnpProperties(
         @DefaultValue("./files") Path filesDir,
         @DefaultValue("1MB") DataSize maxBodySize,
         Timings workflow,
+        Security security,
         @DefaultValue("register") UnknownDevices unknownDevices,
         @DefaultValue("default") String defaultProfile,
         @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,

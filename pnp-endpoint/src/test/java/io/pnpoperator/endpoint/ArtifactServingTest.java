@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -88,26 +89,38 @@ class ArtifactServingTest {
     }
 
     @Test
-    void dayZeroConfigGoesOnlyToItsDeviceWhileItIsInConfigStart() throws Exception {
+    void dayZeroConfigGoesOnceToItsDeviceAtItsAddressWhileItIsInConfigStart() throws Exception {
         String serial = "FGL2548L0AW";
         // Move the device to CONFIG_START, then ask for work: the config-upgrade request carries the URL.
         assertThat(server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml")).statusCode()).isEqualTo(200);
         assertThat(server.putStep(serial, "{\"step\":\"CONFIG_START\"}").statusCode()).isEqualTo(200);
-        String request = server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml")
-                ).body();
-        Matcher url = Pattern.compile("<location>(http[^<]+\\.cfg)</location>").matcher(request);
-        assertThat(url.find()).as(request).isTrue();
-        URI config = URI.create(url.group(1));
-        assertThat(config.getPath()).matches("/configs/[0-9a-f]{32}/FGL2548L0AW\\.cfg");
+        URI config = configUrl(server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml"))
+                .body());
+        assertThat(config.getPath()).matches("/configs/[0-9a-f]{64}/FGL2548L0AW\\.cfg");
+        String secret = config.getPath().split("/")[2];
+        assertThat(server.device(serial).toString()).as("the secret is in no status").doesNotContain(secret);
 
-        assertThat(new String(get(config.getPath()).body())).isEqualTo("hostname branch-0042\n");
+        assertThat(server.sendFrom("127.0.0.2", "GET", config.getPath(), new byte[0])).as("from another address").startsWith("HTTP/1.1 404");
         assertThat(get("/configs/FGL2548L0AW.cfg").statusCode()).as("guessing the old URL").isEqualTo(404);
         assertThat(get(config.getPath().replaceFirst("/configs/[0-9a-f]", "/configs/x")).statusCode())
-                .as("a wrong token").isEqualTo(404);
+                .as("a wrong secret").isEqualTo(404);
+        assertThat(get(config.getPath().toLowerCase()).statusCode()).as("the serial in lower case is the same device, "
+                + "and the URL still unused").isEqualTo(200);
+        assertThat(get(config.getPath()).statusCode()).as("once only").isEqualTo(404);
 
+        URI another = configUrl(server.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml"))
+                .body());
+        assertThat(another).as("a new request, a new secret").isNotEqualTo(config);
         assertThat(server.putStep(serial, "{\"step\":\"CONFIG_SAVE_STARTUP\"}").statusCode()).isEqualTo(200);
-        assertThat(get(config.getPath()).statusCode()).as("after the config step").isEqualTo(404);
+        assertThat(get(another.getPath()).statusCode()).as("after the config step").isEqualTo(404);
     }
+
+    private static URI configUrl(String request) {
+        Matcher url = Pattern.compile("<location>(http[^<]+\\.cfg)</location>").matcher(request);
+        assertThat(url.find()).as(request).isTrue();
+        return URI.create(url.group(1));
+    }
+
 
     private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.deviceUrl() + path)).GET();

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,6 +91,24 @@ public final class PnpServer implements AutoCloseable {
     public HttpResponse<String> post(String path, byte[] body) {
         return send(HttpRequest.newBuilder(deviceUrl().resolve(path)).header("Content-Type", "text/xml")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /**
+     * One HTTP/1.1 request to the device port sent from another loopback address than 127.0.0.1 (Linux answers on
+     * all of 127/8): the whole answer, status line first. For what a second client, elsewhere, would get.
+     */
+    public String sendFrom(String address, String method, String path, byte[] body) {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(address, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", deviceUrl().getPort()));
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (body.length > 0 ? "Content-Type: text/xml\r\nContent-Length: " + body.length + "\r\n" : "")
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public HttpResponse<String> putStep(String serial, String json) {

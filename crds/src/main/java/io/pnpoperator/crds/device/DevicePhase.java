@@ -9,5 +9,6 @@ public enum DevicePhase {
     @JsonProperty("Blocked") BLOCKED,
     @JsonProperty("Failed") FAILED,
     @JsonProperty("Provisioned") PROVISIONED,
+    @JsonProperty("Held") HELD,
     @JsonProperty("Unclaimed") UNCLAIMED
 }

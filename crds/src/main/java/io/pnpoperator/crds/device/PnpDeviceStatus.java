@@ -72,13 +72,22 @@ public record PnpDeviceStatus(
 
     /**
      * What the endpoint needs to continue a device's dialog on any replica: the request awaiting its answer,
-     * the last answer applied (a repeat of it changes nothing), the day-0 config URL's token, the number of
-     * transitions so far, whether the device asks for credentials, and the step the endpoint last wrote: when
-     * {@code status.step} differs from it, a person moved the device.
+     * the last answer applied (a repeat of it changes nothing), the day-0 config URL sent and not yet used, the
+     * number of transitions so far, whether the device asks for credentials, and the step the endpoint last
+     * wrote: when {@code status.step} differs from it, a person moved the device.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, String configToken,
+    public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, ConfigUrl configUrl,
                            Long transitions, DeviceStep step, Boolean authRequired) {
+    }
+
+    /**
+     * The day-0 config URL sent to the device: never its secret, only the secret's SHA-256, when it was sent and
+     * to which address. It works once, from that address, for a limited time.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ConfigUrl(@JsonPropertyDescription("SHA-256 of the URL's secret, hex") String secretSha256,
+                            String issuedAt, String boundTo) {
     }
 
     /** One transition of the device. */

@@ -6,6 +6,7 @@ import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.protocol.Service;
+import io.pnpoperator.endpoint.workflow.ConfigGrant;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
@@ -21,7 +22,8 @@ import java.util.Set;
 final class DeviceStatusMapping {
 
     /** The conditions the endpoint owns; any other type in a status belongs to another writer. */
-    static final Set<String> ENDPOINT_CONDITIONS = Set.of("ProfileResolved", "Provisioned", "Blocked", "Failed");
+    static final Set<String> ENDPOINT_CONDITIONS = Set.of("ProfileResolved", "Provisioned", "Blocked", "Failed",
+            "Held");
 
     private DeviceStatusMapping() {
     }
@@ -46,7 +48,9 @@ final class DeviceStatusMapping {
                         + d.observed().bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
                         + "RUN_EVENT_MANAGER", now),
                 condition(before, "Failed", p.phase() == Phase.FAILED, "StepFailed", "failed at " + p.step() + ": "
-                        + p.lastError().orElse(""), now)));
+                        + p.lastError().orElse(""), now),
+                condition(before, "Held", p.phase() == Phase.HELD, "ReappearedInFactoryState",
+                        p.lastError().orElse(""), now)));
         // Conditions of other writers (the operator's Stalled) are theirs: kept as they are.
         before.stream().filter(c -> !ENDPOINT_CONDITIONS.contains(c.getType())).forEach(conditions::add);
         return new PnpDeviceStatus(DevicePhase.valueOf(p.phase().name()), DeviceStep.valueOf(p.step().name()),
@@ -72,7 +76,9 @@ final class DeviceStatusMapping {
     private static PnpDeviceStatus.Exchange exchange(Device.Exchange x, Device.Progress p) {
         return new PnpDeviceStatus.Exchange(x.pending().map(Device.Pending::correlator).orElse(null),
                 x.pending().map(pending -> pending.service().name()).orElse(null), x.lastCorrelator().orElse(null),
-                x.configToken().orElse(null), p.transitions(), DeviceStep.valueOf(p.step().name()), x.authRequired());
+                x.configGrant().map(g -> new PnpDeviceStatus.ConfigUrl(g.tokenSha256(), g.issuedAt().toString(),
+                        g.boundTo())).orElse(null), p.transitions(), DeviceStep.valueOf(p.step().name()),
+                x.authRequired());
     }
 
     /**
@@ -106,7 +112,8 @@ final class DeviceStatusMapping {
                         Boolean.TRUE.equals(o.scriptRan())),
                 new Device.Exchange(Optional.ofNullable(x.pendingCorrelator())
                         .map(c -> new Device.Pending(c, Service.valueOf(x.pendingService()))),
-                        Optional.ofNullable(x.lastCorrelator()), Optional.ofNullable(x.configToken()),
+                        Optional.ofNullable(x.lastCorrelator()), Optional.ofNullable(x.configUrl()).map(u ->
+                                new ConfigGrant(u.secretSha256(), Instant.parse(u.issuedAt()), u.boundTo())),
                         Boolean.TRUE.equals(x.authRequired())));
     }
 

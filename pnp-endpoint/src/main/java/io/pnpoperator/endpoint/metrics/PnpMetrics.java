@@ -9,6 +9,7 @@ import io.pnpoperator.endpoint.protocol.DeviceMessage;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.workflow.Decision;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
@@ -16,12 +17,14 @@ import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet in Prometheus terms: {@code pnp_work_requests_total{work}}, {@code pnp_work_responses_total{work,result}},
  * {@code pnp_devices{phase}}, {@code pnp_devices_in_step{step}}, {@code pnp_step_failures_total{step}},
- * {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total}.
+ * {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total},
+ * {@code pnp_responses_ignored_total{reason}}.
  */
 public class PnpMetrics {
 
@@ -69,9 +72,15 @@ public class PnpMetrics {
 
     public void exchanged(DeviceMessage message, DeviceDialog.Exchange exchange) {
         if (message instanceof WorkResponse response) {
-            String result = exchange.decision().isPresent() ? Workflow.resultOf(response) : "unknown-device";
+            Optional<Decision.Ignored> ignored = exchange.decision().flatMap(Decision::ignored);
+            String result = exchange.decision().isEmpty() ? "unknown-device" : ignored.isPresent() ? "ignored"
+                    : Workflow.resultOf(response);
             Counter.builder("pnp.work.responses").description("Device work responses by service and result")
                     .tag("work", response.service().shortName()).tag("result", result).register(registry).increment();
+            ignored.ifPresent(why -> Counter.builder("pnp.responses.ignored")
+                    .description("Device responses that changed nothing, by why (repeated, not-awaited, "
+                            + "no-correlator, other-address, settled)")
+                    .tag("reason", why.label()).register(registry).increment());
         } else {
             Counter.builder("pnp.work.requests").description("Work requests answered, by the service asked")
                     .tag("work", exchange.answer().service().shortName()).register(registry).increment();

@@ -46,8 +46,13 @@ public final class PnpCodec {
         Udi udi = Udi.parse(udiText.orElseThrow(() -> missing("udi")));
         String correlator = info.attribute("correlator").filter(c -> !c.isBlank())
                 .orElseThrow(() -> missing("correlator on <info>"));
+        Limits.check("correlator", correlator, Limits.CORRELATOR);
+        String hostname = info.textAt("deviceId", "hostname").orElse("");
+        Limits.check("hostname", hostname, Limits.HOSTNAME);
         boolean authRequired = info.textAt("deviceId", "authRequired").filter(a -> a.equalsIgnoreCase("true")).isPresent();
-        return new WorkRequest(udi, correlator, info.textAt("deviceId", "hostname").orElse(""), authRequired);
+        boolean noStartupConfig = info.textAt("reason", "reload", "startupConfigPresent")
+                .filter(present -> present.equalsIgnoreCase("false")).isPresent();
+        return new WorkRequest(udi, correlator, hostname, authRequired, noStartupConfig);
     }
 
     private static WorkResponse readResponse(XmlElement pnp, XmlElement response) throws ProtocolException {
@@ -55,6 +60,9 @@ public final class PnpCodec {
         Service service = Service.fromNamespace(response.namespace()).orElseThrow(() -> new ProtocolException(
                 Problem.UNSUPPORTED_MESSAGE, "unknown service namespace '" + response.namespace() + "'"));
         Optional<String> correlator = response.attribute("correlator").filter(c -> !c.isBlank());
+        if (correlator.isPresent()) {
+            Limits.check("correlator", correlator.get(), Limits.CORRELATOR);
+        }
         if (service == Service.FAULT) {
             XmlElement fault = response.child("fault").orElseThrow(() -> missing("<fault> in a fault response"));
             DeviceError error = new DeviceError("FAULT", fault.textAt("faultcode").orElse(""),
@@ -97,17 +105,28 @@ public final class PnpCodec {
         return new Report.ConfigResult.Line(number, entry.attribute("cliString").orElse(""), ok, error);
     }
 
-    private static Report.DeviceInfo readDeviceInfo(XmlElement response) throws ProtocolException {
+    /**
+     * device-info, or {@link Report.Invalid} naming a field too long to keep: a report the device made, so it is
+     * the device's failed try (counted, with the reason), not a refused message.
+     */
+    private static Report readDeviceInfo(XmlElement response) throws ProtocolException {
         List<Report.FileSystem> fileSystems = new ArrayList<>();
         for (XmlElement fs : response.child("fileSystemList").map(XmlElement::children).orElse(List.of())) {
             fileSystems.add(new Report.FileSystem(fs.attribute("name").orElse(""), fs.attribute("type").orElse(""),
                     parseLong(fs, "size"), parseLong(fs, "freespace")));
         }
+        String imageFile = response.textAt("imageInfo", "imageFile").orElse("");
+        String platformName = response.textAt("hardwareInfo", "platformName").orElse("");
+        String tooLong = Optional.ofNullable(Limits.problem("device-info imageFile", imageFile, Limits.IMAGE_FILE))
+                .orElse(Limits.problem("device-info platformName", platformName, Limits.PID));
+        if (tooLong != null) {
+            return new Report.Invalid(tooLong);
+        }
         return new Report.DeviceInfo(
                 response.textAt("imageInfo", "versionString").orElse(""),
-                response.textAt("imageInfo", "imageFile").orElse(""),
+                imageFile,
                 response.textAt("imageInfo", "configReg").orElse(""),
-                response.textAt("hardwareInfo", "platformName").orElse(""),
+                platformName,
                 response.textAt("hardwareInfo", "boardId").orElse(""),
                 List.copyOf(fileSystems));
     }

@@ -9,6 +9,7 @@ public class ProtocolException extends Exception {
         MALFORMED_XML,
         DTD_REFUSED,
         MISSING_FIELD,
+        FIELD_TOO_LONG,
         UNSUPPORTED_MESSAGE
     }
 

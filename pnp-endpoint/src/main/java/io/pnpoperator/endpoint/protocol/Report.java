@@ -12,6 +12,10 @@ public sealed interface Report {
     record Nothing() implements Report {
     }
 
+    /** A report with a value the endpoint cannot keep (a field over its {@link Limits limit}): a failed try. */
+    record Invalid(String problem) implements Report {
+    }
+
     /** cli-config: one result per configuration line. */
     record ConfigResult(List<Line> lines) implements Report {
         public record Line(int number, String command, boolean success, String error) {

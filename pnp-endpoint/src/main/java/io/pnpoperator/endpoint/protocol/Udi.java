@@ -1,8 +1,11 @@
 package io.pnpoperator.endpoint.protocol;
 
+import java.util.Locale;
+
 /**
  * Unique Device Identifier, as devices send it: {@code PID:C1131-8PWB,VID:V01,SN:FGL2548L0AW}.
- * The serial number identifies a device; PID and VID describe its platform and hardware revision.
+ * The serial number identifies a device (upper case, as Cisco prints it); PID and VID describe its platform and
+ * hardware revision.
  */
 public record Udi(String pid, String vid, String serial) {
 
@@ -37,9 +40,12 @@ public record Udi(String pid, String vid, String serial) {
         }
         if (!serial.matches("[A-Za-z0-9]{1,32}")) {
             throw new ProtocolException(ProtocolException.Problem.MISSING_FIELD,
-                    "UDI serial '" + serial + "' is not 1 to 32 letters and digits");
+                    "UDI serial '" + Limits.shown(serial) + "' is not 1 to 32 letters and digits");
         }
-        return new Udi(pid, vid, serial);
+        Limits.check("UDI PID", pid == null ? "" : pid, Limits.PID);
+        Limits.check("UDI VID", vid == null ? "" : vid, Limits.VID);
+        // Cisco serials are upper case; a device (or a person) writing one in lower case means the same device.
+        return new Udi(pid, vid, serial.toUpperCase(Locale.ROOT));
     }
 
     @Override

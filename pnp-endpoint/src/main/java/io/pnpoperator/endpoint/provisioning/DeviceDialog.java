@@ -67,9 +67,30 @@ public final class DeviceDialog {
                 return Optional.of(workflow.onWorkRequest(profile, known, request, contact));
             }
             return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact));
-        }, Decision::change).map(d -> new Exchange(Optional.of(d), d.answer()))
+        }, Decision::change).map(d -> {
+            d.ignored().filter(i -> i != Decision.Ignored.REPEATED).ifPresent(i -> log.warn(
+                    "{} response from {} ignored ({}): {} correlator {}", serial, contact.ipAddress(), i.label(),
+                    ((WorkResponse) message).service().shortName(),
+                    ((WorkResponse) message).correlator().orElse("none")));
+            return new Exchange(Optional.of(d), d.answer());
+        })
                 .orElseGet(() -> new Exchange(Optional.empty(), new ServerMessage.Bye(message.udi(),
                         ((WorkResponse) message).correlator().orElse(""), Optional.empty())));
+    }
+
+    /**
+     * A day-0 config download: whether this device, at this address, may have its config with this secret now.
+     * Yes uses the URL up, and that is stored before the answer; a refusal changes nothing and is logged with
+     * its reason (never the secret).
+     */
+    public boolean handOutConfig(String serial, String secret, String address, Instant now) {
+        Optional<Workflow.ConfigHandout> handout = retrying(serial, read -> read.map(stored ->
+                workflow.onConfigDownload(stored.device(), secret, address, now)), Workflow.ConfigHandout::change);
+        Optional<String> refusal = handout.isEmpty() ? Optional.of("no such device")
+                : handout.get().refusal();
+        refusal.ifPresentOrElse(reason -> log.warn("{} day-0 config refused to {}: {}", serial, address, reason),
+                () -> log.info("{} day-0 config handed out to {}", serial, address));
+        return refusal.isEmpty();
     }
 
     /** Moves a known device to a step; empty when there is no such device. */
@@ -96,6 +117,8 @@ public final class DeviceDialog {
             }
             try {
                 Change change = changeOf.apply(decided.get());
+                // Stored even when nothing changed: the write is what proves the read was current (a replica's
+                // cache may lag), and a refused write makes the decision again from a fresh read.
                 store.save(read, change);
                 change.transitions().forEach(DeviceDialog::logTransition);
                 return decided;

@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint.store;
 
 import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.workflow.Change;
+import io.pnpoperator.endpoint.workflow.ConfigGrant;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
@@ -25,8 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Devices in SQL tables (embedded H2 by default, MariaDB when configured), migrated by Flyway. */
 public class JdbcDeviceStore implements DeviceStore {
 
-    static final int MAX_TEXT = 2000;
-
     /** The columns of each part of a device, in the order {@link #values} gives them; the serial is the key. */
     private static final List<String> IDENTITY = List.of("serial", "pid", "vid", "hostname", "ip_address",
             "first_seen", "last_contact", "profile", "udi");
@@ -35,7 +34,7 @@ public class JdbcDeviceStore implements DeviceStore {
     private static final List<String> OBSERVATION = List.of("running_version", "running_image", "bootflash_free",
             "guestshell", "config_applied", "script_ran");
     private static final List<String> EXCHANGE = List.of("pending_correlator", "pending_service", "last_correlator",
-            "config_token", "auth_required");
+            "config_token", "config_issued_at", "config_bound_to", "auth_required");
     private static final List<String> ALL = Stream.of(IDENTITY, PROGRESS, OBSERVATION, EXCHANGE)
             .flatMap(List::stream).toList();
 
@@ -134,7 +133,7 @@ public class JdbcDeviceStore implements DeviceStore {
         jdbc.update("INSERT INTO transitions (serial, seq, from_step, to_step, phase, work, correlator, result, error, "
                         + "happened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", t.serial(), t.sequence(), t.from().name(),
                 t.to().name(), t.phase().label(), t.work(), t.correlator().orElse(null), t.result(),
-                t.error().map(JdbcDeviceStore::clip).orElse(null), time(t.at()));
+                t.error().orElse(null), time(t.at()));
     }
 
     private int update(Device d, long revision) {
@@ -158,7 +157,7 @@ public class JdbcDeviceStore implements DeviceStore {
         return new Object[] {
             i.serial(), i.pid(), i.vid(), i.hostname(), i.ipAddress(), time(i.firstSeen()), time(i.lastContact()),
             i.profile(), i.udi(),
-            p.step().name(), p.phase().label(), p.attempts(), p.lastError().map(JdbcDeviceStore::clip).orElse(null),
+            p.step().name(), p.phase().label(), p.attempts(), p.lastError().orElse(null),
             time(p.stepSince()), p.finishedAt().map(JdbcDeviceStore::time).orElse(null), p.transitions(),
             p.backoffDue(),
             p.waiting().map(w -> w.command().name()).orElse(null),
@@ -167,7 +166,9 @@ public class JdbcDeviceStore implements DeviceStore {
             o.bootflashFree().isPresent() ? o.bootflashFree().getAsLong() : null, o.guestshell().orElse(null),
             o.configApplied(), o.scriptRan(),
             x.pending().map(Device.Pending::correlator).orElse(null), x.pending().map(pd -> pd.service().name()).orElse(null),
-            x.lastCorrelator().orElse(null), x.configToken().orElse(null), x.authRequired()};
+            x.lastCorrelator().orElse(null), x.configGrant().map(ConfigGrant::tokenSha256).orElse(null),
+            x.configGrant().map(g -> time(g.issuedAt())).orElse(null),
+            x.configGrant().map(ConfigGrant::boundTo).orElse(null), x.authRequired()};
     }
 
     private static Device device(ResultSet rs) throws SQLException {
@@ -189,8 +190,14 @@ public class JdbcDeviceStore implements DeviceStore {
                 rs.getBoolean("script_ran"));
         Device.Exchange exchange = new Device.Exchange(Optional.ofNullable(rs.getString("pending_correlator"))
                 .map(c -> new Device.Pending(c, serviceOf(rs))), Optional.ofNullable(rs.getString("last_correlator")),
-                Optional.ofNullable(rs.getString("config_token")), rs.getBoolean("auth_required"));
+                configGrant(rs), rs.getBoolean("auth_required"));
         return new Device(identity, progress, observed, exchange);
+    }
+
+    private static Optional<ConfigGrant> configGrant(ResultSet rs) throws SQLException {
+        String sha256 = rs.getString("config_token");
+        return sha256 == null ? Optional.empty() : Optional.of(new ConfigGrant(sha256, instant(rs, "config_issued_at"),
+                rs.getString("config_bound_to")));
     }
 
     private static Service serviceOf(ResultSet rs) {
@@ -213,7 +220,4 @@ public class JdbcDeviceStore implements DeviceStore {
         return Optional.ofNullable(rs.getObject(column, LocalDateTime.class)).map(t -> t.toInstant(ZoneOffset.UTC));
     }
 
-    private static String clip(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
-    }
 }

@@ -1,5 +1,6 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.Limits;
 import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.Udi;
 import java.time.Instant;
@@ -41,8 +42,9 @@ public record Device(Identity identity, Progress progress, Observation observed,
      * remain, and the day-0 config URL is dropped (a new one is made if the step needs it).
      */
     public Device movedTo(Step step, Instant now) {
-        return with(progress.cleared().waitingFor(Optional.empty()).at(step, now).in(Phase.of(step)))
-                .with(exchange.awaiting(Optional.empty()).withConfigToken(Optional.empty()));
+        Progress moved = progress.cleared().waitingFor(Optional.empty()).at(step, now).in(Phase.of(step));
+        return with(step == Step.FINISHED ? moved : moved.unfinished())
+                .with(exchange.awaiting(Optional.empty()).withConfigGrant(Optional.empty()));
     }
 
     public Device with(Identity newIdentity) {
@@ -108,6 +110,10 @@ public record Device(Identity identity, Progress progress, Observation observed,
                            Optional<Instant> finishedAt, long transitions, boolean backoffDue,
                            Optional<Waiting> waiting) {
 
+        public Progress {
+            lastError = lastError.map(e -> Limits.clip(e, Limits.ERROR_TEXT));
+        }
+
         /** In {@code newStep} from {@code now} (unchanged when already there); FINISHED is remembered. */
         public Progress at(Step newStep, Instant now) {
             if (newStep == step) {
@@ -138,6 +144,12 @@ public record Device(Identity identity, Progress progress, Observation observed,
         public Progress waitingFor(Optional<Waiting> newWaiting) {
             return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
                     newWaiting);
+        }
+
+        /** To be provisioned again: the time it last finished no longer says when it will. */
+        public Progress unfinished() {
+            return new Progress(step, phase, attempts, lastError, stepSince, Optional.empty(), transitions, backoffDue,
+                    waiting);
         }
 
         public Progress counted() {
@@ -185,29 +197,29 @@ public record Device(Identity identity, Progress progress, Observation observed,
      *
      * @param pending        the request sent and not yet answered
      * @param lastCorrelator the correlator of the last response applied: a repeat of it changes nothing
-     * @param configToken    the secret in the day-0 config URL, only while the device is in CONFIG_START
+     * @param configGrant    the day-0 config URL sent and not yet used, only while the device is in CONFIG_START
      * @param authRequired   the device asked for credentials ({@code authRequired}) in its last work request
      */
-    public record Exchange(Optional<Pending> pending, Optional<String> lastCorrelator, Optional<String> configToken,
+    public record Exchange(Optional<Pending> pending, Optional<String> lastCorrelator, Optional<ConfigGrant> configGrant,
                            boolean authRequired) {
 
         static final Exchange NONE = new Exchange(Optional.empty(), Optional.empty(), Optional.empty(), false);
 
         public Exchange awaiting(Optional<Pending> newPending) {
-            return new Exchange(newPending, lastCorrelator, configToken, authRequired);
+            return new Exchange(newPending, lastCorrelator, configGrant, authRequired);
         }
 
         /** The response with this correlator is applied: nothing is awaited, a repeat of it changes nothing. */
         public Exchange answered(String correlator) {
-            return new Exchange(Optional.empty(), Optional.of(correlator), configToken, authRequired);
+            return new Exchange(Optional.empty(), Optional.of(correlator), configGrant, authRequired);
         }
 
-        public Exchange withConfigToken(Optional<String> token) {
-            return new Exchange(pending, lastCorrelator, token, authRequired);
+        public Exchange withConfigGrant(Optional<ConfigGrant> grant) {
+            return new Exchange(pending, lastCorrelator, grant, authRequired);
         }
 
         public Exchange withAuthRequired(boolean required) {
-            return new Exchange(pending, lastCorrelator, configToken, required);
+            return new Exchange(pending, lastCorrelator, configGrant, required);
         }
     }
 

@@ -9,6 +9,9 @@ public interface Links {
 
     URI file(String name);
 
-    /** A configuration URL that works only with the device's current token. */
-    URI config(String serial, String token);
+    /** The day-0 configuration URL of a device, with the secret these links were given for it. */
+    URI config(String serial);
+
+    /** These links with the secret of one day-0 config URL, made for the request that sends it. */
+    Links withConfigSecret(String secret);
 }

@@ -8,6 +8,8 @@ public enum Phase {
     BLOCKED("Blocked"),
     FAILED("Failed"),
     PROVISIONED("Provisioned"),
+    /** Waiting for a person's decision: a provisioned device came back in factory state ({@code lastError}). */
+    HELD("Held"),
     /** Seen, but unknown devices are not provisioned here until a person assigns a profile. */
     UNCLAIMED("Unclaimed");
 

@@ -69,7 +69,7 @@ final class Steps {
         row(Step.PY_SCRIPT_VERIFY, verifiable(SCRIPT_FILE), (p, t, d, l) -> verify(SCRIPT_FILE.apply(p)),
                 r -> copyVerified(r, SCRIPT_FILE, Step.PY_SCRIPT_TRANSFER));
         row(Step.CONFIG_START, CONFIG,
-                (p, t, d, l) -> new Work.ConfigUpgrade(l.config(d.serial(), d.exchange().configToken().orElseThrow())),
+                (p, t, d, l) -> new Work.ConfigUpgrade(l.config(d.serial())),
                 r -> advance(r.device().with(r.device().observed().withConfigApplied()), Step.CONFIG_SAVE_STARTUP));
         row(Step.CONFIG_SAVE_STARTUP, CONFIG, (p, t, d, l) -> exec("write memory"), Steps::next);
         row(Step.CHECK_BOOTFLASH_SIZE, BOOTFLASH_CHECK, (p, t, d, l) -> new Work.DeviceInfo("all"),

@@ -1,5 +1,6 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.endpoint.protocol.Limits;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -13,4 +14,8 @@ import java.util.Optional;
  */
 public record Transition(String serial, long sequence, Step from, Step to, Phase phase, String work,
                          Optional<String> correlator, String result, Optional<String> error, Instant at) {
+
+    public Transition {
+        error = error.map(e -> Limits.clip(e, Limits.ERROR_TEXT));
+    }
 }

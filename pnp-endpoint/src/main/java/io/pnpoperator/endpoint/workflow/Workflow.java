@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint.workflow;
 
 import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.protocol.DeviceMessage;
+import io.pnpoperator.endpoint.protocol.Report;
 import io.pnpoperator.endpoint.protocol.ServerMessage;
 import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.Work;
@@ -30,14 +31,18 @@ public final class Workflow {
     public static final String RESULT_FAILURE = "failure";
     public static final String RESULT_FAULT = "fault";
     public static final String RESULT_OPERATOR = "operator";
+    /** A provisioned device came back without a startup configuration. */
+    public static final String RESULT_FACTORY_STATE = "factory-state";
 
     private final Timings timings;
-    private final Supplier<String> tokens;
+    private final Security security;
+    private final Supplier<String> secrets;
 
-    /** @param tokens makes the secrets of day-0 config URLs (a secure random source in production) */
-    public Workflow(Timings timings, Supplier<String> tokens) {
+    /** @param secrets makes the secrets of day-0 config URLs (a secure random source in production) */
+    public Workflow(Timings timings, Security security, Supplier<String> secrets) {
         this.timings = timings;
-        this.tokens = tokens;
+        this.security = security;
+        this.secrets = secrets;
     }
 
     /** A device asks for work: answer with its current step's request under its profile, or a backoff. */
@@ -56,8 +61,25 @@ public final class Workflow {
         }
         Optional<Credentials> credentials = request.authRequired() ? profile.credentials() : Optional.empty();
 
-        if (device.phase() == Phase.FAILED) {
-            return draft.answer(backoff(request, credentials, "provisioning failed at " + device.step() + ": "
+        if (device.phase() == Phase.PROVISIONED && request.noStartupConfig()) {
+            if (security.reappeared() == Security.Reappeared.HOLD) {
+                String reason = "came back without a startup configuration after it was provisioned (finished "
+                        + device.progress().finishedAt().map(Instant::toString).orElse("earlier") + ", from "
+                        + device.identity().ipAddress() + "; now from " + contact.ipAddress() + "): erased, replaced, "
+                        + "or someone claiming its serial; move it to NEW_DEVICE to provision it again";
+                draft.progress(draft.device.progress().in(Phase.HELD).tried(0, Optional.of(reason)));
+                draft.record(device.step(), device.step(), Service.WORK_INFO.shortName(),
+                        Optional.of(request.correlator()), RESULT_FACTORY_STATE, Optional.of(reason), contact.now());
+                return draft.answer(backoff(request, credentials, "held: " + reason, timings.failed()));
+            }
+            Device restarted = draft.device.movedTo(Step.NEW_DEVICE, contact.now());
+            draft.device = restarted;
+            draft.record(device.step(), Step.NEW_DEVICE, Service.WORK_INFO.shortName(),
+                    Optional.of(request.correlator()), RESULT_FACTORY_STATE, Optional.empty(), contact.now());
+        }
+        if (draft.device.phase() == Phase.FAILED || draft.device.phase() == Phase.HELD) {
+            String why = draft.device.phase() == Phase.FAILED ? "provisioning failed at " + device.step() : "held";
+            return draft.answer(backoff(request, credentials, why + ": "
                     + device.progress().lastError().orElse("unknown error") + "; waiting for an operator",
                     timings.failed()));
         }
@@ -70,16 +92,21 @@ public final class Workflow {
                     + "; trying again", timings.retry()));
         }
 
-        Rule rule = Steps.rule(Steps.firstActive(device.step(), profile));
+        Rule rule = Steps.rule(Steps.firstActive(draft.device.step(), profile));
         while (rule.request().isEmpty()) {
             rule = Steps.rule(Steps.firstActive(rule.step().following(), profile));
         }
         draft.moveTo(rule.step(), Service.WORK_INFO.shortName(), Optional.of(request.correlator()), RESULT_SENT,
                 Optional.empty(), contact.now());
-        if (rule.step() == Step.CONFIG_START && draft.device.exchange().configToken().isEmpty()) {
-            draft.exchange(draft.device.exchange().withConfigToken(Optional.of(tokens.get())));
+        Links links = contact.links();
+        if (rule.step() == Step.CONFIG_START) {
+            // A new secret for every request that sends the URL: an older one stops working.
+            String secret = secrets.get();
+            links = links.withConfigSecret(secret);
+            draft.exchange(draft.device.exchange().withConfigGrant(Optional.of(ConfigGrant.of(secret,
+                    contact.ipAddress(), contact.now()))));
         }
-        Work work = rule.request().get().build(profile, timings, draft.device, contact.links());
+        Work work = rule.request().get().build(profile, timings, draft.device, links);
         if (rule.onSend().isPresent()) {
             draft.moveTo(rule.onSend().get(), work.service().shortName(), Optional.of(request.correlator()),
                     RESULT_SENT, Optional.empty(), contact.now());
@@ -91,23 +118,25 @@ public final class Workflow {
 
     /**
      * A device reports the result of its work: move it on, or count a failed attempt and have it wait before
-     * the step is tried again; a repeat or an answer to nothing awaited changes nothing. Always answered bye.
+     * the step is tried again. Only the answer to the request in flight counts: it carries that request's
+     * correlator (a fault may carry none) and comes from the address the request went to. Anything else — a
+     * repeat, an answer to nothing awaited, a report about a device already provisioned or held — changes nothing
+     * of its progress, and says why. Always answered bye.
      */
     public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
-        Draft draft = new Draft(device.with(device.identity().seenAs(response.udi(), "")
-                .contacted(contact, profile.name())));
         String correlator = response.correlator()
                 .or(() -> device.exchange().pending().map(Device.Pending::correlator)).orElse("");
         ServerMessage bye = new ServerMessage.Bye(response.udi(), correlator,
                 device.exchange().authRequired() ? profile.credentials() : Optional.empty());
-
-        boolean repeated = response.correlator().isPresent()
-                && response.correlator().equals(device.exchange().lastCorrelator());
-        boolean awaited = device.exchange().pending().filter(p -> p.correlator().equals(correlator)).isPresent();
-        if (repeated || !awaited || device.phase() == Phase.FAILED) {
-            // A retry of an answered response, an answer to a request superseded by an operator's move, or the
-            // acknowledgement of a backoff: nothing to apply.
-            return draft.answer(bye);
+        Optional<Decision.Ignored> ignored = ignored(device, response, contact);
+        if (ignored.isPresent()) {
+            // Not even the time of contact is kept: it may not be the device's.
+            return new Decision(new Change(device, List.of()), bye, ignored);
+        }
+        Draft draft = new Draft(device.with(device.identity().seenAs(response.udi(), "")
+                .contacted(contact, profile.name())));
+        if (device.exchange().pending().isEmpty()) {
+            return draft.answer(bye); // a backoff's acknowledgement
         }
         Device.Pending pending = device.exchange().pending().get();
         draft.exchange(draft.device.exchange().answered(correlator));
@@ -151,9 +180,63 @@ public final class Workflow {
                 : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""),
                         Optional.empty());
         Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact));
-        device = device.with(device.identity().contacted(contact))
-                .with(device.progress().in(phase).tried(device.progress().attempts(), Optional.of(reason)));
+        device = device.with(device.identity().contacted(contact));
+        if (device.phase() != Phase.FAILED && device.phase() != Phase.HELD) {
+            // A failed or held device waits for a person whatever its profile does meanwhile.
+            device = device.with(device.progress().in(phase).tried(device.progress().attempts(), Optional.of(reason)));
+        }
         return new Decision(new Change(device, List.of()), answer);
+    }
+
+    /**
+     * A device downloads its day-0 config with the secret of its URL: allowed once, within the URL's lifetime,
+     * from the address it was sent to, while the device is in CONFIG_START. The change uses the URL up; it is to
+     * be stored before the config is sent.
+     *
+     * @return the change, or why the download is refused
+     */
+    public ConfigHandout onConfigDownload(Device device, String secret, String address, Instant now) {
+        Change unchanged = new Change(device, List.of());
+        if (device.step() != Step.CONFIG_START) {
+            return new ConfigHandout(unchanged, Optional.of("device is in " + device.step() + ", not CONFIG_START"));
+        }
+        Optional<String> refusal = device.exchange().configGrant()
+                .map(grant -> grant.refusal(secret, address, now, security))
+                .orElse(Optional.of("no config URL outstanding (used, or never sent)"));
+        if (refusal.isPresent()) {
+            return new ConfigHandout(unchanged, refusal);
+        }
+        return new ConfigHandout(new Change(device.with(device.exchange().withConfigGrant(Optional.empty())),
+                List.of()), Optional.empty());
+    }
+
+    /** The outcome of a day-0 config download: the change to store (the URL used up), or why it is refused. */
+    public record ConfigHandout(Change change, Optional<String> refusal) {
+    }
+
+    /** Why a response is not applied, if it is not; a backoff's acknowledgement with nothing awaited is fine. */
+    private Optional<Decision.Ignored> ignored(Device device, WorkResponse response, Contact contact) {
+        Optional<Device.Pending> pending = device.exchange().pending();
+        boolean acknowledged = response.service() == Service.BACKOFF && response.success();
+        if ((device.phase() == Phase.PROVISIONED || device.phase() == Phase.HELD) && !acknowledged) {
+            return Optional.of(Decision.Ignored.SETTLED);
+        }
+        if (response.correlator().isPresent() && response.correlator().equals(device.exchange().lastCorrelator())) {
+            return Optional.of(Decision.Ignored.REPEATED);
+        }
+        if (response.correlator().isEmpty() && response.service() != Service.FAULT) {
+            return Optional.of(Decision.Ignored.NO_CORRELATOR);
+        }
+        if (pending.isEmpty()) {
+            return response.service() == Service.BACKOFF ? Optional.empty() : Optional.of(Decision.Ignored.NOT_AWAITED);
+        }
+        if (response.correlator().filter(c -> !c.equals(pending.get().correlator())).isPresent()) {
+            return Optional.of(Decision.Ignored.NOT_AWAITED);
+        }
+        if (security.bindToAddress() && !contact.ipAddress().equals(device.identity().ipAddress())) {
+            return Optional.of(Decision.Ignored.OTHER_ADDRESS);
+        }
+        return Optional.empty();
     }
 
     /** How a response is named in history and metrics: success, failure (errorInfo) or fault. */
@@ -172,6 +255,9 @@ public final class Workflow {
                                 Instant now) {
         if (!response.success()) {
             return Outcome.setback(device, device.step(), response.errorText());
+        }
+        if (response.report() instanceof Report.Invalid invalid) {
+            return Outcome.setback(device, device.step(), invalid.problem());
         }
         if (response.service() != pending.service()) {
             return Outcome.setback(device, device.step(), "device answered " + response.service().shortName()
@@ -213,7 +299,7 @@ public final class Workflow {
             }
             progress(device.progress().at(step, now).in(Phase.of(step)));
             if (step != Step.CONFIG_START) {
-                exchange(device.exchange().withConfigToken(Optional.empty()));
+                exchange(device.exchange().withConfigGrant(Optional.empty()));
             }
             record(from, step, work, correlator, result, error, now);
         }

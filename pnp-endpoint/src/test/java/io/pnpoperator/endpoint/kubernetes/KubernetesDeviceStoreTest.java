@@ -113,7 +113,7 @@ class KubernetesDeviceStoreTest {
         store.save(Optional.of(read), new Change(tried(read.device(), 1), List.of()));
         assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").get()
                 .getStatus().conditions()).extracting(io.fabric8.kubernetes.api.model.Condition::getType)
-                .containsExactly("ProfileResolved", "Provisioned", "Blocked", "Failed", "Stalled");
+                .containsExactly("ProfileResolved", "Provisioned", "Blocked", "Failed", "Held", "Stalled");
     }
 
     @Test

@@ -59,13 +59,14 @@ class PnpCodecTest {
     @Test
     void readsAFactoryResetWorkRequest() throws Exception {
         assertThat(codec.readDevice(Samples.bytes("device-work-request-factory-reset.xml")))
-                .isEqualTo(new WorkRequest(UDI, "CiscoPnP-1.0-R33.200930-I1-P592-T43891-2", "Router", false));
+                .isEqualTo(new WorkRequest(UDI, "CiscoPnP-1.0-R33.200930-I1-P592-T43891-2", "Router", false,
+                        true));
     }
 
     @Test
     void readsAuthRequired() throws Exception {
         assertThat(codec.readDevice(Samples.bytes("device-work-request-auth-required.xml"))).isEqualTo(new WorkRequest(
-                new Udi("C1111-8P", "V02", "FGL2231A0BC"), "CiscoPnP-1.0-1465-25A1212C", "branch-17", true));
+                new Udi("C1111-8P", "V02", "FGL2231A0BC"), "CiscoPnP-1.0-1465-25A1212C", "branch-17", true, false));
     }
 
     @Test
@@ -156,7 +157,7 @@ class PnpCodecTest {
         String xml = "<?xml version='1.0' encoding='utf-8'?><p:pnp udi='SN:ABC123 , PID:C1111-4P' version='1.0' "
                 + "xmlns:p='urn:cisco:pnp'><w:info correlator='c-9' xmlns:w='urn:cisco:pnp:work-info'/></p:pnp>";
         assertThat(codec.readDevice(xml.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(new WorkRequest(new Udi("C1111-4P", "", "ABC123"), "c-9", "", false));
+                .isEqualTo(new WorkRequest(new Udi("C1111-4P", "", "ABC123"), "c-9", "", false, false));
     }
 
     // --- server messages: what we write is the sample, element for element, and a strict agent accepts it
@@ -281,6 +282,42 @@ class PnpCodecTest {
                 + "correlator=\"c\"/></pnp>", Problem.MISSING_FIELD, "is not 1 to 32 letters and digits");
         assertProblem("<pnp xmlns=\"urn:cisco:pnp\">" + "<a>".repeat(40) + "</a>".repeat(40) + "</pnp>",
                 Problem.MALFORMED_XML, "nested deeper than 32");
+    }
+
+    @Test
+    void fieldsLongerThanTheStoresKeepAreRefusedByName() {
+        String info = "<info xmlns=\"urn:cisco:pnp:work-info\" correlator=\"%s\"><deviceId><hostname>%s</hostname>"
+                + "</deviceId></info>";
+        assertProblem(pnp("PID:" + "C".repeat(65) + ",SN:A1", info.formatted("c", "r")), Problem.FIELD_TOO_LONG,
+                "UDI PID is 65 characters long, over the limit of 64 (starts 'CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC…')");
+        assertProblem(pnp("PID:X,VID:" + "V".repeat(17) + ",SN:A1", info.formatted("c", "r")), Problem.FIELD_TOO_LONG,
+                "UDI VID is 17 characters long");
+        assertProblem(pnp("SN:A1", info.formatted("c".repeat(256), "r")), Problem.FIELD_TOO_LONG,
+                "correlator is 256 characters long, over the limit of 255");
+        assertProblem(pnp("SN:A1", info.formatted("c", "h".repeat(300))), Problem.FIELD_TOO_LONG,
+                "hostname is 300 characters long, over the limit of 255");
+        assertProblem(pnp("SN:A1", "<response xmlns=\"urn:cisco:pnp:cli-exec\" success=\"1\" correlator=\""
+                + "c".repeat(1000) + "\"/>"), Problem.FIELD_TOO_LONG, "correlator is 1000 characters long");
+    }
+
+    @Test
+    void aDeviceInfoWithAFieldTooLongToKeepIsAnInvalidReport() throws Exception {
+        String body = pnp("SN:FGL2548L0AW", "<response xmlns=\"urn:cisco:pnp:device-info\" correlator=\"c-1\" "
+                + "success=\"1\"><imageInfo><versionString>17.14.1a</versionString><imageFile>bootflash:"
+                + "x".repeat(300) + ".bin</imageFile></imageInfo></response>");
+        WorkResponse response = (WorkResponse) codec.readDevice(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.report()).isInstanceOfSatisfying(Report.Invalid.class, invalid -> assertThat(
+                invalid.problem()).startsWith("device-info imageFile is 314 characters long, over the limit of 255"));
+    }
+
+    @Test
+    void serialsAreUpperCaseWhateverTheDeviceWrites() throws Exception {
+        assertThat(codec.readDevice(pnp("PID:C1111-8P,SN:fgl2231a0bc", "<info xmlns=\"urn:cisco:pnp:work-info\" "
+                + "correlator=\"c\"/>").getBytes(StandardCharsets.UTF_8)).udi().serial()).isEqualTo("FGL2231A0BC");
+    }
+
+    private static String pnp(String udi, String body) {
+        return "<pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" udi=\"" + udi + "\">" + body + "</pnp>";
     }
 
     private void assertProblem(String xml, Problem problem, String messagePart) {

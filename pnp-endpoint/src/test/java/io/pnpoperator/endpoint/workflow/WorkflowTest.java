@@ -42,15 +42,37 @@ class WorkflowTest {
             return URI.create("http://pnp.lab/files/" + name);
         }
 
-        public URI config(String serial, String token) {
-            return URI.create("http://pnp.lab/configs/" + token + "/" + serial + ".cfg");
+        public URI config(String serial) {
+            throw new AssertionError("a config URL needs its request's secret");
+        }
+
+        public Links withConfigSecret(String secret) {
+            Links plain = this;
+            return new Links() {
+                public URI image(String file) {
+                    return plain.image(file);
+                }
+
+                public URI file(String name) {
+                    return plain.file(name);
+                }
+
+                public URI config(String serial) {
+                    return URI.create("http://pnp.lab/configs/" + secret + "/" + serial + ".cfg");
+                }
+
+                public Links withConfigSecret(String another) {
+                    return plain.withConfigSecret(another);
+                }
+            };
         }
     };
+    static final Security SECURITY = new Security(true, Duration.ofMinutes(10), Security.Reappeared.HOLD);
     static final Timings TIMINGS = new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
             Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
 
     Profile profile = FULL;
-    Workflow workflow = new Workflow(TIMINGS, () -> "tok3n");
+    Workflow workflow = new Workflow(TIMINGS, SECURITY, () -> "tok3n");
     Instant now = Instant.parse("2026-11-24T08:00:00Z");
     int exchanges;
 
@@ -90,7 +112,7 @@ class WorkflowTest {
         assertThat(d.observed().version()).contains("17.14.1a");
         assertThat(d.progress().transitions()).as("17 steps answered, 2 entered on request").isEqualTo(19);
         assertThat(d.progress().waiting()).as("nothing left to wait for").isEmpty();
-        assertThat(d.exchange().configToken()).as("the config URL dies once the config is applied").isEmpty();
+        assertThat(d.exchange().configGrant()).as("the config URL dies once the config is applied").isEmpty();
         Work finished = workOf(ask(d, "c-last"));
         assertThat(finished).isEqualTo(new Work.Backoff("provisioned", Duration.ofHours(24)));
     }
@@ -450,19 +472,19 @@ class WorkflowTest {
         Credentials login = new Credentials("pnp", "s3cret");
         profile = new Profile("p", FULL.configRegister(), FULL.image(), true, FULL.guestshell(), Optional.of(login));
         Decision asked = workflow.onWorkRequest(profile, Optional.of(newDevice()),
-                new WorkRequest(UDI, "c-1", "Router", true), contact());
+                new WorkRequest(UDI, "c-1", "Router", true, false), contact());
         assertThat(asked.answer().credentials()).contains(login);
         Device d = apply(asked);
         assertThat(respond(d, Service.CLI_CONFIG, ok()).answer().credentials()).contains(login);
         Decision plain = workflow.onWorkRequest(profile, Optional.of(newDevice()), new WorkRequest(UDI, "c-1", "Router",
-                false), contact());
+                false, false), contact());
         assertThat(plain.answer().credentials()).as("never sent unasked").isEmpty();
     }
 
     @Test
     void aDeviceThatAsksForCredentialsItsProfileLacksIsHeldWithTheReason() {
         Decision held = workflow.onWorkRequest(profile, Optional.of(at(Step.CONFIG_REG)),
-                new WorkRequest(UDI, "c-1", "Router", true), contact());
+                new WorkRequest(UDI, "c-1", "Router", true, false), contact());
         assertThat(held.change().device().phase()).isEqualTo(Phase.PENDING);
         assertThat(held.change().device().step()).isEqualTo(Step.CONFIG_REG);
         assertThat(held.change().device().progress().lastError().orElse("")).contains("asks for credentials (authRequired) and "
@@ -520,7 +542,7 @@ class WorkflowTest {
     @Test
     void heldDeviceIsToldWhyAndKeepsItsProgress() {
         Device d = apply(ask(at(Step.CONFIG_START), "c-1"));
-        Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router", false),
+        Decision held = workflow.onHeld(Optional.of(d), new WorkRequest(UDI, "c-2", "Router", false, false),
                 "profile isr1k is not ready: image missing", Phase.PENDING, contact());
         assertThat(workOf(held)).isEqualTo(new Work.Backoff("profile isr1k is not ready: image missing", TIMINGS.blocked()));
         assertThat(held.change().transitions()).isEmpty();
@@ -540,7 +562,7 @@ class WorkflowTest {
     @Test
     void profileWithoutImageConfigRegisterOrGuestshellRunsWhatIsLeft() {
         profile = new Profile("bare", Optional.empty(), Optional.empty(), true, Optional.empty(), Optional.empty());
-        workflow = new Workflow(TIMINGS, () -> "t");
+        workflow = new Workflow(TIMINGS, SECURITY, () -> "t");
         Device d = newDevice();
         d = expect(d, Service.DEVICE_INFO, "all", info("17.6.1a", 1L), Step.UPGRADE_DONE);
         d = expect(d, Service.CONFIG_UPGRADE, "http://pnp.lab/configs/t/FGL2548L0AW.cfg", ok(), Step.CONFIG_SAVE_STARTUP);
@@ -556,6 +578,159 @@ class WorkflowTest {
         assertThat(Versions.same("17.14.01a", "17.14.01")).isFalse();
         assertThat(Versions.same("17.09.04a", "17.9.4A")).isTrue();
         assertThat(Versions.same("17.1.1", "17.11.1")).isFalse();
+    }
+
+    // --- trust: only the answer to the request in flight moves a device; a serial alone fetches no config
+
+    @Test
+    void aResponseWithoutCorrelatorChangesNothing() {
+        Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
+        Decision forged = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.CLI_EXEC, Optional.empty(),
+                false, Optional.of(new DeviceError("ERROR", "PnP Service Error 1300", "forged")), ok()), contact());
+        assertThat(forged.ignored()).contains(Decision.Ignored.NO_CORRELATOR);
+        assertThat(forged.change().device()).isEqualTo(d);
+        assertThat(forged.change().transitions()).isEmpty();
+        assertThat(respond(d, Service.CLI_EXEC, output("[OK]")).change().device().step())
+                .as("the real answer still counts").isEqualTo(Step.CHECK_IMAGE_VER);
+    }
+
+    @Test
+    void aResponseFromAnotherAddressChangesNothingEvenWithTheRightCorrelator() {
+        Device d = apply(ask(at(Step.UPGRADE_NEEDED), "c-1"));
+        for (WorkResponse forged : List.of(failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "forged"),
+                new WorkResponse(UDI, Service.FAULT, Optional.empty(), false, Optional.of(new DeviceError("FAULT",
+                        "XSVC:Client", "forged")), new Report.Nothing()))) {
+            Decision decision = workflow.onWorkResponse(profile, d, forged, new Contact("203.0.113.66", now, LINKS));
+            assertThat(decision.ignored()).contains(Decision.Ignored.OTHER_ADDRESS);
+            assertThat(decision.change().device()).isEqualTo(d);
+        }
+        Workflow unbound = new Workflow(TIMINGS, new Security(false, Duration.ofMinutes(10),
+                Security.Reappeared.HOLD), () -> "t");
+        assertThat(unbound.onWorkResponse(profile, d, failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "x"),
+                new Contact("203.0.113.66", now, LINKS)).change().device().progress().attempts())
+                .as("with pnp.security.bind-to-address=false the address is not checked").isEqualTo(1);
+    }
+
+    @Test
+    void forgedFailuresNeverMoveAProvisionedDevice() {
+        Device d = apply(ask(at(Step.FINISHED), "c-1"));
+        for (int i = 0; i < TIMINGS.maxAttempts() + 1; i++) {
+            Decision forged = workflow.onWorkResponse(profile, d, failure(d, Service.BACKOFF, "PnP Service Error 1300",
+                    "forged"), contact());
+            assertThat(forged.ignored()).contains(Decision.Ignored.SETTLED);
+            d = apply(forged);
+        }
+        assertThat(d.phase()).isEqualTo(Phase.PROVISIONED);
+        assertThat(d.progress().attempts()).isZero();
+    }
+
+    @Test
+    void aProvisionedDeviceBackInFactoryStateIsHeldForAPersonAndToldSo() {
+        Device done = at(Step.FINISHED);
+        Decision back = workflow.onWorkRequest(profile, Optional.of(done), new WorkRequest(UDI, "c-9", "Router", false,
+                true), new Contact("198.51.100.4", now, LINKS));
+        Device held = apply(back);
+        assertThat(held.phase()).isEqualTo(Phase.HELD);
+        assertThat(held.step()).isEqualTo(Step.FINISHED);
+        assertThat(held.progress().lastError().orElse("")).startsWith("came back without a startup configuration after "
+                + "it was provisioned").contains("now from 198.51.100.4")
+                .endsWith("move it to NEW_DEVICE to provision it again");
+        assertThat(workOf(back)).isInstanceOfSatisfying(Work.Backoff.class, b -> {
+            assertThat(b.reason()).startsWith("held: came back without a startup configuration");
+            assertThat(b.callbackAfter()).isEqualTo(TIMINGS.failed());
+        });
+        assertThat(back.change().transitions()).singleElement().satisfies(t -> {
+            assertThat(t.result()).isEqualTo(Workflow.RESULT_FACTORY_STATE);
+            assertThat(t.phase()).isEqualTo(Phase.HELD);
+        });
+        assertThat(workOf(ask(held, "c-10"))).as("still held at the next contact").isInstanceOf(Work.Backoff.class);
+        assertThat(workflow.onHeld(Optional.of(held), new WorkRequest(UDI, "c-11", "Router", false, true),
+                "profile isr1k is not ready", Phase.PENDING, contact()).change().device().phase())
+                .as("its profile going away does not release it").isEqualTo(Phase.HELD);
+
+        Device moved = workflow.moveByOperator(held, Step.NEW_DEVICE, now).device();
+        assertThat(moved.progress().finishedAt()).isEmpty();
+        assertThat(workOf(ask(moved, "c-12"))).isInstanceOf(Work.CliConfig.class);
+    }
+
+    @Test
+    void aProvisionedDeviceStillConfiguredIsNotHeld() {
+        Decision routine = workflow.onWorkRequest(profile, Optional.of(at(Step.FINISHED)), new WorkRequest(UDI, "c-9",
+                "branch-7", false, false), contact());
+        assertThat(apply(routine).phase()).isEqualTo(Phase.PROVISIONED);
+        assertThat(routine.change().transitions()).isEmpty();
+    }
+
+    @Test
+    void withReprovisionAProvisionedDeviceBackInFactoryStateStartsAgain() {
+        workflow = new Workflow(TIMINGS, new Security(true, Duration.ofMinutes(10), Security.Reappeared.REPROVISION),
+                () -> "t");
+        Device done = at(Step.FINISHED);
+        done = done.with(done.progress().at(Step.FINISHED, now));
+        Decision back = workflow.onWorkRequest(profile, Optional.of(done), new WorkRequest(UDI, "c-9", "Router", false,
+                true), contact());
+        assertThat(workOf(back)).isInstanceOf(Work.CliConfig.class);
+        assertThat(back.change().transitions().get(0)).satisfies(t -> {
+            assertThat(t.from()).isEqualTo(Step.FINISHED);
+            assertThat(t.to()).isEqualTo(Step.NEW_DEVICE);
+            assertThat(t.result()).isEqualTo(Workflow.RESULT_FACTORY_STATE);
+        });
+        assertThat(apply(back).phase()).isEqualTo(Phase.PROVISIONING);
+    }
+
+    @Test
+    void everyConfigRequestSendsANewSecretAndKeepsOnlyItsHash() {
+        int[] made = {0};
+        workflow = new Workflow(TIMINGS, SECURITY, () -> "secret-" + (++made[0]));
+        Decision first = ask(at(Step.CONFIG_START), "c-1");
+        Decision again = ask(apply(first), "c-2");
+        assertThat(workOf(first)).isEqualTo(new Work.ConfigUpgrade(URI.create(
+                "http://pnp.lab/configs/secret-1/FGL2548L0AW.cfg")));
+        assertThat(workOf(again)).isEqualTo(new Work.ConfigUpgrade(URI.create(
+                "http://pnp.lab/configs/secret-2/FGL2548L0AW.cfg")));
+        ConfigGrant grant = apply(again).exchange().configGrant().orElseThrow();
+        assertThat(grant.tokenSha256()).hasSize(64).doesNotContain("secret");
+        assertThat(grant.boundTo()).isEqualTo("10.0.0.7");
+        assertThat(workflow.onConfigDownload(apply(again), "secret-1", "10.0.0.7", now).refusal())
+                .as("the older URL stopped working").contains("not the URL last sent");
+    }
+
+    @Test
+    void aConfigUrlWorksOnceFromItsAddressWithinItsLifetime() {
+        Device sent = apply(ask(at(Step.CONFIG_START), "c-1"));
+        assertThat(workflow.onConfigDownload(sent, "tok3n", "203.0.113.66", now).refusal())
+                .contains("URL sent to 10.0.0.7, asked for from 203.0.113.66");
+        assertThat(workflow.onConfigDownload(sent, "tok3n", "10.0.0.7", now.plus(Duration.ofMinutes(11))).refusal())
+                .hasValueSatisfying(r -> assertThat(r).contains("expired after PT10M"));
+        assertThat(workflow.onConfigDownload(sent, "guess", "10.0.0.7", now).refusal()).contains("not the URL last sent");
+
+        Workflow.ConfigHandout granted = workflow.onConfigDownload(sent, "tok3n", "10.0.0.7", now);
+        assertThat(granted.refusal()).isEmpty();
+        Device used = granted.change().device();
+        assertThat(used.exchange().configGrant()).isEmpty();
+        assertThat(workflow.onConfigDownload(used, "tok3n", "10.0.0.7", now).refusal())
+                .contains("no config URL outstanding (used, or never sent)");
+        assertThat(workflow.onConfigDownload(at(Step.CHECK_IMAGE_VER), "tok3n", "10.0.0.7", now).refusal())
+                .contains("device is in CHECK_IMAGE_VER, not CONFIG_START");
+    }
+
+    @Test
+    void aReportWithAFieldTooLongToKeepIsAFailedTryNamingIt() {
+        Device d = at(Step.CHECK_IMAGE_VER);
+        Decision decision = respond(d, Service.DEVICE_INFO, new Report.Invalid("device-info imageFile is 314 "
+                + "characters long, over the limit of 255"));
+        assertThat(apply(decision).progress().attempts()).isEqualTo(1);
+        assertThat(apply(decision).progress().lastError()).contains("device-info imageFile is 314 characters long, "
+                + "over the limit of 255");
+    }
+
+    @Test
+    void aDevicesErrorTextIsKeptUpToTwoThousandCharacters() {
+        Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
+        Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
+                "e".repeat(5000)), contact());
+        assertThat(apply(failed).progress().lastError().orElseThrow()).hasSize(2000).endsWith("e…");
+        assertThat(failed.change().transitions().get(0).error().orElseThrow()).hasSize(2000);
     }
 
     // --- helpers: one exchange is a work request, then a work response
@@ -592,7 +767,7 @@ class WorkflowTest {
 
     private Decision ask(Device device, String correlator) {
         now = now.plusSeconds(1);
-        return workflow.onWorkRequest(profile, Optional.of(device), new WorkRequest(UDI, correlator, "Router", false),
+        return workflow.onWorkRequest(profile, Optional.of(device), new WorkRequest(UDI, correlator, "Router", false, false),
                 contact());
     }
 

@@ -91,7 +91,7 @@ class ChartTest {
         Deployment endpoint = named(objects, Deployment.class, ENDPOINT);
         assertThat(endpoint.getSpec().getReplicas()).isEqualTo(2);
         assertThat(env(endpoint)).containsEntry("PNP_MODE", "kubernetes").containsEntry("PNP_ADMIN_ADDRESS", "0.0.0.0")
-                .containsEntry("PNP_UNKNOWN_DEVICES", "register").doesNotContainKey("SPRING_DATASOURCE_URL");
+                .containsEntry("PNP_UNKNOWN_DEVICES", "reject").doesNotContainKey("SPRING_DATASOURCE_URL");
         assertThat(named(objects, Deployment.class, OPERATOR).getSpec().getReplicas()).isEqualTo(1);
         assertThat(env(named(objects, Deployment.class, OPERATOR))).containsEntry("PNP_WATCH_ALL_NAMESPACES", "false")
                 .containsEntry("PNP_ARTIFACTS_VOLUME", "pnp-pnp-artifacts").containsEntry("PNP_LOG_FORMAT", "json");
@@ -179,7 +179,7 @@ class ChartTest {
         assertThat(all(objects, ServiceMonitor.class)).extracting(s -> s.getSpec().getEndpoints().get(0).getPath())
                 .containsExactlyInAnyOrder("/actuator/prometheus", "/metrics");
         assertThat(all(objects, PrometheusRule.class)).singleElement().satisfies(rule -> assertThat(rule.getSpec()
-                .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed", "PnpDevicesHeld",
+                .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed", "PnpDevicesHeld", "PnpRegistrationsRefused",
                 "PnpDevicesStalled", "PnpProfileNotReady", "PnpEndpointDown", "PnpOperatorDown",
                 "PnpOperatorReconcileFailures"));
         assertThat(all(objects, NetworkPolicy.class)).hasSize(2);

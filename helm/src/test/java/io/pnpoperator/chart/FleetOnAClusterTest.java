@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -20,6 +21,7 @@ import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -112,6 +114,13 @@ class FleetOnAClusterTest {
                         "PNP_ADMIN_PORT", Integer.toString(adminPort), "PNP_KUBERNETES_REQUEST_TIMEOUT", "2s")));
 
         client.resource(client.getKubernetesSerialization().unmarshal(PROFILE, PnpProfile.class)).create();
+        // The chart's claim mode: the routers expected are registered ahead, each with its profile.
+        for (String serial : List.of("FGL00001", "FGL00002", "FGL00003", "BAD00001")) {
+            PnpDevice expected = new PnpDevice();
+            expected.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).withNamespace(NS).build());
+            expected.setSpec(new PnpDeviceSpec(serial, "default", null, null));
+            client.resource(expected).create();
+        }
         PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-default");
 

@@ -6,11 +6,15 @@ import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.protocol.PnpCodec;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
+import io.pnpoperator.endpoint.provisioning.Registrations;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.store.FleetCounts;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,13 +33,21 @@ class EndpointConfiguration {
     }
 
     @Bean
+    FleetCounts fleetCounts(DeviceStore store) {
+        return new FleetCounts(store);
+    }
+
+    @Bean
     DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, PnpProperties properties) {
         SecureRandom random = new SecureRandom();
+        Registrations registrations = new Registrations(properties.limits().registrationsPerMinute(),
+                properties.limits().maxUnclaimed(), () -> store.countByPhaseAndStep().getOrDefault(Phase.UNCLAIMED,
+                        Map.of()).values().stream().mapToLong(Long::longValue).sum());
         return new DeviceDialog(store, new Workflow(properties.workflow(), properties.security(), () -> {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             return HexFormat.of().formatHex(secret);
-        }), profiles);
+        }), profiles, registrations);
     }
 
     /** Applied by Spring Boot to the registry before any meter is registered. */
@@ -45,7 +57,7 @@ class EndpointConfiguration {
     }
 
     @Bean
-    PnpMetrics pnpMetrics(MeterRegistry registry, DeviceStore store, DeviceDialog dialog) {
-        return new PnpMetrics(registry, store, dialog);
+    PnpMetrics pnpMetrics(MeterRegistry registry, FleetCounts counts, DeviceDialog dialog) {
+        return new PnpMetrics(registry, counts, dialog);
     }
 }

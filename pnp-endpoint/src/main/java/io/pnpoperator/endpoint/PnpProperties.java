@@ -33,6 +33,7 @@ import org.springframework.util.unit.DataSize;
  * @param artifactsDir kubernetes mode: the artifacts volume, with images/ and files/
  * @param kubernetes   kubernetes mode: where the API server and the resources are
  * @param history      kubernetes mode with {@code spring.datasource.url}: the history mirror
+ * @param limits       what one client, and all unknown devices together, may take of the server
  */
 @ConfigurationProperties("pnp")
 public record PnpProperties(
@@ -53,7 +54,8 @@ public record PnpProperties(
         @DefaultValue("default") String defaultProfile,
         @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
         @DefaultValue Kubernetes kubernetes,
-        @DefaultValue History history) {
+        @DefaultValue History history,
+        @DefaultValue Limits limits) {
 
     /**
      * Kubernetes mode with a datasource: the copy of every transition into the database.
@@ -62,6 +64,22 @@ public record PnpProperties(
      * @param maxBackoff longest wait between two tries of a write
      */
     public record History(@DefaultValue("10000") int queue, @DefaultValue("30s") Duration maxBackoff) {
+    }
+
+    /**
+     * What keeps one client, or a flood of made-up serials, from taking the server from everyone else.
+     *
+     * @param requestsPerAddress     requests of one source address handled at once on the device port; more are
+     *                               answered 503 with Retry-After (raise it where many routers share an address)
+     * @param bodyTimeout            longest a device may take to send a message's body; slower is answered 408
+     * @param downloadThreads        threads copying images and files where the kernel cannot (HTTPS): downloads
+     *                               never take the threads the PnP dialog runs on
+     * @param registrationsPerMinute new serials one source address may register a minute; more wait (backoff)
+     * @param maxUnclaimed           unknown devices kept as Unclaimed at most; beyond, new ones are not recorded
+     */
+    public record Limits(@DefaultValue("32") int requestsPerAddress, @DefaultValue("10s") Duration bodyTimeout,
+                         @DefaultValue("64") int downloadThreads, @DefaultValue("30") int registrationsPerMinute,
+                         @DefaultValue("1000") int maxUnclaimed) {
     }
 
     public enum Mode {

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -58,6 +57,30 @@ class ArtifactServingTest {
         assertThat(rest.statusCode()).isEqualTo(206);
         assertThat(rest.headers().firstValue("Content-Range")).contains("bytes 1000-" + (image.length - 1) + "/" + image.length);
         assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(image, 1000, image.length));
+    }
+
+    @Test
+    void aRangeBeyondTheEndIs416WithoutABody() throws Exception {
+        long size = Files.size(lab.path("images/" + Lab.IMAGE));
+        HttpResponse<byte[]> beyond = get("/images/" + Lab.IMAGE, "Range", "bytes=" + size + "-");
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(beyond.headers().firstValue("Content-Range")).contains("bytes */" + size);
+        assertThat(beyond.body()).isEmpty();
+    }
+
+    @Test
+    void rangesTheRfcAllowsToIgnoreGetTheWholeFileAndASuffixRangeTheEnd() throws Exception {
+        byte[] image = Files.readAllBytes(lab.path("images/" + Lab.IMAGE));
+        for (String ignored : new String[] {"bytes=0-9,20-29", "lines=1-2", "bytes=50-10"}) {
+            HttpResponse<byte[]> whole = get("/images/" + Lab.IMAGE, "Range", ignored);
+            assertThat(whole.statusCode()).as(ignored).isEqualTo(200);
+            assertThat(whole.body()).as(ignored).isEqualTo(image);
+        }
+        HttpResponse<byte[]> tail = get("/images/" + Lab.IMAGE, "Range", "bytes=-100");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(image, image.length - 100, image.length));
+        HttpResponse<byte[]> stale = get("/images/" + Lab.IMAGE, "Range", "bytes=1000-", "If-Range", "\"other\"");
+        assertThat(stale.statusCode()).as("If-Range naming another version: the whole file").isEqualTo(200);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pnpoperator.endpoint.protocol.Samples;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -141,6 +143,38 @@ class BadInputTest {
         assertThat(answer.statusCode()).isEqualTo(404);
         assertThat(PnpServer.json(answer.body()).get("error").asText()).isEqualTo("no device with serial FOC0000NONE");
         assertThat(server.get(server.adminUrl(), "/api/devices/FOC0000NONE").statusCode()).isEqualTo(404);
+        assertNothingChanged();
+    }
+
+    @Test
+    void bodiesThatSayTheyAreNotXmlAreRefusedUnreadWith415() throws Exception {
+        for (String type : new String[] {"multipart/form-data; boundary=x", "application/json",
+                "application/x-www-form-urlencoded"}) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.deviceUrl()
+                            .resolve("/pnp/WORK-REQUEST")).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n"
+                            + "<pnp/>\r\n--x--\r\n")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(type).isEqualTo(415);
+            assertThat(answer.body()).isEqualTo("Content-Type '" + type + "' is not accepted: PnP messages are "
+                    + "text/xml\n");
+        }
+        assertNothingChanged();
+    }
+
+    @Test
+    void aCorrelatorLongerThanTheStoreKeepsIsRefusedByName() {
+        HttpResponse<String> answer = post("/pnp/WORK-REQUEST", "<pnp xmlns=\"urn:cisco:pnp\" udi=\"SN:" + SERIAL
+                + "\"><info xmlns=\"urn:cisco:pnp:work-info\" correlator=\"" + "c".repeat(300) + "\"/></pnp>");
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).startsWith("correlator is 300 characters long, over the limit of 255");
+        assertNothingChanged();
+    }
+
+    @Test
+    void aWrongMethodIsRefusedWithItsReasonAndNothingInternal() {
+        HttpResponse<String> answer = server.get(server.deviceUrl(), "/pnp/WORK-REQUEST");
+        assertThat(answer.statusCode()).isEqualTo(405);
+        assertThat(answer.body()).isEqualTo("method not allowed\n");
         assertNothingChanged();
     }
 

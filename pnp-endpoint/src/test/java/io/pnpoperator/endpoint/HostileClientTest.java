@@ -106,6 +106,44 @@ class HostileClientTest {
         assertThat(server.device("FGL0000CLM1").get("phase").asText()).isEqualTo("Held");
     }
 
+    @Test
+    void aReportWithAFieldTooLongToKeepIsACountedFailureNamingIt() {
+        String serial = "FGL0000LNG9";
+        workRequest(serial, "c-1", "");
+        assertThat(server.putStep(serial, "{\"step\":\"CHECK_IMAGE_VER\"}").statusCode()).isEqualTo(200);
+        assertThat(workRequest(serial, "c-2", "")).contains("urn:cisco:pnp:device-info");
+        HttpResponse<String> answer = post("/pnp/WORK-RESPONSE", "<pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" "
+                + "udi=\"PID:C1131-8PWB,VID:V01,SN:" + serial + "\"><response xmlns=\"urn:cisco:pnp:device-info\" "
+                + "correlator=\"c-2\" success=\"1\"><imageInfo><versionString>17.14.1a</versionString><imageFile>"
+                + "bootflash:" + "x".repeat(300) + ".bin</imageFile></imageInfo></response></pnp>");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("<bye/>");
+        JsonNode device = server.device(serial);
+        assertThat(device.get("attempts").asInt()).isEqualTo(1);
+        assertThat(device.get("lastError").asText()).startsWith("device-info imageFile is 314 characters long, over "
+                + "the limit of 255");
+    }
+
+    @Test
+    void newSerialsFromOneAddressAreRegisteredAtTheConfiguredRateAndNoFaster() {
+        try (PnpServer limited = PnpServer.start(Lab.create(folder.resolve("limited")),
+                "--pnp.limits.registrations-per-minute=5")) {
+            for (int i = 1; i <= 6; i++) {
+                HttpResponse<String> answer = limited.post("/pnp/WORK-REQUEST", ("<pnp xmlns=\"urn:cisco:pnp\" "
+                        + "version=\"1.0\" udi=\"SN:FAKE" + i + "\"><info xmlns=\"urn:cisco:pnp:work-info\" "
+                        + "correlator=\"c\"/></pnp>").getBytes(StandardCharsets.UTF_8));
+                assertThat(answer.statusCode()).isEqualTo(200);
+                if (i == 6) {
+                    assertThat(answer.body()).contains("<reason>not registered: more than 5 new devices a minute "
+                            + "from 127.0.0.1 (pnp.limits.registrations-per-minute)</reason>");
+                }
+            }
+            assertThat(limited.devices()).hasSize(5);
+            assertThat(limited.device("FAKE6")).as("nothing stored").isNull();
+            assertThat(limited.metric("pnp_registrations_refused_total")).isEqualTo(1);
+        }
+    }
+
     /** {@code pnp_responses_ignored_total} for one reason, as scraped. */
     private static double ignored(String reason) {
         return server.metrics().lines().filter(l -> l.startsWith("pnp_responses_ignored_total{")

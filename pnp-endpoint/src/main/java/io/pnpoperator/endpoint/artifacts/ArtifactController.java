@@ -7,18 +7,24 @@ import io.pnpoperator.toolkit.files.FileDigests;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Clock;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * Downloads for devices. Images and files: only those the profile names, with ETag (the MD5) and HTTP
@@ -30,6 +36,11 @@ import org.springframework.web.context.request.WebRequest;
 class ArtifactController {
 
     private static final Pattern SERIAL = Pattern.compile("[A-Z0-9]{1,32}");
+    /** Tomcat's sendfile: set by the connector when it can, read by it after the response headers are written. */
+    private static final String SENDFILE_SUPPORTED = "org.apache.tomcat.sendfile.support";
+    private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
+    private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
+    private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
 
     private final ArtifactCatalog catalog;
     private final DayZeroConfigs configs;
@@ -47,13 +58,13 @@ class ArtifactController {
     }
 
     @GetMapping("/images/{name}")
-    ResponseEntity<Resource> image(@PathVariable String name, WebRequest request) {
-        return serve(Kind.IMAGE, name, request);
+    ResponseEntity<?> image(@PathVariable String name, HttpServletRequest request, ServletWebRequest web) {
+        return serve(Kind.IMAGE, name, request, web);
     }
 
     @GetMapping("/files/{name}")
-    ResponseEntity<Resource> file(@PathVariable String name, WebRequest request) {
-        return serve(Kind.FILE, name, request);
+    ResponseEntity<?> file(@PathVariable String name, HttpServletRequest request, ServletWebRequest web) {
+        return serve(Kind.FILE, name, request, web);
     }
 
     /** The URL works once: using it up is stored before the config is sent. */
@@ -69,19 +80,59 @@ class ArtifactController {
                 .body(t)).orElseGet(() -> ResponseEntity.notFound().build());
     }
 
-    private ResponseEntity<Resource> serve(Kind kind, String name, WebRequest request) {
+    /**
+     * A file, whole or the one range asked (a copy that resumes), with its MD5 as ETag. Where the connection allows
+     * it (plain HTTP) the kernel sends the file ({@code sendfile}) and no thread waits on a slow router; otherwise
+     * a download thread copies it, never one of the threads the PnP dialog runs on.
+     */
+    private ResponseEntity<?> serve(Kind kind, String name, HttpServletRequest request, ServletWebRequest web) {
         Optional<FileDigests.Digest> artifact = catalog.find(kind, name);
         if (artifact.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
         FileDigests.Digest a = artifact.get();
         String etag = "\"" + a.md5() + "\"";
-        if (request.checkNotModified(etag)) {
+        if (web.checkNotModified(etag, a.modified().toEpochMilli())) {
             return null;
         }
-        return ResponseEntity.ok().eTag(etag).lastModified(a.modified())
-                .cacheControl(CacheControl.maxAge(Duration.ofHours(1)))
-                .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .body(new CountedFileResource(a.path(), metrics::sent));
+        String ifRange = request.getHeader(HttpHeaders.IF_RANGE);
+        ByteRange range = ByteRange.of(ifRange == null || ifRange.equals(etag) ? request.getHeader(HttpHeaders.RANGE)
+                : null, a.size());
+        if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
+            return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + a.size()).build();
+        }
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(range.kind() == ByteRange.Kind.PART
+                        ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
+                .eTag(etag).lastModified(a.modified()).cacheControl(CacheControl.maxAge(Duration.ofHours(1)))
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes").contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .contentLength(range.length());
+        if (range.kind() == ByteRange.Kind.PART) {
+            answer.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + (range.end() - 1) + "/" + a.size());
+        }
+        if (request.getMethod().equals("HEAD")) {
+            return answer.build();
+        }
+        if (Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
+            request.setAttribute(SENDFILE_FILE, a.path().toAbsolutePath().toString());
+            request.setAttribute(SENDFILE_START, range.start());
+            request.setAttribute(SENDFILE_END, range.end());
+            metrics.sent(range.length());
+            return answer.build();
+        }
+        StreamingResponseBody copy = out -> {
+            try (FileChannel file = FileChannel.open(a.path(), StandardOpenOption.READ)) {
+                WritableByteChannel to = Channels.newChannel(out);
+                for (long at = range.start(); at < range.end(); ) {
+                    long sent = file.transferTo(at, range.end() - at, to);
+                    if (sent <= 0) {
+                        break; // the file shrank under us: the router's MD5 check catches the short copy
+                    }
+                    at += sent;
+                    metrics.sent(sent);
+                }
+            }
+        };
+        return answer.body(copy);
     }
 }

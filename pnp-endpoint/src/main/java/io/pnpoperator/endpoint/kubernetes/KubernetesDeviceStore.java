@@ -9,6 +9,7 @@ import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.store.StoreUnavailableException;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
@@ -83,8 +84,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
         if (known.filter(KubernetesDeviceStore::provisioning).isEmpty()) {
             // Not begun as far as the cache knows: new, registered ahead, or begun by another replica a moment
             // ago and not watched here yet. One read tells; it happens until the device's first status is seen.
-            known = Optional.ofNullable(remember(client.resources(PnpDevice.class).inNamespace(namespace)
-                    .withName(nameOf(serial)).get()));
+            try {
+                known = Optional.ofNullable(remember(client.resources(PnpDevice.class).inNamespace(namespace)
+                        .withName(nameOf(serial)).get()));
+            } catch (KubernetesClientException e) {
+                throw new StoreUnavailableException("the API server", e);
+            }
         }
         return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(deviceOf(r),
                 r.getMetadata().getResourceVersion()));
@@ -118,7 +123,13 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 : resource(device.serial()).filter(r -> !provisioning(r)).orElseGet(() -> create(device));
         PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
                 change.transitions(), base.getMetadata().getGeneration(), clock.instant());
-        events.record(remember(writeStatus(base, status)), change.transitions());
+        PnpDevice written;
+        try {
+            written = remember(writeStatus(base, status));
+        } catch (KubernetesClientException e) {
+            throw new StoreUnavailableException("the API server", e);
+        }
+        events.record(written, change.transitions());
         onWrite.accept(change);
     }
 
@@ -165,7 +176,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
             return remember(client.resource(fresh).create());
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
+                throw new StoreUnavailableException("the API server", e);
             }
             // Another replica created it a moment ago: take theirs (a read only in this race).
             return remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(device.serial())).get());

@@ -8,49 +8,29 @@ import io.micrometer.core.instrument.Timer;
 import io.pnpoperator.endpoint.protocol.DeviceMessage;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
-import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.store.FleetCounts;
 import io.pnpoperator.endpoint.workflow.Decision;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fleet in Prometheus terms: {@code pnp_work_requests_total{work}}, {@code pnp_work_responses_total{work,result}},
  * {@code pnp_devices{phase}}, {@code pnp_devices_in_step{step}}, {@code pnp_step_failures_total{step}},
  * {@code pnp_provisioning_duration_seconds}, {@code pnp_artifact_bytes_sent_total},
- * {@code pnp_responses_ignored_total{reason}}.
+ * {@code pnp_responses_ignored_total{reason}}, {@code pnp_registrations_refused_total{reason}}.
  */
 public class PnpMetrics {
 
-    /** Device counts come from one GROUP BY query, at most this often, however often Prometheus scrapes. */
-    static final Duration COUNT_EVERY = Duration.ofSeconds(5);
-
     private final MeterRegistry registry;
-    private final DeviceStore store;
     private final Counter bytesSent;
     private final Timer provisioning;
-    private final AtomicReference<Counted> counted = new AtomicReference<>(new Counted(Instant.EPOCH, Map.of()));
 
-    private record Counted(Instant at, Map<Phase, Map<Step, Long>> byPhaseAndStep) {
-
-        long in(Phase phase) {
-            return byPhaseAndStep.getOrDefault(phase, Map.of()).values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        long in(Step step) {
-            return byPhaseAndStep.values().stream().mapToLong(steps -> steps.getOrDefault(step, 0L)).sum();
-        }
-    }
-
-    public PnpMetrics(MeterRegistry registry, DeviceStore store, DeviceDialog dialog) {
+    public PnpMetrics(MeterRegistry registry, FleetCounts counts, DeviceDialog dialog) {
         this.registry = registry;
-        this.store = store;
         FunctionCounter.builder("pnp.store.conflicts", dialog, DeviceDialog::conflicts)
                 .description("Device writes refused because another writer came first (then read and decided again)")
                 .register(registry);
@@ -60,12 +40,18 @@ public class PnpMetrics {
                 .description("Time from a device's first contact to FINISHED").publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(6))
                 .register(registry);
+        FunctionCounter.builder("pnp.registrations.refused", dialog, d -> d.registrations().refusedForRate())
+                .tag("reason", "rate").description("New serials not recorded: too many from one address, or too "
+                        + "many unknown devices waiting").register(registry);
+        FunctionCounter.builder("pnp.registrations.refused", dialog, d -> d.registrations().refusedForCap())
+                .tag("reason", "unclaimed-cap").description("New serials not recorded: too many from one address, or "
+                        + "too many unknown devices waiting").register(registry);
         for (Phase phase : Phase.values()) {
-            Gauge.builder("pnp.devices", () -> counted().in(phase)).tag("phase", phase.label())
+            Gauge.builder("pnp.devices", () -> counts.in(phase)).tag("phase", phase.label())
                     .description("Devices by phase").register(registry);
         }
         for (Step step : Step.values()) {
-            Gauge.builder("pnp.devices.in.step", () -> counted().in(step)).tag("step", step.name())
+            Gauge.builder("pnp.devices.in.step", () -> counts.in(step)).tag("step", step.name())
                     .description("Devices by workflow step").register(registry);
         }
     }
@@ -100,14 +86,5 @@ public class PnpMetrics {
     private void recordProvisioned(Device device) {
         device.progress().finishedAt().ifPresent(done -> provisioning.record(Duration.between(
                 device.identity().firstSeen(), done)));
-    }
-
-    private Counted counted() {
-        Counted now = counted.get();
-        if (Instant.now().isAfter(now.at().plus(COUNT_EVERY))) {
-            now = new Counted(Instant.now(), store.countByPhaseAndStep());
-            counted.set(now);
-        }
-        return now;
     }
 }

@@ -6,6 +6,8 @@ public class ProtocolException extends Exception {
     /** What was wrong with the message; each maps to one HTTP status at the edge. */
     public enum Problem {
         BODY_TOO_LARGE,
+        BODY_TOO_SLOW,
+        NOT_XML,
         MALFORMED_XML,
         DTD_REFUSED,
         MISSING_FIELD,

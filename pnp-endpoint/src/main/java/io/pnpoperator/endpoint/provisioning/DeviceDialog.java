@@ -36,10 +36,17 @@ public final class DeviceDialog {
     private final ProfileSource profiles;
     private final AtomicLong conflicts = new AtomicLong();
 
-    public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles) {
+    private final Registrations registrations;
+
+    public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, Registrations registrations) {
         this.store = store;
         this.workflow = workflow;
         this.profiles = profiles;
+        this.registrations = registrations;
+    }
+
+    public Registrations registrations() {
+        return registrations;
     }
 
     /** The answer to a device message, and what was decided; no decision for a response from an unknown device. */
@@ -53,7 +60,15 @@ public final class DeviceDialog {
 
     public Exchange handle(DeviceMessage message, Contact contact) {
         String serial = message.udi().serial();
-        return retrying(serial, read -> {
+        Optional<DeviceStore.Stored> first = store.find(serial);
+        if (message instanceof WorkRequest request && first.isEmpty()) {
+            Optional<String> refused = registrations.refusal(contact.ipAddress(), contact.now());
+            if (refused.isPresent()) {
+                log.warn("{} from {} not registered: {}", serial, contact.ipAddress(), refused.get());
+                return new Exchange(Optional.empty(), workflow.notRegistered(request, refused.get()));
+            }
+        }
+        return retrying(serial, first, read -> {
             Optional<Device> known = read.map(DeviceStore.Stored::device);
             if (message instanceof WorkResponse && known.isEmpty()) {
                 return Optional.empty();
@@ -109,8 +124,15 @@ public final class DeviceDialog {
 
     private <T> Optional<T> retrying(String serial, Function<Optional<DeviceStore.Stored>, Optional<T>> decide,
                                      Function<T, Change> changeOf) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<DeviceStore.Stored> read = store.find(serial);
+        return retrying(serial, store.find(serial), decide, changeOf);
+    }
+
+    /** Decides from {@code first}, stores, and on a conflict reads again and decides again. */
+    private <T> Optional<T> retrying(String serial, Optional<DeviceStore.Stored> first,
+                                     Function<Optional<DeviceStore.Stored>, Optional<T>> decide,
+                                     Function<T, Change> changeOf) {
+        Optional<DeviceStore.Stored> read = first;
+        for (int attempt = 1; ; attempt++, read = store.find(serial)) {
             Optional<T> decided = decide.apply(read);
             if (decided.isEmpty()) {
                 return decided;

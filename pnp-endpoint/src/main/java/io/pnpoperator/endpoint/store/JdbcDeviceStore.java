@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -52,8 +53,13 @@ public class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public Optional<Stored> find(String serial) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
-                (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream().findFirst();
+        try {
+            return jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
+                    (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream()
+                    .findFirst();
+        } catch (DataAccessException e) {
+            throw new StoreUnavailableException("the database", e);
+        }
     }
 
     @Override
@@ -98,6 +104,8 @@ public class JdbcDeviceStore implements DeviceStore {
             }));
         } catch (DuplicateKeyException e) {
             saved = false;
+        } catch (DataAccessException e) {
+            throw new StoreUnavailableException("the database", e);
         }
         if (!saved) {
             throw new ConcurrentUpdateException(d.serial());

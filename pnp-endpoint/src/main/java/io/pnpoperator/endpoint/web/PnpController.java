@@ -11,15 +11,15 @@ import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
 import io.pnpoperator.endpoint.workflow.Contact;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
+import java.time.Instant;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,7 +29,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 class PnpController {
 
-    private static final Logger log = LoggerFactory.getLogger(PnpController.class);
     private static final MediaType XML = MediaType.parseMediaType("text/xml;charset=UTF-8");
 
     private final PnpCodec codec;
@@ -76,29 +75,59 @@ class PnpController {
         return ResponseEntity.ok().contentType(XML).body(codec.write(exchange.answer()));
     }
 
-    /** Reads at most the configured body size; a larger body is refused without being read whole. */
+    /**
+     * Reads at most the configured body size, within the body timeout: a larger body is refused without being read
+     * whole, a slower one before it holds a thread for long. A body that says it is something else than XML is
+     * refused unread; one that says nothing is read as XML, as PnP agents send it.
+     */
     private byte[] body(HttpServletRequest request) throws IOException, ProtocolException {
+        String type = request.getContentType();
+        if (type != null && !isXml(type)) {
+            throw new ProtocolException(Problem.NOT_XML, "Content-Type '" + type + "' is not accepted: PnP messages "
+                    + "are text/xml");
+        }
         long limit = properties.maxBodySize().toBytes();
         if (request.getContentLengthLong() > limit) {
             throw tooLarge(request.getContentLengthLong() + " bytes", limit);
         }
+        Instant deadline = clock.instant().plus(properties.limits().bodyTimeout());
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
         try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) {
-                throw tooLarge("more than " + limit + " bytes", limit);
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                body.write(chunk, 0, n);
+                if (body.size() > limit) {
+                    throw tooLarge("more than " + limit + " bytes", limit);
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw tooSlow(body.size());
+                }
             }
-            return body;
+        } catch (IOException e) {
+            // Tomcat reports a read that timed out as the client's abort, with the timeout as its cause.
+            if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
+                throw tooSlow(body.size());
+            }
+            throw e;
+        }
+        return body.toByteArray();
+    }
+
+    private ProtocolException tooSlow(int received) {
+        return new ProtocolException(Problem.BODY_TOO_SLOW, "body not received within "
+                + properties.limits().bodyTimeout().toSeconds() + " s (" + received + " bytes came)");
+    }
+
+    private static boolean isXml(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return type.getSubtype().equals("xml") || type.getSubtype().endsWith("+xml");
+        } catch (InvalidMediaTypeException e) {
+            return false;
         }
     }
 
     private static ProtocolException tooLarge(String size, long limit) {
         return new ProtocolException(Problem.BODY_TOO_LARGE, "body of " + size + " is over the limit of " + limit + " bytes");
-    }
-
-    @ExceptionHandler(ProtocolException.class)
-    ResponseEntity<String> refused(ProtocolException e, HttpServletRequest request) {
-        log.warn("refused {} from {}: {}", request.getRequestURI(), request.getRemoteAddr(), e.getMessage());
-        HttpStatus status = e.problem() == Problem.BODY_TOO_LARGE ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
-        return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(e.getMessage() + "\n");
     }
 }

@@ -239,6 +239,11 @@ public final class Workflow {
         return Optional.empty();
     }
 
+    /** The answer to a new serial the server does not take on now: come back later; nothing is stored. */
+    public ServerMessage notRegistered(WorkRequest request, String reason) {
+        return backoff(request, Optional.empty(), "not registered: " + reason, timings.retry());
+    }
+
     /** How a response is named in history and metrics: success, failure (errorInfo) or fault. */
     public static String resultOf(WorkResponse response) {
         return response.success() ? RESULT_SUCCESS : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;

@@ -182,6 +182,26 @@ class KubernetesModeTest {
     }
 
     @Test
+    void unknownRoutersBeyondTheUnclaimedCapAreNotRecorded() throws Exception {
+        endpoint = PnpServer.start(lab, args("reject", "--pnp.limits.max-unclaimed=2"));
+        for (int i = 1; i <= 3; i++) {
+            String serial = "FGL0000CAP" + i;
+            String answer = endpoint.post("/pnp/WORK-REQUEST", ("<pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" "
+                    + "udi=\"PID:C1131-8PWB,VID:V01,SN:" + serial + "\"><info xmlns=\"urn:cisco:pnp:work-info\" "
+                    + "correlator=\"c\"/></pnp>").getBytes(java.nio.charset.StandardCharsets.UTF_8)).body();
+            if (i < 3) {
+                await(serial.toLowerCase(), d -> d.getStatus() != null
+                        && d.getStatus().phase() == DevicePhase.UNCLAIMED);
+            } else {
+                assertThat(answer).contains("not registered: 2 unknown devices already wait for a person "
+                        + "(pnp.limits.max-unclaimed)");
+            }
+        }
+        assertThat(device("fgl0000cap3")).as("no PnpDevice made").isNull();
+        assertThat(endpoint.metric("pnp_registrations_refused_total")).isEqualTo(1);
+    }
+
+    @Test
     void aRouterAskingForCredentialsGetsTheLoginOfTheProfilesSecretOnceItExists() throws Exception {
         createProfile("secured");
         client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("secured").edit(p -> {
@@ -292,8 +312,9 @@ class KubernetesModeTest {
         return PnpServer.start(lab, args(unknownDevices));
     }
 
-    private String[] args(String unknownDevices) {
-        return args(mockServer, lab, unknownDevices);
+    private String[] args(String unknownDevices, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args(mockServer, lab, unknownDevices)),
+                java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
     static String[] args(KubernetesMockServer mockServer, Lab lab, String unknownDevices) {

@@ -20,7 +20,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param artifactsDir       where the artifacts volume is mounted (read-only)
  * @param artifactsVolume    the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
  * @param fetchImage         image of the download Jobs: sh, curl and md5sum
- * @param recheck            how soon a profile that is not ready is checked again
+ * @param recheck            how soon every profile is checked again (files change on the volume without events)
  * @param stalledAfter       silence after which a provisioning device is Stalled (image steps get 30 min more)
  * @param exitOnLostLease    stop the process when another replica takes the lease, so Kubernetes restarts it
  * @param httpPort           port of /healthz, /readyz and /metrics (0: any free port)

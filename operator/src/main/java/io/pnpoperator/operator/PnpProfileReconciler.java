@@ -44,8 +44,8 @@ import java.util.stream.Stream;
  * template), then lets its workflow bring the dependents in line — the profile's own ConfigMap
  * ({@link PublishedConfigMap}) and a download Job an artifact given by URL ({@link DownloadJobs}) — and writes the
  * status: {@code SpecValid}, {@code ArtifactsReady}, {@code ConfigReady}, {@code Ready}, and the devices naming
- * the profile by phase. A profile that is not ready is looked at again after a while: files arrive on the volume
- * without any event.
+ * the profile by phase. Every profile is looked at again after a while: files arrive on the volume, and are
+ * replaced, without any event.
  */
 @ControllerConfiguration(name = "pnpprofile")
 public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
@@ -148,7 +148,8 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
             profile.setStatus(now);
             update = UpdateControl.patchStatus(profile);
         }
-        return Boolean.TRUE.equals(now.ready()) ? update : update.rescheduleAfter(recheck);
+        // Looked at again after a while, ready or not: files arrive on the volume, and are replaced, without events.
+        return update.rescheduleAfter(recheck);
     }
 
     /** A reconcile that failed (an API server error, an unreadable volume) says so in Ready, and is retried. */

@@ -64,7 +64,7 @@ class ProfileReconcileTest {
     }
 
     @Test
-    void everythingInPlaceIsReadyWithoutAnotherLook() throws Exception {
+    void everythingInPlaceIsReadyAndLookedAtAgainLater() throws Exception {
         Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
         PnpProfile profile = generation(profile("isr1k", "", "default.cfg"), 3);
 
@@ -72,7 +72,8 @@ class ProfileReconcileTest {
                 List.of(templates))));
 
         assertThat(update.isPatchStatus()).isTrue();
-        assertThat(update.getScheduleDelay()).as("a ready profile waits for an event").isEmpty();
+        assertThat(update.getScheduleDelay()).as("a file may be replaced without an event")
+                .contains(RECHECK.toMillis());
         assertThat(profile.getStatus().ready()).isTrue();
         assertThat(profile.getStatus().observedGeneration()).isEqualTo(3L);
         assertThat(profile.getStatus().configMap()).isEqualTo("pnpprofile-isr1k");

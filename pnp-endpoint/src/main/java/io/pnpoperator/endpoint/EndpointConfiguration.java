@@ -15,6 +15,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,6 +27,16 @@ class EndpointConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Where artifact files replaced while the server runs are measured: one file at a time, never a request. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService artifactMeasuring() {
+        return Executors.newSingleThreadExecutor(job -> {
+            Thread thread = new Thread(job, "artifact-md5");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Bean

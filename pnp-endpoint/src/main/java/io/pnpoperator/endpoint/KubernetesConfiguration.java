@@ -29,6 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -120,14 +121,16 @@ class KubernetesConfiguration {
 
     @Bean
     ClusterProfiles profileSource(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles,
-                                  KubernetesClient client, PnpProperties properties, Clock clock) {
+                                  KubernetesClient client, PnpProperties properties, Clock clock,
+                                  ExecutorService artifactMeasuring) {
         return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
-                properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock));
+                properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock),
+                properties.artifactsDir(), artifactMeasuring);
     }
 
     @Bean
-    ArtifactCatalog artifactCatalog(ClusterProfiles profiles, PnpProperties properties) {
-        return new ArtifactCatalog(() -> profiles.artifacts(properties.artifactsDir()));
+    ArtifactCatalog artifactCatalog(ClusterProfiles profiles) {
+        return profiles.catalog();
     }
 
     @Bean

@@ -10,6 +10,7 @@ import io.pnpoperator.endpoint.store.SchemaMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import java.util.concurrent.ExecutorService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -24,9 +25,9 @@ class StandaloneConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StandaloneConfiguration.class);
 
     @Bean
-    StandaloneProfile standaloneProfile(PnpProperties properties) {
+    StandaloneProfile standaloneProfile(PnpProperties properties, ExecutorService artifactMeasuring) {
         StandaloneProfile loaded = StandaloneProfile.load(properties.profile(), new StandaloneProfile.Folders(
-                properties.configsDir(), properties.imagesDir(), properties.filesDir()));
+                properties.configsDir(), properties.imagesDir(), properties.filesDir()), artifactMeasuring);
         log.info("profile '{}' loaded from {}: {}", loaded.profile().name(), properties.profile(), loaded.profile());
         return loaded;
     }
@@ -53,8 +54,8 @@ class StandaloneConfiguration {
     }
 
     @Bean
+    /** Every device gets the profile, as its files are now. */
     ProfileSource profileSource(StandaloneProfile profile) {
-        ProfileSource.Assigned everyDevice = new ProfileSource.Assigned(profile.profile());
-        return serial -> everyDevice;
+        return serial -> profile.assignment();
     }
 }

@@ -7,12 +7,16 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.Fleet;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -288,6 +292,31 @@ class ProvisioningEndToEndTest {
         JsonNode devices = server.devices();
         assertThat(devices).hasSize(200).allSatisfy(d -> assertThat(d.get("phase").asText()).isEqualTo("Provisioned"));
         assertThat(server.metrics()).contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Provisioned\"} 200.0");
+    }
+
+    @Test
+    void anImageReplacedWhileTheServerRunsIsOfferedWithItsNewMd5AndAMissingOneHoldsRouters() throws Exception {
+        byte[] newer = new byte[Lab.IMAGE_BYTES + 1000];
+        new Random(99).nextBytes(newer);
+        Files.write(lab.path("images/" + Lab.IMAGE), newer);
+        PnpAgent first = agent("FGL0000NEW1", ROUTER);
+        assertThat(first.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(server.device("FGL0000NEW1").get("history").toString()).as("no failed copy")
+                .doesNotContain("failure");
+        assertThat(first.router().bootflash().get("bootflash:" + Lab.IMAGE)).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("MD5").digest(newer)));
+
+        Path kept = lab.path("kept.bin");
+        Files.move(lab.path("images/" + Lab.IMAGE), kept);
+        PnpAgent second = agent("FGL0000NEW2", ROUTER);
+        CompletableFuture<PnpAgent.Result> running = Routers.inBackground(second, 60);
+        JsonNode held = awaitDevice("FGL0000NEW2", d -> d.get("phase").asText().equals("Pending"));
+        assertThat(held.get("lastError").asText()).isEqualTo("profile lab: images/" + Lab.IMAGE + " is missing from "
+                + lab.path("images") + ": devices that need it wait until it is back");
+        assertThat(second.router().executed()).as("no download offered that would 404").containsOnlyKeys("backoff");
+
+        Files.move(kept, lab.path("images/" + Lab.IMAGE));
+        assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
     }
 
     private PnpAgent agent(String serial, DeviceOptions options) {

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
@@ -86,42 +88,52 @@ class ArtifactController {
      * a download thread copies it, never one of the threads the PnP dialog runs on.
      */
     private ResponseEntity<?> serve(Kind kind, String name, HttpServletRequest request, ServletWebRequest web) {
-        Optional<FileDigests.Digest> artifact = catalog.find(kind, name);
-        if (artifact.isEmpty()) {
+        Optional<FileDigests.Look> look = catalog.look(kind, name);
+        if (look.isEmpty() || look.get() instanceof FileDigests.Missing) {
             return ResponseEntity.notFound().build();
         }
-        FileDigests.Digest a = artifact.get();
-        String etag = "\"" + a.md5() + "\"";
-        if (web.checkNotModified(etag, a.modified().toEpochMilli())) {
+        // A file replaced and not measured yet is sent as it is now, without an ETag: no cache keeps it as the old.
+        Optional<FileDigests.Digest> measured = look.get() instanceof FileDigests.Measured m ? Optional.of(m.digest())
+                : Optional.empty();
+        Path path = measured.map(FileDigests.Digest::path).orElseGet(() -> ((FileDigests.Measuring) look.get()).path());
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (IOException e) {
+            return ResponseEntity.notFound().build();
+        }
+        Optional<String> etag = measured.map(d -> "\"" + d.md5() + "\"");
+        if (etag.isPresent() && web.checkNotModified(etag.get(), measured.get().modified().toEpochMilli())) {
             return null;
         }
         String ifRange = request.getHeader(HttpHeaders.IF_RANGE);
-        ByteRange range = ByteRange.of(ifRange == null || ifRange.equals(etag) ? request.getHeader(HttpHeaders.RANGE)
-                : null, a.size());
+        ByteRange range = ByteRange.of(ifRange == null || etag.filter(ifRange::equals).isPresent()
+                ? request.getHeader(HttpHeaders.RANGE) : null, size);
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
             return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + a.size()).build();
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + size).build();
         }
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(range.kind() == ByteRange.Kind.PART
                         ? HttpStatus.PARTIAL_CONTENT : HttpStatus.OK)
-                .eTag(etag).lastModified(a.modified()).cacheControl(CacheControl.maxAge(Duration.ofHours(1)))
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes").contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .contentLength(range.length());
+        measured.ifPresent(d -> answer.eTag(etag.get()).lastModified(d.modified())
+                .cacheControl(CacheControl.maxAge(Duration.ofHours(1))));
         if (range.kind() == ByteRange.Kind.PART) {
-            answer.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + (range.end() - 1) + "/" + a.size());
+            answer.header(HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + (range.end() - 1) + "/" + size);
         }
         if (request.getMethod().equals("HEAD")) {
             return answer.build();
         }
         if (Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
-            request.setAttribute(SENDFILE_FILE, a.path().toAbsolutePath().toString());
+            request.setAttribute(SENDFILE_FILE, path.toAbsolutePath().toString());
             request.setAttribute(SENDFILE_START, range.start());
             request.setAttribute(SENDFILE_END, range.end());
             metrics.sent(range.length());
             return answer.build();
         }
         StreamingResponseBody copy = out -> {
-            try (FileChannel file = FileChannel.open(a.path(), StandardOpenOption.READ)) {
+            try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
                 WritableByteChannel to = Channels.newChannel(out);
                 for (long at = range.start(); at < range.end(); ) {
                     long sent = file.transferTo(at, range.end() - at, to);

@@ -5,12 +5,14 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
+import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.profile.ProfileException;
 import io.pnpoperator.endpoint.profile.ProfileMapping;
 import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.toolkit.kubernetes.Keys;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -18,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 
 /**
  * Which PnpProfile provisions a device: its {@code spec.profile}, or for a serial never seen the default
@@ -33,9 +37,16 @@ public final class ClusterProfiles implements ProfileSource {
     private final UnknownDevices unknownDevices;
     private final String defaultProfile;
     private final SecretCredentials credentials;
+    private final ArtifactCatalog catalog;
 
+    /**
+     * @param volume     the artifacts volume, with images/ and files/
+     * @param background where a file replaced on the volume is measured again
+     */
     public ClusterProfiles(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles, String namespace,
-                           UnknownDevices unknownDevices, String defaultProfile, SecretCredentials credentials) {
+                           UnknownDevices unknownDevices, String defaultProfile, SecretCredentials credentials,
+                           Path volume, Executor background) {
+        this.catalog = new ArtifactCatalog(() -> artifacts(volume), background);
         this.devices = devices;
         this.credentials = credentials;
         this.profiles = profiles;
@@ -73,13 +84,27 @@ public final class ClusterProfiles implements ProfileSource {
         } catch (ProfileException e) {
             return new Held("profile " + profileName.get() + ": " + e.getMessage(), Phase.PENDING);
         }
-        return new Assigned(ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), (kind, file) ->
-                artifacts(status).stream().filter(a -> file.equals(a.name()) && a.md5() != null)
-                        .map(PnpProfileStatus.ArtifactStatus::md5).findFirst(), login));
+        BiFunction<Kind, String, Optional<String>> measured = (kind, file) -> artifacts(status).stream()
+                .filter(a -> file.equals(a.name()) && a.md5() != null).map(PnpProfileStatus.ArtifactStatus::md5)
+                .findFirst();
+        // The operator measured the files when it found the profile ready; one replaced since waits for it to look
+        // again, rather than routers being offered a download that fails its MD5.
+        Profile workflowProfile = ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), measured, login);
+        Optional<ArtifactCatalog.Unavailable> changed = catalog.problem(profile.getSpec(), measured);
+        if (changed.isPresent()) {
+            return new Held("profile " + profileName.get() + ": " + changed.get().reason(), Phase.PENDING,
+                    changed.get().measuring(), Optional.of(workflowProfile));
+        }
+        return new Assigned(workflowProfile);
+    }
+
+    /** What devices may download: the artifacts of the ready profiles, as they are on the volume. */
+    public ArtifactCatalog catalog() {
+        return catalog;
     }
 
     /** Images and files of the ready profiles, on the artifacts volume: all that devices may download. */
-    public Map<Kind, Map<String, Path>> artifacts(Path volume) {
+    private Map<Kind, Map<String, Path>> artifacts(Path volume) {
         Map<Kind, Map<String, Path>> named = new EnumMap<>(Kind.class);
         named.put(Kind.IMAGE, new LinkedHashMap<>());
         named.put(Kind.FILE, new LinkedHashMap<>());

@@ -16,8 +16,10 @@ import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.artifacts.ConfigFolder;
 import io.pnpoperator.endpoint.protocol.Credentials;
-import io.pnpoperator.toolkit.files.FileDigests;
+import io.pnpoperator.endpoint.provisioning.ProfileSource;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Profile;
+import io.pnpoperator.toolkit.files.FileDigests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,13 +29,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The standalone server's profile: a PnpProfile resource in a local file, checked against the local
  * folders at start. Anything it names that is missing or malformed stops the server with a message
  * naming the path, before a device is told to fetch it.
  */
-public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, ConfigFolder configs) {
+public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profile, ArtifactCatalog catalog,
+                                ConfigFolder configs, Optional<Credentials> credentials) {
 
     static final String KIND = "PnpProfile";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -44,7 +48,8 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
     public record Folders(Path configs, Path images, Path files) {
     }
 
-    public static StandaloneProfile load(Path file, Folders folders) {
+    /** @param background where a file replaced while the server runs is measured again */
+    public static StandaloneProfile load(Path file, Folders folders, Executor background) {
         PnpProfile manifest = read(file);
         String where = "profile " + file;
         if (manifest.getMetadata() == null || blank(manifest.getMetadata().getName())) {
@@ -76,10 +81,11 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
             files.put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
         }
         Map<Kind, Map<String, Path>> named = new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files));
-        ArtifactCatalog catalog = new ArtifactCatalog(() -> named);
+        ArtifactCatalog catalog = new ArtifactCatalog(() -> named, background);
+        named.forEach((kind, byName) -> byName.keySet().forEach(name -> catalog.measure(kind, name)));
 
         image.ifPresent(i -> {
-            FileDigests.Digest measured = catalog.find(Kind.IMAGE, i.file()).orElseThrow();
+            FileDigests.Digest measured = catalog.measure(Kind.IMAGE, i.file()).orElseThrow();
             require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
         });
@@ -100,9 +106,25 @@ public record StandaloneProfile(Profile profile, ArtifactCatalog catalog, Config
                         throw new ProfileException(where + ": " + e.getMessage());
                     }
                 });
-        Profile profile = ProfileMapping.toWorkflow(manifest.getMetadata().getName(), spec,
-                (kind, name) -> catalog.find(kind, name).map(FileDigests.Digest::md5), credentials);
-        return new StandaloneProfile(profile, catalog, configs);
+        String name = manifest.getMetadata().getName();
+        Profile profile = ProfileMapping.toWorkflow(name, spec, (kind, artifact) -> catalog.measure(kind, artifact)
+                .map(FileDigests.Digest::md5), credentials);
+        return new StandaloneProfile(name, spec, profile, catalog, configs, credentials);
+    }
+
+    /**
+     * The profile for a device now, with the MD5s its files have now; held while one of them is missing, being
+     * measured after it was replaced, or not the image {@code spec.image.md5} names.
+     */
+    public ProfileSource.Assignment assignment() {
+        Optional<ArtifactCatalog.Unavailable> problem = catalog.problem(spec, (kind, artifact) -> kind == Kind.IMAGE
+                ? Optional.ofNullable(spec.image().md5()) : Optional.empty());
+        if (problem.isPresent()) {
+            return new ProfileSource.Held("profile " + name + ": " + problem.get().reason(), Phase.PENDING,
+                    problem.get().measuring(), Optional.of(profile));
+        }
+        return new ProfileSource.Assigned(ProfileMapping.toWorkflow(name, spec, (kind, artifact) ->
+                catalog.offer(kind, artifact, Optional.empty()).md5(), credentials));
     }
 
     private static PnpProfile read(Path file) {

@@ -74,8 +74,13 @@ public final class DeviceDialog {
                 return Optional.empty();
             }
             ProfileSource.Assignment assignment = profiles.assign(serial);
+            if (assignment instanceof ProfileSource.Held held && message instanceof WorkResponse response
+                    && held.profile().isPresent()) {
+                return Optional.of(workflow.onWorkResponse(held.profile().get(), known.get(), response, contact));
+            }
             if (assignment instanceof ProfileSource.Held held) {
-                return Optional.of(workflow.onHeld(known, message, held.reason(), held.phase(), contact));
+                return Optional.of(workflow.onHeld(known, message, held.reason(), held.phase(), held.briefly(),
+                        contact));
             }
             Profile profile = ((ProfileSource.Assigned) assignment).profile();
             if (message instanceof WorkRequest request) {

@@ -175,8 +175,14 @@ public final class Workflow {
      */
     public Decision onHeld(Optional<Device> known, DeviceMessage message,
                            String reason, Phase phase, Contact contact) {
+        return onHeld(known, message, reason, phase, false, contact);
+    }
+
+    /** @param briefly the reason passes by itself in moments: the device comes back after the retry backoff */
+    public Decision onHeld(Optional<Device> known, DeviceMessage message,
+                           String reason, Phase phase, boolean briefly, Contact contact) {
         ServerMessage answer = message instanceof WorkRequest request
-                ? backoff(request, Optional.empty(), reason, timings.blocked())
+                ? backoff(request, Optional.empty(), reason, briefly ? timings.retry() : timings.blocked())
                 : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""),
                         Optional.empty());
         Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact));

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpEndpointApplication;
+import io.pnpoperator.endpoint.provisioning.ProfileSource;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Profile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +45,41 @@ class StandaloneProfileTest {
     }
 
     @Test
+    void anImageReplacedWhileTheServerRunsIsMeasuredOnceAndOfferedOnlyWithItsNewMd5() throws Exception {
+        List<Runnable> measuring = new ArrayList<>();
+        StandaloneProfile loaded = load(measuring::add);
+        String before = ((ProfileSource.Assigned) loaded.assignment()).profile().image().orElseThrow().md5();
+
+        Files.write(lab.path("images/" + Lab.IMAGE), "a newer build of the same image".getBytes());
+        for (int i = 0; i < 3; i++) {
+            assertThat(loaded.assignment()).as("held, briefly, while measured").isInstanceOfSatisfying(
+                    ProfileSource.Held.class, held -> {
+                        assertThat(held.reason()).isEqualTo("profile lab: images/" + Lab.IMAGE + " changed on disk: "
+                                + "its MD5 is being measured");
+                        assertThat(held.phase()).isEqualTo(Phase.PENDING);
+                        assertThat(held.briefly()).isTrue();
+                        assertThat(held.profile()).as("answers to work already sent are still read")
+                                .contains(loaded.profile());
+                    });
+        }
+        assertThat(measuring).as("measured once, in the background").hasSize(1);
+        measuring.remove(0).run();
+        String after = ((ProfileSource.Assigned) loaded.assignment()).profile().image().orElseThrow().md5();
+        assertThat(after).isNotEqualTo(before).isEqualTo(md5("a newer build of the same image"));
+
+        Files.delete(lab.path("images/" + Lab.IMAGE));
+        assertThat(loaded.assignment()).isInstanceOfSatisfying(ProfileSource.Held.class, held -> {
+            assertThat(held.reason()).isEqualTo("profile lab: images/" + Lab.IMAGE + " is missing from "
+                    + lab.path("images") + ": devices that need it wait until it is back");
+            assertThat(held.briefly()).isFalse();
+        });
+    }
+
+    @Test
     void repositoryProfileLoadsAgainstTheRepositoryFolders() {
         Path repo = Path.of("").toAbsolutePath().getParent();
         StandaloneProfile loaded = StandaloneProfile.load(repo.resolve("pnp-profile.yaml"), new StandaloneProfile.Folders(
-                repo.resolve("configs"), repo.resolve("images"), repo.resolve("files")));
+                repo.resolve("configs"), repo.resolve("images"), repo.resolve("files")), Runnable::run);
         assertThat(loaded.profile().guestshell().orElseThrow().eemApplet()).contains("InstallGuestShell");
         assertThat(loaded.configs().enabled()).isTrue();
     }
@@ -101,7 +139,15 @@ class StandaloneProfileTest {
     }
 
     private StandaloneProfile load() {
+        return load(Runnable::run);
+    }
+
+    private StandaloneProfile load(Executor background) {
         return StandaloneProfile.load(lab.path("pnp-profile.yaml"), new StandaloneProfile.Folders(lab.path("configs"),
-                lab.path("images"), lab.path("files")));
+                lab.path("images"), lab.path("files")), background);
+    }
+
+    private static String md5(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes()));
     }
 }

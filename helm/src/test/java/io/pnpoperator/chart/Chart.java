@@ -33,7 +33,8 @@ final class Chart {
             Map.entry("endpoint.mariadb.existingSecret", "pnp-db"), Map.entry("artifacts.existingClaim", "images-nfs"),
             Map.entry("networkPolicy.enabled", true), Map.entry("metrics.serviceMonitor.enabled", true),
             Map.entry("metrics.prometheusRule.enabled", true), Map.entry("grafana.dashboard.enabled", true),
-            Map.entry("grafana.dashboard.folder", "Network"));
+            Map.entry("grafana.dashboard.folder", "Network"), Map.entry("endpoint.tls.secretName", "pnp-tls"),
+            Map.entry("endpoint.service.scheme", "https"), Map.entry("endpoint.service.port", 443));
 
     static final KubernetesSerialization KINDS = new KubernetesSerialization();
     /** Reads a manifest into its API type and refuses any field the type does not have. */

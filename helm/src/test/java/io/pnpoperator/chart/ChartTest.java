@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -79,13 +80,21 @@ class ChartTest {
                 Collectors.counting()));
         assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.of("Deployment", 2L, "Service", 3L,
                 "ServiceAccount", 2L, "Role", 3L, "RoleBinding", 3L, "PersistentVolumeClaim", 1L,
-                "PodDisruptionBudget", 1L)));
+                "PodDisruptionBudget", 1L, "NetworkPolicy", 2L, "ClusterRoleBinding", 1L)));
+        assertThat(all(objects, ClusterRoleBinding.class)).singleElement().satisfies(binding -> {
+            assertThat(binding.getRoleRef().getName()).as("token and access reviews, nothing else")
+                    .isEqualTo("system:auth-delegator");
+            assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName())
+                    .isEqualTo(ENDPOINT));
+        });
         for (HasMetadata object : objects) {
             assertThat(object.getMetadata().getLabels()).as(object.getKind() + " " + object.getMetadata().getName())
                     .containsEntry("app.kubernetes.io/name", "pnp-operator").containsEntry("app.kubernetes.io/instance", "pnp")
                     .containsEntry("app.kubernetes.io/managed-by", "Helm").containsEntry("app.kubernetes.io/part-of", "pnp-operator")
                     .containsKeys("app.kubernetes.io/version", "app.kubernetes.io/component", "helm.sh/chart");
-            assertThat(object.getMetadata().getNamespace()).as(object.getKind()).isEqualTo("pnp");
+            if (!object.getKind().startsWith("Cluster")) {
+                assertThat(object.getMetadata().getNamespace()).as(object.getKind()).isEqualTo("pnp");
+            }
         }
 
         Deployment endpoint = named(objects, Deployment.class, ENDPOINT);
@@ -191,6 +200,13 @@ class ChartTest {
                 .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("pnp-db"));
         assertThat(endpoint.getSpec().getTemplate().getMetadata().getAnnotations())
                 .as("a ServiceMonitor scrapes; no annotations as well").isNullOrEmpty();
+        assertThat(env(endpoint)).as("HTTPS from the TLS Secret, in the names Spring Boot binds")
+                .containsEntry("SERVER_SSL_ENABLED", "true").containsEntry("SERVER_SSL_CERTIFICATE", "/etc/pnp/tls/tls.crt")
+                .containsEntry("SERVER_SSL_CERTIFICATEPRIVATEKEY", "/etc/pnp/tls/tls.key");
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("pnp-tls"));
+        assertThat(env(named(Chart.render(Map.of()), Deployment.class, ENDPOINT))).as("plain HTTP by default")
+                .doesNotContainKey("SERVER_SSL_ENABLED");
 
         ConfigMap dashboard = named(objects, ConfigMap.class, "pnp-pnp-dashboard");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");

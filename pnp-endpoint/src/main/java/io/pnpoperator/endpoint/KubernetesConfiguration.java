@@ -15,9 +15,11 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
 import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
 import io.pnpoperator.endpoint.store.HistoryMirror;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
+import io.pnpoperator.endpoint.web.AdminGate;
 import io.pnpoperator.endpoint.store.SchemaMigration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -126,6 +128,12 @@ class KubernetesConfiguration {
         return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
                 properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock),
                 properties.artifactsDir(), artifactMeasuring);
+    }
+
+    /** The admin API: Kubernetes tokens, and RBAC on PnpDevices, decide. */
+    @Bean
+    AdminGate adminGate(KubernetesClient client, Clock clock) {
+        return new ReviewedAccess(client, client.getNamespace(), clock);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
  * @param devicePort   port devices talk PnP to and download artifacts from
  * @param adminPort    port of the admin API, the dashboard page, health and metrics
  * @param adminAddress address the admin port binds to; loopback unless you put it behind something
+ * @param admin        who may use the admin API
  * @param dataDir      folder of the embedded database (default ./data, in application-standalone.yaml)
  * @param profile      the standalone profile file (a PnpProfile manifest)
  * @param publicUrl    base URL devices download from; when unset, taken from each request's Host
@@ -26,9 +27,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize  largest device message accepted
  * @param workflow     backoffs and retry bounds ({@code pnp.workflow.*}; defaults in application.yaml)
  * @param security     how far device messages are trusted ({@code pnp.security.*}; defaults in application.yaml)
- * @param unknownDevices kubernetes mode: a serial without a PnpDevice is registered with the default
- *                     profile ({@code register}) or recorded as Unclaimed until a person sets its profile
- *                     ({@code reject})
+ * @param unknownDevices a serial nobody registered is provisioned ({@code register}) or recorded as Unclaimed
+ *                     ({@code reject}): in a cluster until a person sets its PnpDevice's profile, standalone until
+ *                     it is listed in {@code claimedSerials}
+ * @param claimedSerials standalone with {@code unknown-devices=reject}: the serials provisioned, one a line
  * @param defaultProfile kubernetes mode: the PnpProfile of registered devices
  * @param artifactsDir kubernetes mode: the artifacts volume, with images/ and files/
  * @param kubernetes   kubernetes mode: where the API server and the resources are
@@ -41,6 +43,7 @@ public record PnpProperties(
         @DefaultValue("8080") int devicePort,
         @DefaultValue("8081") int adminPort,
         @DefaultValue("127.0.0.1") String adminAddress,
+        @DefaultValue Admin admin,
         Path dataDir,
         @DefaultValue("./pnp-profile.yaml") Path profile,
         URI publicUrl,
@@ -51,6 +54,7 @@ public record PnpProperties(
         Timings workflow,
         Security security,
         @DefaultValue("register") UnknownDevices unknownDevices,
+        @DefaultValue("./claimed-serials.txt") Path claimedSerials,
         @DefaultValue("default") String defaultProfile,
         @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
         @DefaultValue Kubernetes kubernetes,
@@ -80,6 +84,13 @@ public record PnpProperties(
     public record Limits(@DefaultValue("32") int requestsPerAddress, @DefaultValue("10s") Duration bodyTimeout,
                          @DefaultValue("64") int downloadThreads, @DefaultValue("30") int registrationsPerMinute,
                          @DefaultValue("1000") int maxUnclaimed) {
+    }
+
+    /**
+     * @param token standalone: the admin API's token (Bearer, or the password of Basic); required when
+     *              {@code pnp.admin-address} is not loopback. In a cluster, callers bring Kubernetes tokens instead.
+     */
+    public record Admin(String token) {
     }
 
     public enum Mode {

@@ -1,16 +1,27 @@
 package io.pnpoperator.endpoint;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.endpoint.profile.ClaimedSerials;
 import io.pnpoperator.endpoint.profile.StandaloneProfile;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.store.H2Compaction;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.SchemaMigration;
+import io.pnpoperator.endpoint.store.WriteCheck;
+import io.pnpoperator.endpoint.web.AdminGate;
+import io.pnpoperator.endpoint.web.TokenGate;
+import io.pnpoperator.endpoint.workflow.Phase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
-import java.util.concurrent.ExecutorService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -49,13 +60,49 @@ class StandaloneConfiguration {
     }
 
     @Bean
-    DeviceStore deviceStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
-        return new JdbcDeviceStore(jdbc, transactions);
+    DeviceStore deviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, DataSource dataSource) {
+        return new JdbcDeviceStore(jdbc, transactions, () -> replaceConnections(dataSource));
     }
 
+    /** The embedded database's file, kept proportional to its data (nothing to do for MariaDB). */
     @Bean
-    /** Every device gets the profile, as its files are now. */
-    ProfileSource profileSource(StandaloneProfile profile) {
-        return serial -> profile.assignment();
+    H2Compaction h2Compaction(DataSource dataSource) {
+        return new H2Compaction(dataSource, Duration.ofSeconds(5));
+    }
+
+    /** {@code /actuator/health/store}: DOWN while the database takes no writes; part of readiness. */
+    @Bean
+    WriteCheck store(JdbcTemplate jdbc, Clock clock, DataSource dataSource) {
+        return new WriteCheck(jdbc, clock, () -> replaceConnections(dataSource));
+    }
+
+    /**
+     * After a failed write the pool's connections may be broken for good (H2 closes a database that hit a full
+     * disk, and says so with a code Hikari does not read as a dead connection): they are replaced as they come back.
+     */
+    private static void replaceConnections(DataSource dataSource) {
+        if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    /** The admin API: open on loopback, behind {@code pnp.admin.token} otherwise. */
+    @Bean
+    AdminGate adminGate(PnpProperties properties) {
+        return TokenGate.of(properties.adminAddress(), Optional.ofNullable(properties.admin().token()));
+    }
+
+    /**
+     * Every device gets the profile, as its files are now; with {@code pnp.unknown-devices=reject}, only the serials
+     * listed in {@code pnp.claimed-serials}, and any other waits Unclaimed.
+     */
+    @Bean
+    ProfileSource profileSource(StandaloneProfile profile, PnpProperties properties) {
+        if (properties.unknownDevices() == PnpProperties.UnknownDevices.REGISTER) {
+            return serial -> profile.assignment();
+        }
+        ClaimedSerials claimed = new ClaimedSerials(properties.claimedSerials());
+        return serial -> claimed.contains(serial) ? profile.assignment() : new ProfileSource.Held("not claimed: add "
+                + serial + " to " + claimed.file() + " to provision it", Phase.UNCLAIMED);
     }
 }

@@ -7,6 +7,8 @@ import io.pnpoperator.sim.PnpAgent;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,28 @@ class HostileClientTest {
             assertThat(limited.devices()).hasSize(5);
             assertThat(limited.device("FAKE6")).as("nothing stored").isNull();
             assertThat(limited.metric("pnp_registrations_refused_total")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void inClaimModeOnlyTheSerialsListedAreProvisioned() throws Exception {
+        Lab lab = Lab.create(folder.resolve("claimed"));
+        lab.write("claimed-serials.txt", "# branch routers expected this week\nFGL0000CLM7\n");
+        try (PnpServer claiming = PnpServer.start(lab, "--pnp.unknown-devices=reject",
+                "--pnp.claimed-serials=" + lab.path("claimed-serials.txt"))) {
+            PnpAgent stranger = Routers.router("FGL0000STR1", claiming.deviceUrl(), Routers.FAST);
+            CompletableFuture<PnpAgent.Result> waiting = Routers.inBackground(stranger, 60);
+            Routers.awaitMoreContacts(stranger, 2);
+            JsonNode unclaimed = claiming.device("FGL0000STR1");
+            assertThat(unclaimed.get("phase").asText()).isEqualTo("Unclaimed");
+            assertThat(unclaimed.get("lastError").asText()).isEqualTo("not claimed: add FGL0000STR1 to "
+                    + lab.path("claimed-serials.txt") + " to provision it");
+            assertThat(stranger.router().executed()).as("asked nothing but to wait").containsOnlyKeys("backoff");
+
+            assertThat(Routers.run(Routers.router("FGL0000CLM7", claiming.deviceUrl(), Routers.FAST), 60).finished())
+                    .as("a listed serial").isTrue();
+            lab.write("claimed-serials.txt", "FGL0000CLM7\nfgl0000str1   # claimed later, in lower case\n");
+            assertThat(waiting.get(60, TimeUnit.SECONDS).finished()).as("claimed while it waited").isTrue();
         }
     }
 

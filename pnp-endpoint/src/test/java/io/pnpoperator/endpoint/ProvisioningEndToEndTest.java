@@ -313,6 +313,7 @@ class ProvisioningEndToEndTest {
         JsonNode held = awaitDevice("FGL0000NEW2", d -> d.get("phase").asText().equals("Pending"));
         assertThat(held.get("lastError").asText()).isEqualTo("profile lab: images/" + Lab.IMAGE + " is missing from "
                 + lab.path("images") + ": devices that need it wait until it is back");
+        Routers.awaitMoreContacts(second, 1);
         assertThat(second.router().executed()).as("no download offered that would 404").containsOnlyKeys("backoff");
 
         Files.move(kept, lab.path("images/" + Lab.IMAGE));

@@ -45,10 +45,17 @@ public class JdbcDeviceStore implements DeviceStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final Runnable afterFailure;
 
     public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this(jdbc, transactions, () -> { });
+    }
+
+    /** @param afterFailure replaces the pool's connections after a failure, so the store recovers by itself */
+    public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, Runnable afterFailure) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.afterFailure = afterFailure;
     }
 
     @Override
@@ -58,6 +65,7 @@ public class JdbcDeviceStore implements DeviceStore {
                     (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream()
                     .findFirst();
         } catch (DataAccessException e) {
+            afterFailure.run();
             throw new StoreUnavailableException("the database", e);
         }
     }
@@ -105,6 +113,7 @@ public class JdbcDeviceStore implements DeviceStore {
         } catch (DuplicateKeyException e) {
             saved = false;
         } catch (DataAccessException e) {
+            afterFailure.run();
             throw new StoreUnavailableException("the database", e);
         }
         if (!saved) {

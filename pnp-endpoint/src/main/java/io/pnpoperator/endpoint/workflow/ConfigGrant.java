@@ -1,10 +1,9 @@
 package io.pnpoperator.endpoint.workflow;
 
+import io.pnpoperator.toolkit.text.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -19,12 +18,12 @@ public record ConfigGrant(String tokenSha256, Instant issuedAt, String boundTo) 
 
     /** The grant of a new secret, sent now to the device at {@code address}. */
     static ConfigGrant of(String token, String address, Instant now) {
-        return new ConfigGrant(sha256(token), now, address);
+        return new ConfigGrant(Sha256.hex(token), now, address);
     }
 
     /** Why a download with this secret, from this address, now, is refused; empty when it may have the config. */
     Optional<String> refusal(String token, String address, Instant now, Security security) {
-        if (!MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
+        if (!MessageDigest.isEqual(Sha256.hex(token).getBytes(StandardCharsets.US_ASCII),
                 tokenSha256.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of("not the URL last sent");
         }
@@ -35,14 +34,5 @@ public record ConfigGrant(String tokenSha256, Instant issuedAt, String boundTo) 
             return Optional.of("URL sent to " + boundTo + ", asked for from " + address);
         }
         return Optional.empty();
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

@@ -160,7 +160,7 @@ class MariaDbTest {
             while (rs.next()) {
                 applied.add(rs.getString(1) + ":" + rs.getBoolean(2));
             }
-            assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true");
+            assertThat(applied).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
             assertThat(s.executeQuery("SELECT COUNT(*) FROM transitions").next()).isTrue();
             assertThat(s.executeQuery("SELECT udi, profile FROM devices").next()).as("V2's columns, no rows").isFalse();
         }

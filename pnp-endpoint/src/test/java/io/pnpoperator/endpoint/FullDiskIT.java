@@ -1,0 +1,90 @@
+package io.pnpoperator.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.PnpAgent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server's database file can no longer be written while 20 routers are mid-workflow — its process
+ * gets a file size limit ({@code prlimit --fsize}), so every write past the first bytes of a file fails as on a
+ * full disk — then the limit is lifted, as when space is freed. Meanwhile health and readiness say DOWN and
+ * routers are answered 503 with nothing internal in the body; afterwards the server recovers by itself, without
+ * a restart, and every router finishes with no transition lost and no work done twice.
+ */
+class FullDiskIT {
+
+    static final int ROUTERS = 20;
+    static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(2000);
+
+    @TempDir
+    Path folder;
+    PackagedServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aFullDiskStopsWritesLosesNothingAndTheServerRecoversWhenSpaceIsBack() throws Exception {
+        server = PackagedServer.start(Lab.create(folder));
+        List<PnpAgent> agents = server.routers("FULL", ROUTERS, ROUTER);
+        List<Future<PnpAgent.Result>> running = PackagedServer.runAll(agents, Instant.now().plusSeconds(180));
+        server.awaitWorkRequests(ROUTERS * 6);
+
+        Instant full = Instant.now();
+        prlimit("--fsize=4096:unlimited");
+        awaitHealth("/actuator/health/store", "DOWN");
+        assertThat(server.get("/actuator/health/readiness")).contains("DOWN");
+        HttpResponse<String> refused = workRequest("FULL99999");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("30");
+        assertThat(refused.body()).startsWith("the device store cannot be written now; nothing was changed, try again "
+                + "later [").doesNotContainIgnoringCase("sql").doesNotContain("org.h2", "Exception", "at io.");
+
+        prlimit("--fsize=unlimited:unlimited");
+        Instant spaceBack = Instant.now();
+        awaitHealth("/actuator/health/store", "UP");
+        System.out.printf("full disk: store DOWN within %d ms of the limit, UP again %d ms after it was lifted, "
+                        + "without a restart%n", Duration.between(full, spaceBack).toMillis(),
+                Duration.between(spaceBack, Instant.now()).toMillis());
+        assertThat(server.get("/actuator/health/readiness")).contains("UP");
+
+        PackagedServer.assertAllFinish(running, 180);
+        server.assertEachFinishedOnceWithWholeHistory(agents);
+    }
+
+    private void prlimit(String limit) throws Exception {
+        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(server.pid()), limit).inheritIO().start();
+        assertThat(p.waitFor()).as("prlimit " + limit).isZero();
+    }
+
+    private void awaitHealth(String path, String status) throws Exception {
+        Instant until = Instant.now().plusSeconds(60);
+        while (!server.get(path).contains("\"" + status + "\"")) {
+            assertThat(Instant.now()).as(path + " never " + status + ": " + server.get(path)).isBefore(until);
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<String> workRequest(String serial) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.deviceUrl() + "/pnp/WORK-REQUEST"))
+                .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString("<pnp xmlns=\"urn:cisco:pnp\" "
+                        + "version=\"1.0\" udi=\"PID:C1131-8PWB,VID:V01,SN:" + serial + "\"><info xmlns=\"urn:cisco:pnp:"
+                        + "work-info\" correlator=\"c-1\"/></pnp>")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,155 @@
+package io.pnpoperator.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.PnpAgent;
+import io.pnpoperator.sim.SimulatedRouter;
+import io.pnpoperator.sim.Stats;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+/**
+ * The packaged server ({@code target/pnp-endpoint.jar}) as its own process, for what a test cannot do to a
+ * server inside its own JVM: kill it, or take its disk away. Standalone mode, on a {@link Lab}.
+ */
+final class PackagedServer implements AutoCloseable {
+
+    private final Lab lab;
+    private final String[] extraArgs;
+    private final HttpClient http = HttpClient.newHttpClient();
+    final int devicePort = PnpServer.freePort();
+    final int adminPort = PnpServer.freePort();
+    private Process process;
+
+    private PackagedServer(Lab lab, String[] extraArgs) {
+        this.lab = lab;
+        this.extraArgs = extraArgs;
+    }
+
+    static PackagedServer start(Lab lab, String... extraArgs) throws Exception {
+        PackagedServer server = new PackagedServer(lab, extraArgs);
+        server.start();
+        return server;
+    }
+
+    /** Starts the process, on the same ports and data as before, and waits until it is ready. */
+    void start() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx256m", "-jar", Path.of("target/pnp-endpoint.jar").toAbsolutePath().toString(),
+                "--pnp.device-port=" + devicePort, "--pnp.admin-port=" + adminPort,
+                "--pnp.data-dir=" + lab.path("data"), "--pnp.profile=" + lab.path("pnp-profile.yaml"),
+                "--pnp.configs-dir=" + lab.path("configs"), "--pnp.images-dir=" + lab.path("images"),
+                "--pnp.files-dir=" + lab.path("files"), "--logging.level.root=WARN",
+                // The simulated routers all call from 127.0.0.1.
+                "--pnp.limits.requests-per-address=1000", "--pnp.limits.registrations-per-minute=1000"));
+        command.addAll(List.of(extraArgs));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(lab.path("server.log").toFile())).start();
+        Instant until = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(until)) {
+            try {
+                if (get("/actuator/health/readiness").contains("UP")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("server did not become ready; see " + lab.path("server.log"));
+    }
+
+    /** SIGKILL, as a crash or an OOM killer would. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    URI deviceUrl() {
+        return URI.create("http://127.0.0.1:" + devicePort);
+    }
+
+    /** GET on the admin port: the body. */
+    String get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Routers with serials {@code <prefix>00001…}, ready to run against this server. */
+    List<PnpAgent> routers(String prefix, int count, DeviceOptions options) {
+        List<PnpAgent> agents = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            agents.add(new PnpAgent(deviceUrl(), new SimulatedRouter(String.format("%s%05d", prefix, i), options),
+                    options, http, new Stats()));
+        }
+        return agents;
+    }
+
+    /** Runs each router in a thread of its own until it is parked or {@code deadline} passes. */
+    static List<Future<PnpAgent.Result>> runAll(List<PnpAgent> agents, Instant deadline) {
+        ExecutorService pool = Executors.newFixedThreadPool(agents.size());
+        List<Future<PnpAgent.Result>> running = agents.stream().map(a -> pool.submit(() -> a.run(deadline))).toList();
+        pool.shutdown();
+        return running;
+    }
+
+    /** Each router's run, once it ended: it finished. */
+    static void assertAllFinish(List<Future<PnpAgent.Result>> running, int seconds) throws Exception {
+        for (Future<PnpAgent.Result> result : running) {
+            assertThat(result.get(seconds, TimeUnit.SECONDS).finished()).as(result.get().toString()).isTrue();
+        }
+    }
+
+    /** Waits until the fleet is in full swing: {@code count} work requests answered. */
+    void awaitWorkRequests(int count) throws Exception {
+        Instant until = Instant.now().plusSeconds(60);
+        while (PnpServer.metricValue(get("/actuator/prometheus"), "pnp_work_requests_total") < count) {
+            assertThat(Instant.now()).as("fleet never got going").isBefore(until);
+            Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Each router did each piece of work once (a copy cut short is reported failed and tried again; nothing that
+     * succeeded is repeated), and its history is whole: transitions 1, 2, 3… with none missing or twice.
+     */
+    void assertEachFinishedOnceWithWholeHistory(List<PnpAgent> agents) throws Exception {
+        for (PnpAgent agent : agents) {
+            SimulatedRouter router = agent.router();
+            assertThat(router.completed()).as(router.serial()).containsEntry("cli-config", 1)
+                    .containsEntry("image-install", 1).containsEntry("file-transfer", 2).containsEntry("config-upgrade", 1);
+            assertThat(router.scriptRuns()).as(router.serial()).isEqualTo(1);
+            JsonNode device = PnpServer.json(get("/api/devices/" + router.serial()));
+            assertThat(device.get("step").asText()).isEqualTo("FINISHED");
+            List<Long> sequences = new ArrayList<>();
+            device.get("history").forEach(t -> sequences.add(t.get("sequence").asLong()));
+            assertThat(sequences).isEqualTo(LongStream.rangeClosed(1, sequences.size()).boxed().toList());
+            assertThat(ProvisioningEndToEndTest.steps(device)).as(router.serial()).isEqualTo(Routers.FULL_PATH);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+}

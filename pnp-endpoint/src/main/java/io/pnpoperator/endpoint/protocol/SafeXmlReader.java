@@ -49,6 +49,10 @@ final class SafeXmlReader {
             return readDocument(reader);
         } catch (XMLStreamException e) {
             throw new ProtocolException(Problem.MALFORMED_XML, "malformed XML: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // The parser reports some errors late, unchecked, wrapping the stream error (Woodstox's lazy text).
+            Throwable why = e.getCause() instanceof XMLStreamException ? e.getCause() : e;
+            throw new ProtocolException(Problem.MALFORMED_XML, "malformed XML: " + firstLine(why.getMessage()));
         } finally {
             closeQuietly(reader);
         }

@@ -64,7 +64,9 @@ public final class RequestSchema {
                             opt(empty("abortOnSyntaxFault"))))),
                     RELOAD_OR_NOT),
             "reload", element("reload", seq(opt(text("reason")), opt(number("delayIn", 0, 2147483)),
-                    opt(text("user")), opt(choice(bool("saveConfig"), bool("eraseConfig"))))));
+                    opt(text("user")), opt(choice(bool("saveConfig"), bool("eraseConfig"))))),
+            "device-auth", element("deviceAuth", seq(text("challenge-request"), text("encryption-method"),
+                    text("hash-method"))));
 
     private RequestSchema() {
     }

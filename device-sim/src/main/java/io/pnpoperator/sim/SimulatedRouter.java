@@ -3,9 +3,13 @@ package io.pnpoperator.sim;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -55,6 +59,8 @@ public final class SimulatedRouter {
     private final Deque<String> guestshellComing = new ArrayDeque<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private int scriptRuns;
+    private PrivateKey sudiKey;
+    private String sudiCertificate;
 
     public SimulatedRouter(String serial, DeviceOptions options) {
         this.serial = serial;
@@ -172,6 +178,7 @@ public final class SimulatedRouter {
                 case "config-upgrade" -> new Answer(configUpgrade(request, correlator, downloads), false);
                 case "backoff" -> new Answer(success(service, correlator, ""), false);
                 case "reload" -> new Answer(success(service, correlator, ""), true);
+                case "device-auth" -> new Answer(deviceAuth(request, correlator), false);
                 default -> new Answer(fault("An unknown XML tag has been received"), false);
             };
             completed.merge(service, 1, Integer::sum);
@@ -390,6 +397,36 @@ public final class SimulatedRouter {
         }
         free -= content.length;
         bootflash.put(copy.destination(), md5);
+    }
+
+    /**
+     * Gives the router a SUDI: the private key in its trust anchor module and the certificate that names it, as
+     * manufacturing does. Without one, a device-auth request fails as on a router whose certificate cannot be read.
+     */
+    public void giveSudi(PrivateKey key, String certificatePem) {
+        this.sudiKey = key;
+        this.sudiCertificate = certificatePem;
+    }
+
+    /** device-auth: the challenge signed with the SUDI key, and the SUDI certificate, base64 as the schema has it. */
+    private String deviceAuth(Element request, String correlator) throws DeviceException {
+        if (sudiKey == null) {
+            throw new DeviceException("PnP Service Error 3407", "SUDI certificate retrieval failed");
+        }
+        String challenge = Xml.text(request, "deviceAuth", "challenge-request").orElse("");
+        String encryption = sudiKey.getAlgorithm().equals("EC") ? "ECDSA" : "RSA";
+        try {
+            Signature signature = Signature.getInstance("SHA256with" + encryption);
+            signature.initSign(sudiKey);
+            signature.update(challenge.getBytes(StandardCharsets.UTF_8));
+            return success("device-auth", correlator, "<auth><challenge-response>"
+                    + Base64.getEncoder().encodeToString(signature.sign()) + "</challenge-response><sudi-cert>"
+                    + Base64.getEncoder().encodeToString(sudiCertificate.getBytes(StandardCharsets.US_ASCII))
+                    + "</sudi-cert><encryption-method>" + encryption + "</encryption-method><hashing-method>SHA256"
+                    + "</hashing-method></auth>");
+        } catch (GeneralSecurityException e) {
+            throw new DeviceException("PnP Service Error 3406", "signing failed: " + e.getMessage());
+        }
     }
 
     private String success(String service, String correlator, String body) {

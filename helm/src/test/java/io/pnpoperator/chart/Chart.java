@@ -34,7 +34,8 @@ final class Chart {
             Map.entry("networkPolicy.enabled", true), Map.entry("metrics.serviceMonitor.enabled", true),
             Map.entry("metrics.prometheusRule.enabled", true), Map.entry("grafana.dashboard.enabled", true),
             Map.entry("grafana.dashboard.folder", "Network"), Map.entry("endpoint.tls.secretName", "pnp-tls"),
-            Map.entry("endpoint.service.scheme", "https"), Map.entry("endpoint.service.port", 443));
+            Map.entry("endpoint.service.scheme", "https"), Map.entry("endpoint.service.port", 443),
+            Map.entry("endpoint.sudiTrustBundle.configMap", "cisco-sudi-cas"));
 
     static final KubernetesSerialization KINDS = new KubernetesSerialization();
     /** Reads a manifest into its API type and refuses any field the type does not have. */

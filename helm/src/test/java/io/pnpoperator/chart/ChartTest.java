@@ -205,6 +205,10 @@ class ChartTest {
                 .containsEntry("SERVER_SSL_CERTIFICATEPRIVATEKEY", "/etc/pnp/tls/tls.key");
         assertThat(endpoint.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
                 .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("pnp-tls"));
+        assertThat(env(endpoint)).as("the SUDI trust bundle, in the name Spring Boot binds")
+                .containsEntry("PNP_SECURITY_SUDITRUSTBUNDLE", "/etc/pnp/sudi/ca-bundle.pem");
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getConfigMap() != null)
+                .singleElement().satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("cisco-sudi-cas"));
         assertThat(env(named(Chart.render(Map.of()), Deployment.class, ENDPOINT))).as("plain HTTP by default")
                 .doesNotContainKey("SERVER_SSL_ENABLED");
 

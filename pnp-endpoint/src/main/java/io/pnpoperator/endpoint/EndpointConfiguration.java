@@ -1,6 +1,7 @@
 package io.pnpoperator.endpoint;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pnpoperator.endpoint.identity.SudiCheck;
 import io.pnpoperator.endpoint.metrics.ExpositionFilter;
 import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.protocol.PnpCodec;
@@ -9,8 +10,11 @@ import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.provisioning.Registrations;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.FleetCounts;
+import io.pnpoperator.endpoint.workflow.IdentityProof;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Security;
 import io.pnpoperator.endpoint.workflow.Workflow;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -59,7 +63,19 @@ class EndpointConfiguration {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             return HexFormat.of().formatHex(secret);
-        }), profiles, registrations);
+        }, identityProof(properties.security())), profiles, registrations);
+    }
+
+    /** The SUDI trust bundle, read at start: a file that cannot be read stops the server, naming it. */
+    private static IdentityProof identityProof(Security security) {
+        if (security.sudiTrustBundle() == null) {
+            return IdentityProof.NONE;
+        }
+        try {
+            return SudiCheck.of(security.sudiTrustBundle());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SettingException("pnp.security.sudi-trust-bundle: " + e.getMessage());
+        }
     }
 
     /** Applied by Spring Boot to the registry before any meter is registered. */

@@ -33,7 +33,7 @@ class HttpsDeviceTest {
     @Test
     void aRouterThatTrustsTheServersCertificateIsProvisionedOverHttps() throws Exception {
         Path keystore = folder.resolve("pnp-server.p12");
-        keytool("-genkeypair", "-alias", "pnp", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+        Keytool.run("-genkeypair", "-alias", "pnp", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
                 "-dname", "CN=pnp.lab", "-ext", "SAN=ip:127.0.0.1,dns:pnp.lab", "-storetype", "PKCS12",
                 "-keystore", keystore.toString(), "-storepass", "changeit");
         // PEM files, as a kubernetes.io/tls Secret (cert-manager's) holds them and the chart mounts them.
@@ -81,14 +81,5 @@ class HttpsDeviceTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
-    }
-
-    private static void keytool(String... arguments) throws Exception {
-        String[] command = new String[arguments.length + 1];
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        System.arraycopy(arguments, 0, command, 1, arguments.length);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(output).isZero();
     }
 }

@@ -78,7 +78,11 @@ public record PnpDeviceStatus(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, ConfigUrl configUrl,
-                           Long transitions, DeviceStep step, Boolean authRequired) {
+                           Long transitions, DeviceStep step, Boolean authRequired,
+                           @JsonPropertyDescription("The device-auth challenge sent and not yet answered")
+                           String authChallenge,
+                           @JsonPropertyDescription("Who the device proved to be with its SUDI certificate, e.g. "
+                                   + "PID:C1131-8PWB SN:FGL2548L0AW") String provenAs) {
     }
 
     /**

@@ -78,7 +78,7 @@ final class DeviceStatusMapping {
                 x.pending().map(pending -> pending.service().name()).orElse(null), x.lastCorrelator().orElse(null),
                 x.configGrant().map(g -> new PnpDeviceStatus.ConfigUrl(g.tokenSha256(), g.issuedAt().toString(),
                         g.boundTo())).orElse(null), p.transitions(), DeviceStep.valueOf(p.step().name()),
-                x.authRequired());
+                x.authRequired(), x.challenge().orElse(null), x.provenAs().orElse(null));
     }
 
     /**
@@ -88,7 +88,7 @@ final class DeviceStatusMapping {
      */
     static Device toDevice(String serial, String profile, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
-                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false) : s.exchange();
+                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false, null, null) : s.exchange();
         if (x.step() != null && x.step() != s.step()) {
             Device written = toDevice(serial, profile, s.withStep(x.step()));
             return written.movedTo(Step.valueOf(s.step().name()), written.identity().lastContact());
@@ -114,7 +114,8 @@ final class DeviceStatusMapping {
                         .map(c -> new Device.Pending(c, Service.valueOf(x.pendingService()))),
                         Optional.ofNullable(x.lastCorrelator()), Optional.ofNullable(x.configUrl()).map(u ->
                                 new ConfigGrant(u.secretSha256(), Instant.parse(u.issuedAt()), u.boundTo())),
-                        Boolean.TRUE.equals(x.authRequired())));
+                        Boolean.TRUE.equals(x.authRequired()), Optional.ofNullable(x.authChallenge()),
+                        Optional.ofNullable(x.provenAs())));
     }
 
     static Transition toTransition(String serial, PnpDeviceStatus.HistoryEntry h) {

@@ -37,7 +37,7 @@ public final class ProfileMapping {
                         Duration.ofSeconds(g.startTimeoutSeconds() == null ? Guestshell.DEFAULT_START_TIMEOUT_SECONDS
                                 : g.startTimeoutSeconds())));
         return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
-                spec.config() != null, guestshell, credentials);
+                spec.config() != null, guestshell, credentials, spec.requiresSudi());
     }
 
     private static Optional<Profile.Artifact> artifact(String name, List<ArtifactFile> files,

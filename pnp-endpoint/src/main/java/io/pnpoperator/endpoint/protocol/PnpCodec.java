@@ -87,6 +87,9 @@ public final class PnpCodec {
                     .map(d -> d.child("received").flatMap(r -> r.child("text")).map(XmlElement::text).orElse(""))
                     .toList()));
             case DEVICE_INFO -> readDeviceInfo(response);
+            case DEVICE_AUTH -> new Report.DeviceAuth(response.textAt("auth", "challenge-response").orElse(""),
+                    response.textAt("auth", "sudi-cert").orElse(""), response.textAt("auth", "encryption-method")
+                    .orElse(""), response.textAt("auth", "hashing-method").orElse(""));
             default -> new Report.Nothing();
         };
     }

@@ -16,6 +16,18 @@ public sealed interface Report {
     record Invalid(String problem) implements Report {
     }
 
+    /**
+     * device-auth: the challenge signed with the device's SUDI key, and its SUDI certificate.
+     *
+     * @param challengeResponse the signature, base64
+     * @param sudiCertificate   the SUDI certificate, PEM, base64 (as the schema has it)
+     * @param encryptionMethod  RSA or ECDSA
+     * @param hashingMethod     SHA256 or SHA512
+     */
+    record DeviceAuth(String challengeResponse, String sudiCertificate, String encryptionMethod,
+                      String hashingMethod) implements Report {
+    }
+
     /** cli-config: one result per configuration line. */
     record ConfigResult(List<Line> lines) implements Report {
         public record Line(int number, String command, boolean success, String error) {

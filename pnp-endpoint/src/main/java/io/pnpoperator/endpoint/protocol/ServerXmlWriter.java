@@ -64,6 +64,10 @@ final class ServerXmlWriter {
             raw("</callbackAfter></backoff>");
         } else if (work instanceof Work.Reload r) {
             reload(r);
+        } else if (work instanceof Work.DeviceAuth a) {
+            raw("<deviceAuth>").element("challenge-request", a.challenge());
+            element("encryption-method", String.join(",", a.encryptionMethods()));
+            element("hash-method", String.join(",", a.hashMethods())).raw("</deviceAuth>");
         }
     }
 

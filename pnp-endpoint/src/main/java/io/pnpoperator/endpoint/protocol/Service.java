@@ -15,6 +15,7 @@ public enum Service {
     BACKOFF("backoff"),
     RELOAD("reload"),
     CAPABILITY("capability"),
+    DEVICE_AUTH("device-auth"),
     FAULT("fault");
 
     public static final String PNP_NAMESPACE = "urn:cisco:pnp";

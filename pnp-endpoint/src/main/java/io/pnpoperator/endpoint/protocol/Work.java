@@ -78,6 +78,19 @@ public sealed interface Work {
     }
 
     /** Reload the device after a delay, saving its running configuration first or not. */
+    /**
+     * device-auth: the device signs {@code challenge} with its SUDI key and sends its SUDI certificate, to prove it
+     * is the device its UDI names.
+     *
+     * @param encryptionMethods the signature algorithms the server takes (RSA, ECDSA)
+     * @param hashMethods       the hashes the server takes (SHA256, SHA512)
+     */
+    record DeviceAuth(String challenge, List<String> encryptionMethods, List<String> hashMethods) implements Work {
+        public Service service() {
+            return Service.DEVICE_AUTH;
+        }
+    }
+
     record Reload(String reason, Duration delay, boolean saveConfig) implements Work {
         public Service service() {
             return Service.RELOAD;

@@ -35,7 +35,7 @@ public class JdbcDeviceStore implements DeviceStore {
     private static final List<String> OBSERVATION = List.of("running_version", "running_image", "bootflash_free",
             "guestshell", "config_applied", "script_ran");
     private static final List<String> EXCHANGE = List.of("pending_correlator", "pending_service", "last_correlator",
-            "config_token", "config_issued_at", "config_bound_to", "auth_required");
+            "config_token", "config_issued_at", "config_bound_to", "auth_required", "auth_challenge", "proven_as");
     private static final List<String> ALL = Stream.of(IDENTITY, PROGRESS, OBSERVATION, EXCHANGE)
             .flatMap(List::stream).toList();
 
@@ -185,7 +185,8 @@ public class JdbcDeviceStore implements DeviceStore {
             x.pending().map(Device.Pending::correlator).orElse(null), x.pending().map(pd -> pd.service().name()).orElse(null),
             x.lastCorrelator().orElse(null), x.configGrant().map(ConfigGrant::tokenSha256).orElse(null),
             x.configGrant().map(g -> time(g.issuedAt())).orElse(null),
-            x.configGrant().map(ConfigGrant::boundTo).orElse(null), x.authRequired()};
+            x.configGrant().map(ConfigGrant::boundTo).orElse(null), x.authRequired(), x.challenge().orElse(null),
+            x.provenAs().orElse(null)};
     }
 
     private static Device device(ResultSet rs) throws SQLException {
@@ -207,7 +208,8 @@ public class JdbcDeviceStore implements DeviceStore {
                 rs.getBoolean("script_ran"));
         Device.Exchange exchange = new Device.Exchange(Optional.ofNullable(rs.getString("pending_correlator"))
                 .map(c -> new Device.Pending(c, serviceOf(rs))), Optional.ofNullable(rs.getString("last_correlator")),
-                configGrant(rs), rs.getBoolean("auth_required"));
+                configGrant(rs), rs.getBoolean("auth_required"), Optional.ofNullable(rs.getString("auth_challenge")),
+                Optional.ofNullable(rs.getString("proven_as")));
         return new Device(identity, progress, observed, exchange);
     }
 

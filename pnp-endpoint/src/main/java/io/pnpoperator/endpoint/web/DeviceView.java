@@ -9,14 +9,15 @@ import java.util.OptionalLong;
 
 /**
  * A device as the admin API shows it: what people need, without the exchange internals (correlators,
- * the config URL's token). {@code history} is only filled for a single device.
+ * the config URL's hash, a challenge in flight); who it proved to be with its SUDI ({@code provenAs}) when it did.
+ * {@code history} is only filled for a single device.
  */
 record DeviceView(String serial, String udi, String profile, String pid, String vid, String hostname, String ipAddress,
                   String phase, String step,
                   int attempts, Optional<String> lastError, Instant firstSeen, Instant lastContact, Instant stepSince,
                   Optional<Instant> finishedAt, Optional<String> version, Optional<String> image,
                   OptionalLong bootflashFree, Optional<String> guestshell, boolean configApplied, boolean scriptRan,
-                  Optional<List<HistoryEntry>> history) {
+                  Optional<String> provenAs, Optional<List<HistoryEntry>> history) {
 
     record HistoryEntry(long sequence, String from, String to, String phase, String work, String result,
                         Optional<String> error, Instant at) {
@@ -29,14 +30,14 @@ record DeviceView(String serial, String udi, String profile, String pid, String 
         return new DeviceView(i.serial(), i.udi(), i.profile(), i.pid(), i.vid(), i.hostname(), i.ipAddress(),
                 p.phase().label(), p.step().name(), p.attempts(), p.lastError(), i.firstSeen(), i.lastContact(),
                 p.stepSince(), p.finishedAt(), o.version(), o.image(), o.bootflashFree(), o.guestshell(),
-                o.configApplied(), o.scriptRan(), Optional.empty());
+                o.configApplied(), o.scriptRan(), d.exchange().provenAs(), Optional.empty());
     }
 
     DeviceView withHistory(List<Transition> transitions) {
         return new DeviceView(serial, udi, profile, pid, vid, hostname, ipAddress, phase, step, attempts, lastError,
                 firstSeen,
                 lastContact, stepSince, finishedAt, version, image, bootflashFree, guestshell, configApplied, scriptRan,
-                Optional.of(transitions.stream().map(t -> new HistoryEntry(t.sequence(), t.from().name(), t.to().name(),
+                provenAs, Optional.of(transitions.stream().map(t -> new HistoryEntry(t.sequence(), t.from().name(), t.to().name(),
                         t.phase().label(), t.work(), t.result(), t.error(), t.at())).toList()));
     }
 }

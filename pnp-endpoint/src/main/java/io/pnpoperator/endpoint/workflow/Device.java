@@ -199,27 +199,40 @@ public record Device(Identity identity, Progress progress, Observation observed,
      * @param lastCorrelator the correlator of the last response applied: a repeat of it changes nothing
      * @param configGrant    the day-0 config URL sent and not yet used, only while the device is in CONFIG_START
      * @param authRequired   the device asked for credentials ({@code authRequired}) in its last work request
+     * @param challenge      the device-auth challenge sent and not yet answered
+     * @param provenAs       who the device proved to be with its SUDI certificate (its subject's serial number
+     *                       attribute, e.g. {@code PID:C1131-8PWB SN:FGL2548L0AW}); empty until it has
      */
     public record Exchange(Optional<Pending> pending, Optional<String> lastCorrelator, Optional<ConfigGrant> configGrant,
-                           boolean authRequired) {
+                           boolean authRequired, Optional<String> challenge, Optional<String> provenAs) {
 
-        static final Exchange NONE = new Exchange(Optional.empty(), Optional.empty(), Optional.empty(), false);
+        static final Exchange NONE = new Exchange(Optional.empty(), Optional.empty(), Optional.empty(), false,
+                Optional.empty(), Optional.empty());
 
         public Exchange awaiting(Optional<Pending> newPending) {
-            return new Exchange(newPending, lastCorrelator, configGrant, authRequired);
+            return new Exchange(newPending, lastCorrelator, configGrant, authRequired, challenge, provenAs);
         }
 
         /** The response with this correlator is applied: nothing is awaited, a repeat of it changes nothing. */
         public Exchange answered(String correlator) {
-            return new Exchange(Optional.empty(), Optional.of(correlator), configGrant, authRequired);
+            return new Exchange(Optional.empty(), Optional.of(correlator), configGrant, authRequired, Optional.empty(),
+                    provenAs);
         }
 
         public Exchange withConfigGrant(Optional<ConfigGrant> grant) {
-            return new Exchange(pending, lastCorrelator, grant, authRequired);
+            return new Exchange(pending, lastCorrelator, grant, authRequired, challenge, provenAs);
         }
 
         public Exchange withAuthRequired(boolean required) {
-            return new Exchange(pending, lastCorrelator, configGrant, required);
+            return new Exchange(pending, lastCorrelator, configGrant, required, challenge, provenAs);
+        }
+
+        public Exchange withChallenge(Optional<String> newChallenge) {
+            return new Exchange(pending, lastCorrelator, configGrant, authRequired, newChallenge, provenAs);
+        }
+
+        public Exchange provenAs(String subject) {
+            return new Exchange(pending, lastCorrelator, configGrant, authRequired, challenge, Optional.of(subject));
         }
     }
 

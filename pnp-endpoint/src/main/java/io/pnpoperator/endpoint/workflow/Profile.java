@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param config         whether a day-0 configuration is applied (its text is served by the edge)
  * @param guestshell     the guestshell part of the workflow
  * @param credentials    the login sent to devices that ask for one ({@code authRequired})
+ * @param proveIdentity  a device proves it is the device its UDI names (its SUDI) before anything is sent to it
  */
 public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
-                      Optional<Guestshell> guestshell, Optional<Credentials> credentials) {
+                      Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity) {
+
+    /** A profile that asks no proof of identity. */
+    public Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
+                   Optional<Guestshell> guestshell, Optional<Credentials> credentials) {
+        this(name, configRegister, image, config, guestshell, credentials, false);
+    }
 
     /**
      * A target image; {@code md5} is lower-case hex, as devices verify it.

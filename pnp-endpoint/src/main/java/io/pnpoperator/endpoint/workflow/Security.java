@@ -1,5 +1,6 @@
 package io.pnpoperator.endpoint.workflow;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -12,8 +13,12 @@ import java.time.Duration;
  *                          the server from changing addresses, e.g. behind a source-NAT pool)
  * @param configUrlLifetime how long a day-0 config URL works after it was sent; it works once in any case
  * @param reappeared        what happens to a provisioned device that comes back without a startup configuration
+ * @param sudiTrustBundle   PEM certificates (roots and intermediates) that vouch for SUDI certificates, for
+ *                          profiles with {@code identity: sudi}; null (none): their devices fail the proof
  */
-public record Security(boolean bindToAddress, Duration configUrlLifetime, Reappeared reappeared) {
+public record Security(boolean bindToAddress, Duration configUrlLifetime, Reappeared reappeared,
+                       Path sudiTrustBundle) {
+
 
     public Security {
         if (configUrlLifetime.isNegative() || configUrlLifetime.isZero()) {

@@ -34,15 +34,30 @@ public final class Workflow {
     /** A provisioned device came back without a startup configuration. */
     public static final String RESULT_FACTORY_STATE = "factory-state";
 
+    /** What a device-auth request offers: the algorithms Cisco's reference checker takes. */
+    static final List<String> ENCRYPTION_METHODS = List.of("RSA", "ECDSA");
+    static final List<String> HASH_METHODS = List.of("SHA256", "SHA512");
+
     private final Timings timings;
     private final Security security;
     private final Supplier<String> secrets;
+    private final IdentityProof identityProof;
 
-    /** @param secrets makes the secrets of day-0 config URLs (a secure random source in production) */
-    public Workflow(Timings timings, Security security, Supplier<String> secrets) {
+    /**
+     * @param secrets       makes the secrets of day-0 config URLs and device-auth challenges (a secure random source
+     *                      in production)
+     * @param identityProof checks a device's SUDI proof, for profiles that ask for one
+     */
+    public Workflow(Timings timings, Security security, Supplier<String> secrets, IdentityProof identityProof) {
         this.timings = timings;
         this.security = security;
         this.secrets = secrets;
+        this.identityProof = identityProof;
+    }
+
+    /** A workflow that checks no SUDI proof: profiles that ask for one hold their devices. */
+    public Workflow(Timings timings, Security security, Supplier<String> secrets) {
+        this(timings, security, secrets, IdentityProof.NONE);
     }
 
     /** A device asks for work: answer with its current step's request under its profile, or a backoff. */
@@ -92,6 +107,15 @@ public final class Workflow {
                     + "; trying again", timings.retry()));
         }
 
+        if (profile.proveIdentity() && draft.device.exchange().provenAs().isEmpty()) {
+            // Nothing is sent, and nothing of the device is trusted, until it proves who it is.
+            String challenge = secrets.get();
+            draft.exchange(draft.device.exchange().withChallenge(Optional.of(challenge)).awaiting(Optional.of(
+                    new Device.Pending(request.correlator(), Service.DEVICE_AUTH))));
+            return draft.answer(new ServerMessage.Request(request.udi(), request.correlator(),
+                    new Work.DeviceAuth(challenge, ENCRYPTION_METHODS, HASH_METHODS), credentials));
+        }
+
         Rule rule = Steps.rule(Steps.firstActive(draft.device.step(), profile));
         while (rule.request().isEmpty()) {
             rule = Steps.rule(Steps.firstActive(rule.step().following(), profile));
@@ -139,7 +163,25 @@ public final class Workflow {
             return draft.answer(bye); // a backoff's acknowledgement
         }
         Device.Pending pending = device.exchange().pending().get();
+        Optional<String> challenge = device.exchange().challenge();
         draft.exchange(draft.device.exchange().answered(correlator));
+
+        if (pending.service() == Service.DEVICE_AUTH) {
+            IdentityProof.Verdict verdict = response.success() && response.report() instanceof Report.DeviceAuth answer
+                    && challenge.isPresent()
+                    ? identityProof.check(device.identity().pid(), device.serial(), challenge.get(), answer,
+                            contact.now())
+                    : new IdentityProof.Verdict(false, response.success() ? "it answered without a SUDI proof"
+                            : response.errorText());
+            if (verdict.proven()) {
+                draft.exchange(draft.device.exchange().provenAs(verdict.detail()));
+                draft.record(device.step(), device.step(), Service.DEVICE_AUTH.shortName(), Optional.of(correlator),
+                        RESULT_SUCCESS, Optional.empty(), contact.now());
+                return draft.answer(bye);
+            }
+            return setback(draft, device, pending, Outcome.setback(draft.device, device.step(), "SUDI proof refused: "
+                    + verdict.detail()), resultOf(response), correlator, contact, bye, profile);
+        }
 
         Outcome outcome = read(profile, draft.device, pending, response, contact.now());
         draft.device = outcome.device();
@@ -153,6 +195,13 @@ public final class Workflow {
             return draft.answer(bye);
         }
 
+        return setback(draft, device, pending, outcome, result, correlator, contact, bye, profile);
+    }
+
+    /** One more failed try: the step is tried again after the retry backoff, or the device fails at the last. */
+    private Decision setback(Draft draft, Device device, Device.Pending pending, Outcome outcome, String result,
+                             String correlator, Contact contact, ServerMessage bye, Profile profile) {
+        draft.device = outcome.device();
         int attempts = device.progress().attempts() + 1;
         draft.progress(draft.device.progress().tried(attempts, outcome.reason()));
         if (attempts >= timings.maxAttempts()) {

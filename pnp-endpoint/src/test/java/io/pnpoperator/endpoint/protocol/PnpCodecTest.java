@@ -33,12 +33,13 @@ class PnpCodecTest {
     /** Each sample and the test that covers it: a sample nobody reads fails here. */
     static final List<String> COVERED = List.of(
             "device-app-hosting-guestshell-activated.xml", "device-app-hosting-no-app.xml",
-            "device-app-hosting-other-apps.xml", "device-cli-config-failed-line.xml", "device-cli-config-response.xml",
+            "device-app-hosting-other-apps.xml", "device-auth-response.xml", "device-cli-config-failed-line.xml",
+            "device-cli-config-response.xml",
             "device-fault.xml", "device-image-install-checksum-error.xml", "device-info-bare-version.xml",
             "device-info-long-version.xml", "device-verify-md5.xml", "device-work-request-auth-required.xml",
             "device-work-request-factory-reset.xml",
             "server-backoff.xml", "server-bye-with-credentials.xml", "server-bye.xml", "server-cli-config.xml",
-            "server-cli-exec.xml", "server-config-upgrade.xml", "server-device-info.xml",
+            "server-cli-exec.xml", "server-config-upgrade.xml", "server-device-auth.xml", "server-device-info.xml",
             "server-file-transfer.xml", "server-image-install-no-reload.xml", "server-image-install-reload.xml",
             "server-reload.xml");
 
@@ -197,6 +198,24 @@ class PnpCodecTest {
                 IMAGE_DESTINATION, Optional.of(BOOT))), "server-image-install-reload.xml");
         assertWrites(request("CiscoPnP-1.0-R33-4", new Work.ImageInstall(URI.create(IMAGE_URL), IMAGE_MD5,
                 IMAGE_DESTINATION, Optional.empty())), "server-image-install-no-reload.xml");
+    }
+
+    @Test
+    void writesDeviceAuthAsTheSample() throws Exception {
+        assertWrites(request("CiscoPnP-1.0-R33-7", new Work.DeviceAuth(
+                "6f1c9a0e8b7d4c3f2a1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a", List.of("RSA", "ECDSA"),
+                List.of("SHA256", "SHA512"))), "server-device-auth.xml");
+    }
+
+    @Test
+    void readsADeviceAuthResponse() throws Exception {
+        WorkResponse response = (WorkResponse) codec.readDevice(Samples.bytes("device-auth-response.xml"));
+        assertThat(response.service()).isEqualTo(Service.DEVICE_AUTH);
+        assertThat(response.correlator()).contains("CiscoPnP-1.0-R33-7");
+        assertThat(response.report()).isEqualTo(new Report.DeviceAuth(
+                "MEUCIQDx3k8Tn4o5k2l0Zm9yIGEgcmVhbCByb3V0ZXIgdG8gc2lnbg==",
+                "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJ4ekNDQVcyZ0F3SUJBZ0lKQU1BPQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==",
+                "ECDSA", "SHA256"));
     }
 
     @Test

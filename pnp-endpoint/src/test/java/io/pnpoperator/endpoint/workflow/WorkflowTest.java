@@ -67,7 +67,7 @@ class WorkflowTest {
             };
         }
     };
-    static final Security SECURITY = new Security(true, Duration.ofMinutes(10), Security.Reappeared.HOLD);
+    static final Security SECURITY = new Security(true, Duration.ofMinutes(10), Security.Reappeared.HOLD, null);
     static final Timings TIMINGS = new Timings(3, Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(1),
             Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(24));
 
@@ -605,7 +605,7 @@ class WorkflowTest {
             assertThat(decision.change().device()).isEqualTo(d);
         }
         Workflow unbound = new Workflow(TIMINGS, new Security(false, Duration.ofMinutes(10),
-                Security.Reappeared.HOLD), () -> "t");
+                Security.Reappeared.HOLD, null), () -> "t");
         assertThat(unbound.onWorkResponse(profile, d, failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "x"),
                 new Contact("203.0.113.66", now, LINKS)).change().device().progress().attempts())
                 .as("with pnp.security.bind-to-address=false the address is not checked").isEqualTo(1);
@@ -663,7 +663,7 @@ class WorkflowTest {
 
     @Test
     void withReprovisionAProvisionedDeviceBackInFactoryStateStartsAgain() {
-        workflow = new Workflow(TIMINGS, new Security(true, Duration.ofMinutes(10), Security.Reappeared.REPROVISION),
+        workflow = new Workflow(TIMINGS, new Security(true, Duration.ofMinutes(10), Security.Reappeared.REPROVISION, null),
                 () -> "t");
         Device done = at(Step.FINISHED);
         done = done.with(done.progress().at(Step.FINISHED, now));
@@ -731,6 +731,57 @@ class WorkflowTest {
                 "e".repeat(5000)), contact());
         assertThat(apply(failed).progress().lastError().orElseThrow()).hasSize(2000).endsWith("e…");
         assertThat(failed.change().transitions().get(0).error().orElseThrow()).hasSize(2000);
+    }
+
+    // --- identity: a profile with identity sudi sends nothing before the device's SUDI proof holds
+
+    @Test
+    void aDeviceProvesItsIdentityBeforeAnythingElseIsSentAndOnlyOnce() {
+        profile = new Profile(FULL.name(), FULL.configRegister(), FULL.image(), true, FULL.guestshell(),
+                Optional.empty(), true);
+        workflow = new Workflow(TIMINGS, SECURITY, () -> "challenge-1", (pid, serial, challenge, answer, now) ->
+                new IdentityProof.Verdict(challenge.equals("challenge-1") && answer.challengeResponse().equals("signed"),
+                        "PID:" + pid + " SN:" + serial));
+        Decision asked = ask(newDevice(), "c-1");
+        assertThat(workOf(asked)).isEqualTo(new Work.DeviceAuth("challenge-1", List.of("RSA", "ECDSA"),
+                List.of("SHA256", "SHA512")));
+        Device sent = apply(asked);
+        assertThat(sent.exchange().challenge()).contains("challenge-1");
+
+        Decision proven = workflow.onWorkResponse(profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
+                Optional.of("c-1"), true, Optional.empty(), new Report.DeviceAuth("signed", "pem", "ECDSA", "SHA256")),
+                contact());
+        Device d = apply(proven);
+        assertThat(d.exchange().provenAs()).contains("PID:C1131-8PWB SN:FGL2548L0AW");
+        assertThat(d.exchange().challenge()).isEmpty();
+        assertThat(proven.change().transitions()).singleElement().satisfies(t -> {
+            assertThat(t.work()).isEqualTo("device-auth");
+            assertThat(t.result()).isEqualTo("success");
+        });
+        assertThat(workOf(ask(d, "c-2"))).as("then the workflow, without another proof")
+                .isInstanceOf(Work.CliConfig.class);
+    }
+
+    @Test
+    void aProofThatDoesNotHoldIsAFailedTryAndAtTheLastTheDeviceFails() {
+        profile = new Profile(FULL.name(), FULL.configRegister(), FULL.image(), true, FULL.guestshell(),
+                Optional.empty(), true);
+        workflow = new Workflow(TIMINGS, SECURITY, () -> "challenge", (pid, serial, challenge, answer, now) ->
+                new IdentityProof.Verdict(false, "the challenge is not signed by its SUDI certificate's key"));
+        Device d = newDevice();
+        for (int attempt = 1; attempt <= TIMINGS.maxAttempts(); attempt++) {
+            d = waitedOut(d);
+            Device sent = apply(ask(d, "c-" + attempt));
+            assertThat(workOf(ask(d, "c-" + attempt))).isInstanceOf(Work.DeviceAuth.class);
+            d = apply(workflow.onWorkResponse(profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
+                    Optional.of("c-" + attempt), true, Optional.empty(), new Report.DeviceAuth("x", "pem", "RSA",
+                            "SHA256")), contact()));
+            assertThat(d.progress().lastError()).contains("SUDI proof refused: the challenge is not signed by its "
+                    + "SUDI certificate's key");
+        }
+        assertThat(d.phase()).isEqualTo(Phase.FAILED);
+        assertThat(d.exchange().provenAs()).isEmpty();
+        assertThat(workOf(ask(d, "c-9"))).isInstanceOf(Work.Backoff.class);
     }
 
     // --- helpers: one exchange is a work request, then a work response

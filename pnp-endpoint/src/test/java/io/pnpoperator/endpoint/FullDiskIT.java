@@ -51,7 +51,7 @@ class FullDiskIT {
         awaitHealth("/actuator/health/store", "DOWN");
         assertThat(server.get("/actuator/health/readiness")).contains("DOWN");
         HttpResponse<String> refused = workRequest("FULL99999");
-        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).contains("30");
         assertThat(refused.body()).startsWith("the device store cannot be written now; nothing was changed, try again "
                 + "later [").doesNotContainIgnoringCase("sql").doesNotContain("org.h2", "Exception", "at io.");

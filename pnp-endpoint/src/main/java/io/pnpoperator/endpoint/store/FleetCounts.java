@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * How many devices are in each phase and step, from one GROUP BY query at most every few seconds however often
- * it is asked (by every Prometheus scrape, by every new serial's registration).
+ * it is asked (by every Prometheus scrape, by every gauge of it).
  */
 public final class FleetCounts {
 
@@ -34,12 +34,22 @@ public final class FleetCounts {
         return counted().byPhaseAndStep().values().stream().mapToLong(steps -> steps.getOrDefault(step, 0L)).sum();
     }
 
+    /**
+     * While the store cannot be read the last counts stand, and the store is asked again only after another few
+     * seconds: a scrape reads dozens of gauges, and each must not wait for the database in turn.
+     */
     private Counted counted() {
-        Counted now = counted.get();
-        if (Instant.now().isAfter(now.at().plus(COUNT_EVERY))) {
-            now = new Counted(Instant.now(), store.countByPhaseAndStep());
-            counted.set(now);
+        Counted last = counted.get();
+        if (!Instant.now().isAfter(last.at().plus(COUNT_EVERY))) {
+            return last;
         }
+        Counted now;
+        try {
+            now = new Counted(Instant.now(), store.countByPhaseAndStep());
+        } catch (StoreUnavailableException e) {
+            now = new Counted(Instant.now(), last.byPhaseAndStep());
+        }
+        counted.set(now);
         return now;
     }
 }

@@ -17,11 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Devices in SQL tables (embedded H2 by default, MariaDB when configured), migrated by Flyway. */
@@ -60,64 +62,74 @@ public class JdbcDeviceStore implements DeviceStore {
 
     @Override
     public Optional<Stored> find(String serial) {
-        try {
-            return jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
-                    (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream()
-                    .findFirst();
-        } catch (DataAccessException e) {
-            afterFailure.run();
-            throw new StoreUnavailableException("the database", e);
-        }
+        return guarded(() -> jdbc.query("SELECT " + COLUMNS + " FROM devices WHERE serial = ?",
+                (rs, n) -> new Stored(device(rs), Long.toString(rs.getLong("revision"))), serial).stream()
+                .findFirst());
     }
 
     @Override
     public List<Device> list() {
-        return jdbc.query("SELECT " + COLUMNS + " FROM devices ORDER BY first_seen, serial", (rs, n) -> device(rs));
+        return guarded(() -> jdbc.query("SELECT " + COLUMNS + " FROM devices ORDER BY first_seen, serial",
+                (rs, n) -> device(rs)));
     }
 
     @Override
     public Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
-        Map<Phase, Map<Step, Long>> counts = new EnumMap<>(Phase.class);
-        jdbc.query("SELECT phase, step, COUNT(*) AS devices FROM devices GROUP BY phase, step",
-                rs -> {
-                    counts.computeIfAbsent(Phase.fromLabel(rs.getString("phase")), p -> new EnumMap<>(Step.class))
-                            .put(Step.valueOf(rs.getString("step")), rs.getLong("devices"));
-                });
-        return counts;
+        return guarded(() -> {
+            Map<Phase, Map<Step, Long>> counts = new EnumMap<>(Phase.class);
+            jdbc.query("SELECT phase, step, COUNT(*) AS devices FROM devices GROUP BY phase, step",
+                    rs -> {
+                        counts.computeIfAbsent(Phase.fromLabel(rs.getString("phase")), p -> new EnumMap<>(Step.class))
+                                .put(Step.valueOf(rs.getString("step")), rs.getLong("devices"));
+                    });
+            return counts;
+        });
     }
 
     @Override
     public List<Transition> history(String serial) {
-        return jdbc.query("SELECT serial, seq, from_step, to_step, phase, work, correlator, result, error, happened_at "
-                + "FROM transitions WHERE serial = ? ORDER BY seq", (rs, n) -> new Transition(rs.getString("serial"),
-                rs.getLong("seq"), Step.valueOf(rs.getString("from_step")), Step.valueOf(rs.getString("to_step")),
-                Phase.fromLabel(rs.getString("phase")), rs.getString("work"),
+        return guarded(() -> jdbc.query("SELECT serial, seq, from_step, to_step, phase, work, correlator, result, "
+                + "error, happened_at FROM transitions WHERE serial = ? ORDER BY seq", (rs, n) -> new Transition(
+                rs.getString("serial"), rs.getLong("seq"), Step.valueOf(rs.getString("from_step")),
+                Step.valueOf(rs.getString("to_step")), Phase.fromLabel(rs.getString("phase")), rs.getString("work"),
                 Optional.ofNullable(rs.getString("correlator")), rs.getString("result"),
-                Optional.ofNullable(rs.getString("error")), instant(rs, "happened_at")), serial);
+                Optional.ofNullable(rs.getString("error")), instant(rs, "happened_at")), serial));
     }
 
     @Override
     public void save(Optional<Stored> read, Change change) throws ConcurrentUpdateException {
         Device d = change.device();
-        boolean saved;
-        try {
-            saved = Boolean.TRUE.equals(transactions.execute(tx -> {
-                int rows = read.isEmpty() ? insert(d) : update(d, Long.parseLong(read.get().revision()));
-                if (rows == 0) {
-                    tx.setRollbackOnly();
-                    return false;
-                }
-                change.transitions().forEach(this::insertTransition);
-                return true;
-            }));
-        } catch (DuplicateKeyException e) {
-            saved = false;
-        } catch (DataAccessException e) {
-            afterFailure.run();
-            throw new StoreUnavailableException("the database", e);
-        }
+        boolean saved = guarded(() -> {
+            try {
+                return Boolean.TRUE.equals(transactions.execute(tx -> {
+                    int rows = read.isEmpty() ? insert(d) : update(d, Long.parseLong(read.get().revision()));
+                    if (rows == 0) {
+                        tx.setRollbackOnly();
+                        return false;
+                    }
+                    change.transitions().forEach(this::insertTransition);
+                    return true;
+                }));
+            } catch (DuplicateKeyException e) {
+                return false;
+            }
+        });
         if (!saved) {
             throw new ConcurrentUpdateException(d.serial());
+        }
+    }
+
+    /**
+     * Runs one store operation; a database that cannot be reached or written (a full disk, a server away, a
+     * commit that fails) becomes {@link StoreUnavailableException}, and the pool's connections are replaced so
+     * the store recovers by itself once the database does.
+     */
+    private <T> T guarded(Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (DataAccessException | TransactionException e) {
+            afterFailure.run();
+            throw new StoreUnavailableException("the database", e);
         }
     }
 

@@ -13,6 +13,7 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -95,16 +96,45 @@ class MariaDbTest {
         try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
             PnpAgent agent = Routers.router("FGL0000MDB2", server.deviceUrl(), ROUTER.withSpeed(200));
             CompletableFuture<PnpAgent.Result> running = Routers.inBackground(agent, 90);
-            Instant until = Instant.now().plusSeconds(30);
-            while (server.device("FGL0000MDB2") == null
-                    || !server.device("FGL0000MDB2").get("step").asText().startsWith("UPGRADE_RELOAD")) {
-                assertThat(Instant.now()).isBefore(until);
-                Thread.sleep(20);
-            }
+            awaitStep(server, "FGL0000MDB2", "UPGRADE_RELOAD");
             server.restart();
             assertThat(running.get(90, TimeUnit.SECONDS).finished()).isTrue();
             assertThat(sequences(db, "FGL0000MDB2")).isEqualTo(LongStream.rangeClosed(1, Routers.TRANSITIONS).boxed().toList());
             assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2);
+        }
+    }
+
+    /**
+     * The database stops while a router is mid-workflow: routers are answered 503 with Retry-After (new serial and
+     * known alike), the admin API too, readiness says DOWN, a scrape still answers; once the database is back the
+     * router finishes with no transition lost or applied twice, without a server restart.
+     */
+    @Test
+    void aDatabaseOutageIsAnswered503AndTheServerCarriesOnWhenItIsBack(MariaDb db) throws Exception {
+        try (PnpServer server = PnpServer.start(Lab.create(folder), db.datasourceArgs())) {
+            PnpAgent agent = Routers.router("FGL0000MDB3", server.deviceUrl(), ROUTER.withSpeed(200));
+            CompletableFuture<PnpAgent.Result> running = Routers.inBackground(agent, 120);
+            awaitStep(server, "FGL0000MDB3", "UPGRADE_RELOAD");
+            db.stop();
+            try {
+                for (String serial : List.of("FGL0000MDB3", "FGL0000NEW1")) {
+                    HttpResponse<String> refused = server.post("/pnp/WORK-REQUEST", ("<pnp xmlns=\"urn:cisco:pnp\" "
+                            + "version=\"1.0\" udi=\"PID:C1131-8PWB,VID:V01,SN:" + serial + "\"><info xmlns=\"urn:cisco:"
+                            + "pnp:work-info\" correlator=\"c-1\"/></pnp>").getBytes());
+                    assertThat(refused.statusCode()).as(serial + ": " + refused.body()).isEqualTo(503);
+                    assertThat(refused.headers().firstValue("Retry-After")).contains("30");
+                    assertThat(refused.body()).doesNotContainIgnoringCase("sql").doesNotContain("Exception", "mariadb");
+                }
+                assertThat(server.get(server.adminUrl(), "/api/devices").statusCode()).isEqualTo(503);
+                assertThat(server.get(server.adminUrl(), "/actuator/health/readiness").body()).contains("DOWN");
+                assertThat(server.get(server.adminUrl(), "/actuator/prometheus").statusCode()).isEqualTo(200);
+            } finally {
+                db.launch();
+            }
+            assertThat(running.get(120, TimeUnit.SECONDS).finished()).isTrue();
+            assertThat(sequences(db, "FGL0000MDB3")).isEqualTo(LongStream.rangeClosed(1, Routers.TRANSITIONS).boxed().toList());
+            assertThat(agent.router().completed()).containsEntry("image-install", 1).containsEntry("file-transfer", 2);
+            assertThat(server.device("FGL0000NEW1")).isNull();
         }
     }
 
@@ -196,6 +226,14 @@ class MariaDbTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--pnp.data-dir=" + dataDir);
         return all.toArray(String[]::new);
+    }
+
+    private static void awaitStep(PnpServer server, String serial, String stepPrefix) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (server.device(serial) == null || !server.device(serial).get("step").asText().startsWith(stepPrefix)) {
+            assertThat(Instant.now()).as(serial + " never reached " + stepPrefix).isBefore(until);
+            Thread.sleep(20);
+        }
     }
 
     private static List<Long> sequences(MariaDb db, String serial) throws Exception {

@@ -7,16 +7,9 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
+import io.pnpoperator.apiserver.StrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
@@ -24,7 +17,6 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole thing, as the chart installs it, on a cluster simulated by fabric8's mock API server: the
  * packaged operator and endpoint, started with the environment the chart's Deployments give them (only
  * ports, paths and the API server's address differ), a profile declared with nothing in its status, and
- * simulated routers calling. Nobody sets a status by hand: the operator makes the profile ready, the
+ * simulated routers calling. The API server is the strict test double (test-apiserver/): it refuses what a real one
+ * refuses. Nobody sets a status by hand: the operator makes the profile ready, the
  * endpoint provisions the routers from it.
  */
 class FleetOnAClusterTest {
@@ -61,24 +53,15 @@ class FleetOnAClusterTest {
 
     @TempDir
     Path work;
-    KubernetesMockServer cluster;
+    StrictApiServer cluster;
     KubernetesClient client;
     final List<Process> programs = new ArrayList<>();
 
     @BeforeEach
     void cluster() throws Exception {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        cluster = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        cluster.init(InetAddress.getByName("127.0.0.1"), 0);
-        // Leader election first asks what it may do; the mock cannot answer that, so it says "everything".
-        cluster.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().addNewResourceRule()
-                        .withApiGroups("*").withResources("*").withVerbs("*").endResourceRule().endStatus().build())
-                .always();
+        cluster = StrictApiServer.running();
         client = cluster.createClient();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd("pnpprofiles")).create();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd("pnpdevices")).create();
+        cluster.installCrds(client, Chart.DIR.resolve("crds"));
     }
 
     @AfterEach
@@ -111,7 +94,7 @@ class FleetOnAClusterTest {
                 Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT", Integer.toString(operatorPort))));
         start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", List.of(), environment(chart, "pnp-pnp-endpoint",
                 Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT", Integer.toString(devicePort),
-                        "PNP_ADMIN_PORT", Integer.toString(adminPort), "PNP_KUBERNETES_REQUEST_TIMEOUT", "2s")));
+                        "PNP_ADMIN_PORT", Integer.toString(adminPort))));
 
         client.resource(client.getKubernetesSerialization().unmarshal(PROFILE, PnpProfile.class)).create();
         // The chart's claim mode: the routers expected are registered ahead, each with its profile.
@@ -215,9 +198,8 @@ class FleetOnAClusterTest {
         env.put("KUBERNETES_NAMESPACE", NS);
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-        // The mock answers a refused JSON-Patch test by not answering (a real API server says 422 at once):
-        // a request gives up after 2 s (long enough for a cold start's first lists) and is not sent again.
-        env.put("KUBERNETES_REQUEST_TIMEOUT", "2000");
+        // The client's own retries would hide from the operator the API server failure this test makes on
+        // purpose; without them the reconciler meets it, counts it and retries, which is what is checked.
         env.put("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0");
         env.put("HOME", Files.createDirectories(work.resolve("home-" + deployment)).toString());
         return env;
@@ -276,15 +258,6 @@ class FleetOnAClusterTest {
             }
         }
         return all.toString();
-    }
-
-    private static CustomResourceDefinition crd(String plural) {
-        try {
-            return Chart.KINDS.unmarshal(Files.readString(Chart.DIR.resolve("crds")
-                    .resolve(plural + ".pnp.pnpoperator.io-v1.yml")), CustomResourceDefinition.class);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() throws IOException {

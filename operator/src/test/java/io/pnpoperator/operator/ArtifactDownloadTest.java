@@ -19,8 +19,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Profiles whose image comes from a URL: the operator's download Job on the mock API server, and the Job's
  * own script run for real (sh, curl, md5sum) against an HTTP server on this machine, into the volume folder.
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class ArtifactDownloadTest {
 
     static final byte[] CONTENT = "an IOS-XE image, downloaded".getBytes(StandardCharsets.UTF_8);
@@ -56,8 +56,6 @@ class ArtifactDownloadTest {
 
     @BeforeEach
     void start() throws Exception {
-        Crds.install(client);
-        Crds.allowLeaderElection(server);
         volume(volume, false);
         Files.delete(volume.resolve("images")); // the download Job makes it
         templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));

@@ -1,5 +1,6 @@
 package io.pnpoperator.operator;
 
+import io.pnpoperator.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,17 +55,13 @@ public final class OperatorBenchmark {
     public static void main(String[] args) throws Exception {
         // The mock server logs every request; at this volume that would be the benchmark's main cost.
         MOCK_LOG.setLevel(Level.WARNING);
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        server.init();
+        StrictApiServer server = StrictApiServer.running();
         KubernetesClient client = server.createClient();
+        server.installCrds(client, Path.of("../crds"));
         Path volume = Files.createTempDirectory("pnp-volume");
         Files.createDirectories(volume.resolve("images"));
         Files.createDirectories(volume.resolve("files"));
         Files.write(volume.resolve("files/pxs.py"), "print('hello')\n".getBytes());
-        Crds.install(client);
-        Crds.allowLeaderElection(server);
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("configs").withNamespace(NS).endMetadata()
                 .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
         for (int p = 1; p <= PROFILES; p++) {

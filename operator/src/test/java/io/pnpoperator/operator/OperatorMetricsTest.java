@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * profile still becomes ready. The exposition is kept in target/ for the chart's tests (promtool, the
  * dashboard's and the alerts' metric names).
  */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class OperatorMetricsTest {
 
     KubernetesMockServer server;
@@ -37,8 +37,6 @@ class OperatorMetricsTest {
 
     @Test
     void aFailedReconcileIsCountedAndRetried() throws Exception {
-        Crds.install(client);
-        Crds.allowLeaderElection(server);
         volume(volume, true);
         templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
         // The operator's first write of the profile's ConfigMap meets an API server error.

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Device conditions (Stalled, ProfileResolved) from the real operator on the mock API server, beside the endpoint's fields. */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PnpDeviceReconcilerTest {
 
     io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
@@ -47,9 +47,7 @@ class PnpDeviceReconcilerTest {
 
     @BeforeEach
     void start() {
-        Crds.install(client);
-        Crds.allowLeaderElection(server);
-        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test"));
+        operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "test"));
         operator.start();
     }
 
@@ -114,7 +112,7 @@ class PnpDeviceReconcilerTest {
 
     @Test
     void twoReplicasWithLeaderElectionReconcileOnce() throws Exception {
-        try (PnpOperator second = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "second"))) {
+        try (PnpOperator second = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "second"))) {
             second.start();
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");

@@ -12,6 +12,7 @@ import static io.pnpoperator.operator.TestProfiles.startOperator;
 import static io.pnpoperator.operator.TestProfiles.templates;
 import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -19,8 +20,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -46,7 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real operator against the mock API server (CRUD mode, the project's CRDs) and a folder as the volume. */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class PnpProfileReconcilerTest {
 
     KubernetesMockServer server;
@@ -57,8 +61,6 @@ class PnpProfileReconcilerTest {
 
     @BeforeEach
     void start() throws Exception {
-        Crds.install(client);
-        Crds.allowLeaderElection(server);
         volume(volume, false);
         templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
                 "notes.txt", "not a config"));
@@ -137,12 +139,26 @@ class PnpProfileReconcilerTest {
     }
 
     @Test
-    void invalidSpecsAreExplainedAndOtherProfilesKeepReconciling() throws Exception {
-        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+    void specsTheApiServerRefusesNeverReachTheOperator() {
         PnpProfile bad = profile("bad", "NOT-AN-MD5", "default.cfg");
         bad.setSpec(new PnpProfileSpec("0x2102", bad.getSpec().image(), bad.getSpec().config(),
                 List.of(new ArtifactFile("../../etc/passwd", "bootflash:", null)),
-                new Guestshell(true, "guestshell.tar", "pxs.py", null, -5L, null), null));
+                new Guestshell(true, null, SCRIPT, null, -5L, null), null));
+        assertThatThrownBy(() -> client.resource(bad).create()).isInstanceOfSatisfying(KubernetesClientException.class,
+                e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField()).containsExactly(
+                            "spec.image.md5", "spec.files[0].name", "spec.guestshell.minFreeBytes");
+                });
+        assertThat(client.resources(PnpProfile.class).inNamespace(NS).withName("bad").get()).isNull();
+    }
+
+    @Test
+    void specsOnlyTheOperatorCanCheckAreExplainedAndOtherProfilesKeepReconciling() throws Exception {
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        PnpProfile bad = profile("bad", "", "default.cfg");
+        bad.setSpec(new PnpProfileSpec("0x2102", bad.getSpec().image(), bad.getSpec().config(), List.of(),
+                new Guestshell(true, "guestshell.tar", "pxs.py", null, 0L, null), null));
         client.resource(bad).create();
         client.resource(profile("good", "", "default.cfg")).create();
 
@@ -150,11 +166,6 @@ class PnpProfileReconcilerTest {
         assertThat(explained.getStatus().ready()).isFalse();
         assertThat(condition(explained, "SpecValid").getStatus()).isEqualTo("False");
         assertThat(condition(explained, "SpecValid").getMessage().split("; ")).containsExactly(
-                "spec.image.md5 'NOT-AN-MD5' is not 32 lower-case hex digits: give the image's MD5, or leave it empty "
-                        + "to have it computed",
-                "spec.files[0].name '../../etc/passwd' must be a plain file name, without folders",
-                "spec.guestshell.minFreeBytes must not be negative (it is -5): give the bootflash bytes the guestshell "
-                        + "needs, or 0 to skip the check",
                 "spec.guestshell.package 'guestshell.tar' is not listed in spec.files: add it there with its destination",
                 "spec.guestshell.script 'pxs.py' is not listed in spec.files: add it there with its destination");
         assertThat(condition(explained, "ArtifactsReady").getStatus()).isEqualTo("Unknown");
@@ -178,7 +189,7 @@ class PnpProfileReconcilerTest {
     @Test
     void allNamespacesWhenAsked() throws Exception {
         operator.close();
-        operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+        operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "test")
                 .watchingAllNamespaces());
         operator.start();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("branch-east").endMetadata()
@@ -198,12 +209,14 @@ class PnpProfileReconcilerTest {
         PnpDevice device = new PnpDevice();
         device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), profile, null, null));
-        PnpDevice created = client.resource(device).create();
+        client.resource(device).create();
         if (phase != null) {
+            // The operator may have written the new device already: a patch, not an update of the copy created.
             String now = Instant.now().toString();
-            created.setStatus(new PnpDeviceStatus(phase, null, 0, null, now, null, null, null, List.of(), 1L,
-                    new PnpDeviceStatus.Identity(null, null, null, null, now, now), null, List.of(), null));
-            client.resource(created).updateStatus();
+            PnpDeviceStatus status = new PnpDeviceStatus(phase, null, 0, null, now, null, null, null, List.of(), 1L,
+                    new PnpDeviceStatus.Identity(null, null, null, null, now, now), null, List.of(), null);
+            client.resources(PnpDevice.class).inNamespace(NS).withName(name).subresource("status").patch(
+                    PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("status", status)));
         }
     }
 

@@ -61,9 +61,20 @@ final class TestProfiles {
         return profile;
     }
 
+    /**
+     * A client of the same API server for an operator under test, which closes it when it stops. It does not
+     * repeat a request the API server failed: the client's own retries would hide from the reconciler the
+     * failures tests make on purpose, and the reconciler's handling of them is what they check.
+     */
+    static KubernetesClient ownClient(KubernetesClient client) {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
+                        .build()).build();
+    }
+
     /** The operator for {@link #NS}, looking again at profiles that are not ready every 200 ms. */
     static PnpOperator startOperator(KubernetesClient client, Path volume) {
-        PnpOperator operator = new PnpOperator(Crds.operatorClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+        PnpOperator operator = new PnpOperator(ownClient(client), OperatorSettings.forNamespace(NS, volume, "test")
                 .withRecheck(Duration.ofMillis(200)));
         operator.start();
         return operator;

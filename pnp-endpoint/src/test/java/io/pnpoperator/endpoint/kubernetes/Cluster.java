@@ -19,19 +19,6 @@ final class Cluster {
     private Cluster() {
     }
 
-    /** Creates the committed CRDs, so the status subresource behaves as in a cluster. */
-    static void installCrds(KubernetesClient client) {
-        for (String crd : new String[] {"pnpdevices.pnp.pnpoperator.io-v1.yml", "pnpprofiles.pnp.pnpoperator.io-v1.yml"}) {
-            try (InputStream in = Files.newInputStream(Path.of("../crds").resolve(crd))) {
-                client.apiextensions().v1().customResourceDefinitions()
-                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-                        .createOr(existing -> existing.update());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     /** A client of the same server that fails at once instead of retrying, as the endpoint's does. */
     static KubernetesClient failFast(KubernetesClient client) {
         return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(

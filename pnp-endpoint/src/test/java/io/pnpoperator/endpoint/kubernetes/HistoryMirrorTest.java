@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.Lab;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * provisioning and comes back; the devices never notice, and afterwards the transitions table holds each
  * device's history exactly, no gaps, no duplicates.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@WithStrictApiServer
 @ExtendWith(MariaDbExtension.class)
 class HistoryMirrorTest {
 
@@ -53,7 +53,6 @@ class HistoryMirrorTest {
     }
 
     private void provisionThroughAnOutage(MariaDb db, String prefix, int queue) throws Exception {
-        Cluster.installCrds(client);
         Lab lab = Lab.create(folder);
         KubernetesModeTest.createProfile(client, lab, "default");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** PnpDevice resources as the device store, on the mock API server in CRUD mode with the real CRDs. */
-@EnableKubernetesMockClient(crud = true)
+@WithStrictApiServer
 class KubernetesDeviceStoreTest {
 
     static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
@@ -40,7 +40,6 @@ class KubernetesDeviceStoreTest {
 
     @BeforeEach
     void store() {
-        Cluster.installCrds(client);
         store = newStore(client);
     }
 

@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The endpoint in kubernetes mode on the mock API server (CRUD mode, real CRDs), driven by simulated routers. */
-@EnableKubernetesMockClient(crud = true, https = false)
+@WithStrictApiServer
 class KubernetesModeTest {
 
     static final DeviceOptions ROUTER = Routers.FAST;
@@ -57,7 +57,6 @@ class KubernetesModeTest {
 
     @BeforeEach
     void cluster() throws Exception {
-        Cluster.installCrds(client);
         lab = Lab.create(folder);
         createProfile("default");
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)

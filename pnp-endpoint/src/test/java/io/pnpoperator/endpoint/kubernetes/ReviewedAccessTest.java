@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
 import io.pnpoperator.endpoint.protocol.Samples;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * PnpDevices decides what it may do. The mock API server stands in for the reviews: alice's token is known and
  * her RBAC lets her read devices but not patch their status; anything else is an unknown token.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
+@WithStrictApiServer
 class ReviewedAccessTest {
 
     KubernetesMockServer mockServer;
@@ -37,7 +37,6 @@ class ReviewedAccessTest {
 
     @BeforeEach
     void cluster() throws Exception {
-        Cluster.installCrds(client);
         Lab lab = Lab.create(folder);
         KubernetesModeTest.createProfile(client, lab, "default");
         mockServer.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReply(201, request -> {

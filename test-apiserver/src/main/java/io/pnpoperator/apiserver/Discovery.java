@@ -1,0 +1,132 @@
+package io.pnpoperator.apiserver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The discovery documents kubectl reads before anything else ({@code /version}, {@code /api}, {@code /apis},
+ * {@code /api/v1}, {@code /apis/<group>/<version>}): the built-in resources the project's components use, and
+ * every custom resource of a CRD created on the server, with its short names and categories. Legacy discovery
+ * only; kubectl falls back to it when the aggregated form is not offered.
+ */
+final class Discovery {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> ALL_VERBS = List.of("create", "delete", "deletecollection", "get", "list",
+            "patch", "update", "watch");
+
+    /** Built-in resources: group/version → (plural → kind, namespaced). */
+    private static final Map<String, List<BuiltIn>> BUILT_IN = new LinkedHashMap<>();
+
+    private record BuiltIn(String plural, String kind, boolean namespaced, List<String> shortNames) {
+    }
+
+    static {
+        BUILT_IN.put("v1", List.of(new BuiltIn("namespaces", "Namespace", false, List.of("ns")),
+                new BuiltIn("configmaps", "ConfigMap", true, List.of("cm")),
+                new BuiltIn("secrets", "Secret", true, List.of()),
+                new BuiltIn("events", "Event", true, List.of("ev")),
+                new BuiltIn("pods", "Pod", true, List.of("po")),
+                new BuiltIn("services", "Service", true, List.of("svc")),
+                new BuiltIn("serviceaccounts", "ServiceAccount", true, List.of("sa")),
+                new BuiltIn("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"))));
+        BUILT_IN.put("apps/v1", List.of(new BuiltIn("deployments", "Deployment", true, List.of("deploy"))));
+        BUILT_IN.put("batch/v1", List.of(new BuiltIn("jobs", "Job", true, List.of())));
+        BUILT_IN.put("coordination.k8s.io/v1", List.of(new BuiltIn("leases", "Lease", true, List.of())));
+        BUILT_IN.put("events.k8s.io/v1", List.of(new BuiltIn("events", "Event", true, List.of("ev"))));
+        BUILT_IN.put("apiextensions.k8s.io/v1", List.of(new BuiltIn("customresourcedefinitions",
+                "CustomResourceDefinition", false, List.of("crd", "crds"))));
+    }
+
+    private final CustomResources resources;
+
+    Discovery(CustomResources resources) {
+        this.resources = resources;
+    }
+
+    /** The discovery document at {@code path} (no query), if it is one. */
+    Optional<ObjectNode> answer(String path) {
+        if (path.equals("/version")) {
+            return Optional.of(JSON.createObjectNode().put("major", "1").put("minor", "33")
+                    .put("gitVersion", "v1.33.0-strict").put("platform", "linux/amd64"));
+        }
+        if (path.equals("/api")) {
+            ObjectNode versions = JSON.createObjectNode().put("kind", "APIVersions");
+            versions.putArray("versions").add("v1");
+            versions.putArray("serverAddressByClientCIDRs");
+            return Optional.of(versions);
+        }
+        if (path.equals("/apis")) {
+            return Optional.of(groups());
+        }
+        if (path.equals("/api/v1")) {
+            return Optional.of(resourceList("v1"));
+        }
+        String[] parts = path.split("/");
+        if (parts.length == 4 && parts[1].equals("apis")) {
+            String groupVersion = parts[2] + "/" + parts[3];
+            if (BUILT_IN.containsKey(groupVersion)
+                    || resources.all().stream().anyMatch(k -> k.apiVersion().equals(groupVersion))) {
+                return Optional.of(resourceList(groupVersion));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ObjectNode groups() {
+        Map<String, String> versions = new LinkedHashMap<>();
+        BUILT_IN.keySet().stream().filter(gv -> gv.contains("/")).forEach(gv -> versions.put(gv.split("/")[0],
+                gv.split("/")[1]));
+        resources.all().forEach(k -> versions.put(k.group(), k.version()));
+        ObjectNode list = JSON.createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
+        ArrayNode groups = list.putArray("groups");
+        versions.forEach((group, version) -> {
+            ObjectNode g = groups.addObject().put("name", group);
+            ObjectNode v = JSON.createObjectNode().put("groupVersion", group + "/" + version).put("version", version);
+            g.putArray("versions").add(v);
+            g.set("preferredVersion", v.deepCopy());
+        });
+        return list;
+    }
+
+    private ObjectNode resourceList(String groupVersion) {
+        ObjectNode list = JSON.createObjectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
+                .put("groupVersion", groupVersion);
+        ArrayNode items = list.putArray("resources");
+        for (BuiltIn b : BUILT_IN.getOrDefault(groupVersion, List.of())) {
+            resource(items, b.plural(), b.plural().replaceAll("s$", ""), b.kind(), b.namespaced(), b.shortNames(),
+                    List.of(), ALL_VERBS);
+        }
+        List<CustomResourceKind> kinds = new ArrayList<>(resources.all());
+        for (CustomResourceKind k : kinds) {
+            if (k.apiVersion().equals(groupVersion)) {
+                resource(items, k.plural(), k.singular(), k.kind(), k.namespaced(), k.shortNames(), k.categories(),
+                        ALL_VERBS);
+                if (k.statusSubresource()) {
+                    resource(items, k.plural() + "/status", "", k.kind(), k.namespaced(), List.of(), List.of(),
+                            List.of("get", "patch", "update"));
+                }
+            }
+        }
+        return list;
+    }
+
+    private static void resource(ArrayNode items, String name, String singular, String kind, boolean namespaced,
+                                 List<String> shortNames, List<String> categories, List<String> verbs) {
+        ObjectNode r = items.addObject().put("name", name).put("singularName", singular).put("namespaced", namespaced)
+                .put("kind", kind);
+        verbs.forEach(r.putArray("verbs")::add);
+        if (!shortNames.isEmpty()) {
+            shortNames.forEach(r.putArray("shortNames")::add);
+        }
+        if (!categories.isEmpty()) {
+            categories.forEach(r.putArray("categories")::add);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.pnpoperator.apiserver;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.regex.Pattern;
+
+/**
+ * In front of fabric8's CRUD dispatcher (which keeps the objects and serves watches): every write of a custom
+ * resource is first turned into the object as it would be stored — a JSON Patch or merge patch applied, the
+ * status or the rest kept as the subresource says, whatever the query string — and checked as the API server
+ * checks it (resourceVersion, schema, CEL rules, name); only an object that passes reaches the store, as a
+ * plain update. Reads get discovery, Tables and field selectors as kubectl expects them; access reviews are
+ * answered as for a cluster-admin (this server has no RBAC).
+ */
+final class StrictDispatcher extends Dispatcher {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile(
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations;
+    private final Dispatcher store;
+    private final CustomResources resources = new CustomResources();
+    private final Discovery discovery = new Discovery(resources);
+
+    /**
+     * @param expectations what a test told the server to answer ({@code server.expect()}): answered first, as
+     *                     told, so a test can still make the API server fail on purpose
+     */
+    StrictDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations) {
+        this.expectations = expectations;
+        this.store = new KubernetesMixedDispatcher(expectations);
+    }
+
+    CustomResources resources() {
+        return resources;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        Queue<ServerResponse> expected = expectations.get(new SimpleRequest(request.method(), request.getPath()));
+        if (expected != null && !expected.isEmpty()) {
+            return store.dispatch(request);
+        }
+        String path = request.getPath();
+        String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (request.method() == HttpMethod.GET) {
+            Optional<ObjectNode> document = discovery.answer(bare);
+            if (document.isPresent()) {
+                return Refusals.json(200, document.get());
+            }
+        }
+        Optional<ApiPath> parsed = ApiPath.parse(path);
+        if (parsed.isPresent() && parsed.get().group().equals("authorization.k8s.io")
+                && request.method() == HttpMethod.POST) {
+            return AccessReviews.allowEverything(request.getBody().readUtf8());
+        }
+        if (parsed.isEmpty()) {
+            return withJsonType(store.dispatch(request));
+        }
+        ApiPath api = parsed.get();
+        if (api.group().equals("apiextensions.k8s.io") && api.plural().equals("customresourcedefinitions")) {
+            return definitions(request, api);
+        }
+        Optional<CustomResourceKind> kind = resources.find(api.group(), api.version(), api.plural());
+        return switch (request.method()) {
+            case POST, PUT, PATCH -> kind.map(k -> write(request, api, k)).orElseGet(() -> store.dispatch(request));
+            case GET -> read(request, api, kind);
+            default -> withJsonType(store.dispatch(request));
+        };
+    }
+
+    /** CRDs are stored as any object; the server learns each kind's schema, columns and names from them. */
+    private MockResponse definitions(RecordedRequest request, ApiPath api) {
+        synchronized (this) {
+            MockResponse response = store.dispatch(request);
+            if (request.method() == HttpMethod.DELETE && api.name() != null) {
+                resources.removed(api.name());
+            } else if (request.method() != HttpMethod.GET && response.code() < 300) {
+                resources.defined(parse(response.getBody().readUtf8()));
+            }
+            return withJsonType(response);
+        }
+    }
+
+    private MockResponse read(RecordedRequest request, ApiPath api, Optional<CustomResourceKind> kind) {
+        boolean watch = "true".equals(api.query().get("watch")) || "1".equals(api.query().get("watch"));
+        String selector = api.query().get("fieldSelector");
+        if (watch) {
+            return store.dispatch(request);
+        }
+        MockResponse response = selector == null || api.name() != null ? store.dispatch(request)
+                : filtered(api, selector);
+        if (response.code() != 200 || kind.isEmpty() || !Tables.wanted(request.getHeader("Accept"))) {
+            return withJsonType(response);
+        }
+        JsonNode found = parse(response.getBody().readUtf8());
+        return Refusals.json(200, Tables.of(kind.get(), found, "Object".equals(api.query().get("includeObject"))));
+    }
+
+    /** A list with a field selector on any field ({@code involvedObject.name=...}, as kubectl describe asks). */
+    private MockResponse filtered(ApiPath api, String selector) {
+        MockResponse all = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, api.collectionPath(),
+                Headers.builder().build(), new Buffer()));
+        if (all.code() != 200) {
+            return all;
+        }
+        ObjectNode list = (ObjectNode) parse(all.getBody().readUtf8());
+        ArrayNode kept = JSON.createArrayNode();
+        list.path("items").forEach(item -> {
+            if (matches(item, selector)) {
+                kept.add(item);
+            }
+        });
+        list.set("items", kept);
+        return Refusals.json(200, list);
+    }
+
+    private static boolean matches(JsonNode item, String selector) {
+        for (String requirement : selector.split(",")) {
+            boolean negated = requirement.contains("!=");
+            String[] sides = requirement.split("!=|==|=", 2);
+            JsonNode value = item;
+            for (String field : sides[0].split("\\.")) {
+                value = value.path(field);
+            }
+            if (value.asText().equals(sides.length > 1 ? sides[1] : "") == negated) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private synchronized MockResponse write(RecordedRequest request, ApiPath api, CustomResourceKind kind) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.getBody().readUtf8());
+        } catch (JsonProcessingException e) {
+            return Refusals.badRequest("the body of the request could not be decoded: " + e.getOriginalMessage());
+        }
+        if (request.method() == HttpMethod.POST) {
+            return create(request, api, kind, body);
+        }
+        MockResponse read = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, api.objectPath(),
+                Headers.builder().build(), new Buffer()));
+        if (read.code() == 404) {
+            return Refusals.notFound(kind, api.name());
+        }
+        ObjectNode current = (ObjectNode) parse(read.getBody().readUtf8());
+        JsonNode requested;
+        if (request.method() == HttpMethod.PUT) {
+            requested = body;
+        } else {
+            String type = String.valueOf(request.getHeader("Content-Type"));
+            if (type.startsWith("application/json-patch+json")) {
+                try {
+                    requested = JsonPatch.apply(body, current);
+                } catch (RuntimeException e) {
+                    return Refusals.patchNotApplied(e.getMessage());
+                }
+            } else if (type.startsWith("application/merge-patch+json")) {
+                requested = mergePatch(current.deepCopy(), body);
+            } else {
+                return Refusals.unsupportedPatch(type);
+            }
+        }
+        if (!requested.isObject()) {
+            return Refusals.badRequest("the request is not an object");
+        }
+        String expectedVersion = requested.path("metadata").path("resourceVersion").asText("");
+        String currentVersion = current.path("metadata").path("resourceVersion").asText();
+        if (!expectedVersion.isEmpty() && !expectedVersion.equals(currentVersion)) {
+            return Refusals.conflict(kind, api.name());
+        }
+        ObjectNode stored = storedForm(current, (ObjectNode) requested, api, kind);
+        List<FieldError> errors = kind.schema().check(stored, current);
+        if (!errors.isEmpty()) {
+            return Refusals.invalid(kind, api.name(), errors);
+        }
+        ((ObjectNode) stored.get("metadata")).put("resourceVersion", currentVersion);
+        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, api.objectPath()
+                + (api.isStatus() ? "/status" : ""), jsonHeaders(), new Buffer().writeUtf8(stored.toString())));
+    }
+
+    private MockResponse create(RecordedRequest request, ApiPath api, CustomResourceKind kind, JsonNode body) {
+        if (!body.isObject()) {
+            return Refusals.badRequest("the request is not an object");
+        }
+        ObjectNode object = (ObjectNode) body.deepCopy();
+        ObjectNode metadata = object.with("metadata");
+        String name = metadata.path("name").asText("");
+        List<FieldError> errors = new ArrayList<>();
+        if (!DNS_SUBDOMAIN.matcher(name).matches() || name.length() > 253) {
+            errors.add(new FieldError(FieldError.Reason.INVALID, "metadata.name", "Invalid value: \"" + name
+                    + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+                    + "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                    + "validation is '" + DNS_SUBDOMAIN.pattern() + "')"));
+        }
+        if (kind.statusSubresource()) {
+            object.remove("status");
+        }
+        errors.addAll(kind.schema().check(object, null));
+        if (!errors.isEmpty()) {
+            return Refusals.invalid(kind, name, errors);
+        }
+        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, api.collectionPath(), jsonHeaders(),
+                new Buffer().writeUtf8(object.toString())));
+    }
+
+    /** What an update of the object or of its status subresource leaves: the other part stays as it was. */
+    private static ObjectNode storedForm(ObjectNode current, ObjectNode requested, ApiPath api,
+                                         CustomResourceKind kind) {
+        if (api.isStatus()) {
+            ObjectNode stored = current.deepCopy();
+            if (requested.has("status")) {
+                stored.set("status", requested.get("status").deepCopy());
+            } else {
+                stored.remove("status");
+            }
+            return stored;
+        }
+        ObjectNode stored = requested.deepCopy();
+        if (kind.statusSubresource()) {
+            if (current.has("status")) {
+                stored.set("status", current.get("status").deepCopy());
+            } else {
+                stored.remove("status");
+            }
+        }
+        return stored;
+    }
+
+    /** RFC 7386: objects merged field by field, null removes, anything else replaces. */
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode result = target.isObject() ? (ObjectNode) target : JSON.createObjectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), mergePatch(result.path(field.getKey()), field.getValue()));
+            }
+        }
+        return result;
+    }
+
+    private static Headers jsonHeaders() {
+        return Headers.builder().add("Content-Type", "application/json").build();
+    }
+
+    private static MockResponse withJsonType(MockResponse response) {
+        if (response.getHeaders() == null || response.getHeaders().get("Content-Type") == null) {
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the store answered something that is not JSON: " + json, e);
+        }
+    }
+}

@@ -52,6 +52,9 @@ final class Discovery {
 
     /** The discovery document at {@code path} (no query), if it is one. */
     Optional<ObjectNode> answer(String path) {
+        if (path.startsWith("/openapi/v3")) {
+            return openApi(path.substring("/openapi/v3".length()));
+        }
         if (path.equals("/version")) {
             return Optional.of(JSON.createObjectNode().put("major", "1").put("minor", "33")
                     .put("gitVersion", "v1.33.0-strict").put("platform", "linux/amd64"));
@@ -77,6 +80,49 @@ final class Discovery {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Just enough OpenAPI v3 for kubectl to see that the server validates fields itself ({@code fieldValidation}
+     * on each PATCH), so it sends {@code fieldValidation=Strict} instead of validating against a schema it would
+     * download: the root lists each group-version, whose document has one PATCH path per resource.
+     */
+    private Optional<ObjectNode> openApi(String rest) {
+        Map<String, List<String[]>> kinds = new LinkedHashMap<>();
+        BUILT_IN.forEach((gv, list) -> list.forEach(b -> kinds.computeIfAbsent(gv, k -> new ArrayList<>())
+                .add(new String[] {b.plural(), b.kind(), Boolean.toString(b.namespaced())})));
+        resources.all().forEach(k -> kinds.computeIfAbsent(k.apiVersion(), x -> new ArrayList<>())
+                .add(new String[] {k.plural(), k.kind(), Boolean.toString(k.namespaced())}));
+        if (rest.isEmpty() || rest.equals("/")) {
+            ObjectNode root = JSON.createObjectNode();
+            ObjectNode paths = root.putObject("paths");
+            kinds.keySet().forEach(gv -> paths.putObject(prefix(gv)).put("serverRelativeURL", "/openapi/v3/"
+                    + prefix(gv)));
+            return Optional.of(root);
+        }
+        String gv = rest.startsWith("/api/") ? rest.substring("/api/".length()) : rest.replaceFirst("^/apis/", "");
+        if (!kinds.containsKey(gv)) {
+            return Optional.empty();
+        }
+        ObjectNode doc = JSON.createObjectNode().put("openapi", "3.0.0");
+        doc.putObject("info").put("title", "Kubernetes").put("version", "v1.33.0-strict");
+        ObjectNode paths = doc.putObject("paths");
+        String group = gv.contains("/") ? gv.split("/")[0] : "";
+        String version = gv.contains("/") ? gv.split("/")[1] : gv;
+        for (String[] k : kinds.get(gv)) {
+            String path = "/" + prefix(gv) + (Boolean.parseBoolean(k[2]) ? "/namespaces/{namespace}/" : "/") + k[0]
+                    + "/{name}";
+            ObjectNode patch = paths.putObject(path).putObject("patch").put("operationId", "patch" + k[1]);
+            patch.putObject("x-kubernetes-group-version-kind").put("group", group).put("version", version)
+                    .put("kind", k[1]);
+            patch.putArray("parameters").addObject().put("name", "fieldValidation").put("in", "query")
+                    .putObject("schema").put("type", "string");
+        }
+        return Optional.of(doc);
+    }
+
+    private static String prefix(String groupVersion) {
+        return groupVersion.contains("/") ? "apis/" + groupVersion : "api/" + groupVersion;
     }
 
     private ObjectNode groups() {

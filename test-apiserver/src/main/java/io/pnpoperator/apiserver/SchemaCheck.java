@@ -34,11 +34,15 @@ final class SchemaCheck {
         compileRules(schema);
     }
 
-    /** Prunes {@code object} in place; the errors of what is left, none when it is valid. */
-    List<FieldError> check(ObjectNode object, JsonNode old) {
-        List<FieldError> errors = new ArrayList<>();
-        walk(object, schema, "", old, errors, true);
-        return errors;
+    /** What a check found: the fields pruned as unknown, and the errors of what is left (none: valid). */
+    record Checked(List<String> pruned, List<FieldError> errors) {
+    }
+
+    /** Prunes {@code object} in place, then checks what is left. */
+    Checked check(ObjectNode object, JsonNode old) {
+        Checked checked = new Checked(new ArrayList<>(), new ArrayList<>());
+        walk(object, schema, "", old, checked, true);
+        return checked;
     }
 
     private void compileRules(JsonNode node) {
@@ -56,8 +60,8 @@ final class SchemaCheck {
         }
     }
 
-    private void walk(JsonNode value, JsonNode schema, String path, JsonNode old, List<FieldError> errors,
-                      boolean root) {
+    private void walk(JsonNode value, JsonNode schema, String path, JsonNode old, Checked found, boolean root) {
+        List<FieldError> errors = found.errors();
         if (value.isNull()) {
             if (!schema.path("nullable").asBoolean(false)) {
                 errors.add(new FieldError(FieldError.Reason.INVALID, path, "Invalid value: \"null\": " + path
@@ -72,9 +76,9 @@ final class SchemaCheck {
             return;
         }
         if (value.isObject()) {
-            walkObject((ObjectNode) value, schema, path, old, errors, root);
+            walkObject((ObjectNode) value, schema, path, old, found, root);
         } else if (value.isArray()) {
-            walkArray((ArrayNode) value, schema, path, old, errors);
+            walkArray((ArrayNode) value, schema, path, old, found);
         } else {
             checkScalar(value, schema, path, errors);
         }
@@ -84,7 +88,7 @@ final class SchemaCheck {
         }
     }
 
-    private void walkObject(ObjectNode object, JsonNode schema, String path, JsonNode old, List<FieldError> errors,
+    private void walkObject(ObjectNode object, JsonNode schema, String path, JsonNode old, Checked found,
                             boolean root) {
         JsonNode properties = schema.path("properties");
         JsonNode additional = schema.path("additionalProperties");
@@ -98,22 +102,24 @@ final class SchemaCheck {
                 continue;
             }
             if (properties.has(name)) {
-                walk(field.getValue(), properties.get(name), at, oldValue, errors, false);
+                walk(field.getValue(), properties.get(name), at, oldValue, found, false);
             } else if (additional.isObject()) {
-                walk(field.getValue(), additional, at, oldValue, errors, false);
+                walk(field.getValue(), additional, at, oldValue, found, false);
             } else if (!keepUnknown) {
                 fields.remove();
+                found.pruned().add(at);
             }
         }
         for (JsonNode required : schema.path("required")) {
             if (!object.has(required.asText())) {
                 String at = path.isEmpty() ? required.asText() : path + "." + required.asText();
-                errors.add(new FieldError(FieldError.Reason.REQUIRED, at, "Required value"));
+                found.errors().add(new FieldError(FieldError.Reason.REQUIRED, at, "Required value"));
             }
         }
     }
 
-    private void walkArray(ArrayNode array, JsonNode schema, String path, JsonNode old, List<FieldError> errors) {
+    private void walkArray(ArrayNode array, JsonNode schema, String path, JsonNode old, Checked found) {
+        List<FieldError> errors = found.errors();
         if (schema.has("maxItems") && array.size() > schema.get("maxItems").asInt()) {
             errors.add(new FieldError(FieldError.Reason.TOO_MANY, path, "Too many: " + array.size()
                     + ": must have at most " + schema.get("maxItems").asInt() + " items"));
@@ -121,7 +127,7 @@ final class SchemaCheck {
         JsonNode items = schema.path("items");
         for (int i = 0; i < array.size(); i++) {
             JsonNode oldItem = correspondingItem(array.get(i), i, schema, old);
-            walk(array.get(i), items, path + "[" + i + "]", oldItem, errors, false);
+            walk(array.get(i), items, path + "[" + i + "]", oldItem, found, false);
         }
         checkUniqueKeys(array, schema, path, errors);
     }

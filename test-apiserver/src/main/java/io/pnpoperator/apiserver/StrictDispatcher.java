@@ -64,6 +64,11 @@ final class StrictDispatcher extends Dispatcher {
         }
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (bare.startsWith("/openapi/v2")) {
+            return Refusals.json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
+                    + "\"code\":404}");
+        }
         if (request.method() == HttpMethod.GET) {
             Optional<ObjectNode> document = discovery.answer(bare);
             if (document.isPresent()) {
@@ -73,7 +78,7 @@ final class StrictDispatcher extends Dispatcher {
         Optional<ApiPath> parsed = ApiPath.parse(path);
         if (parsed.isPresent() && parsed.get().group().equals("authorization.k8s.io")
                 && request.method() == HttpMethod.POST) {
-            return AccessReviews.allowEverything(request.getBody().readUtf8());
+            return AccessReviews.allowEverything(text(request.getBody()));
         }
         if (parsed.isEmpty()) {
             return withJsonType(store.dispatch(request));
@@ -97,7 +102,7 @@ final class StrictDispatcher extends Dispatcher {
             if (request.method() == HttpMethod.DELETE && api.name() != null) {
                 resources.removed(api.name());
             } else if (request.method() != HttpMethod.GET && response.code() < 300) {
-                resources.defined(parse(response.getBody().readUtf8()));
+                resources.defined(parse(text(response.getBody())));
             }
             return withJsonType(response);
         }
@@ -114,7 +119,7 @@ final class StrictDispatcher extends Dispatcher {
         if (response.code() != 200 || kind.isEmpty() || !Tables.wanted(request.getHeader("Accept"))) {
             return withJsonType(response);
         }
-        JsonNode found = parse(response.getBody().readUtf8());
+        JsonNode found = parse(text(response.getBody()));
         return Refusals.json(200, Tables.of(kind.get(), found, "Object".equals(api.query().get("includeObject"))));
     }
 
@@ -125,7 +130,7 @@ final class StrictDispatcher extends Dispatcher {
         if (all.code() != 200) {
             return all;
         }
-        ObjectNode list = (ObjectNode) parse(all.getBody().readUtf8());
+        ObjectNode list = (ObjectNode) parse(text(all.getBody()));
         ArrayNode kept = JSON.createArrayNode();
         list.path("items").forEach(item -> {
             if (matches(item, selector)) {
@@ -154,7 +159,7 @@ final class StrictDispatcher extends Dispatcher {
     private synchronized MockResponse write(RecordedRequest request, ApiPath api, CustomResourceKind kind) {
         JsonNode body;
         try {
-            body = JSON.readTree(request.getBody().readUtf8());
+            body = JSON.readTree(text(request.getBody()));
         } catch (JsonProcessingException e) {
             return Refusals.badRequest("the body of the request could not be decoded: " + e.getOriginalMessage());
         }
@@ -166,7 +171,7 @@ final class StrictDispatcher extends Dispatcher {
         if (read.code() == 404) {
             return Refusals.notFound(kind, api.name());
         }
-        ObjectNode current = (ObjectNode) parse(read.getBody().readUtf8());
+        ObjectNode current = (ObjectNode) parse(text(read.getBody()));
         JsonNode requested;
         if (request.method() == HttpMethod.PUT) {
             requested = body;
@@ -193,13 +198,15 @@ final class StrictDispatcher extends Dispatcher {
             return Refusals.conflict(kind, api.name());
         }
         ObjectNode stored = storedForm(current, (ObjectNode) requested, api, kind);
-        List<FieldError> errors = kind.schema().check(stored, current);
-        if (!errors.isEmpty()) {
-            return Refusals.invalid(kind, api.name(), errors);
+        SchemaCheck.Checked checked = kind.schema().check(stored, current);
+        Optional<MockResponse> refused = refusal(api, kind, api.name(), checked);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         ((ObjectNode) stored.get("metadata")).put("resourceVersion", currentVersion);
-        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, api.objectPath()
-                + (api.isStatus() ? "/status" : ""), jsonHeaders(), new Buffer().writeUtf8(stored.toString())));
+        return warned(store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, api.objectPath()
+                + (api.isStatus() ? "/status" : ""), jsonHeaders(), new Buffer().writeUtf8(stored.toString()))),
+                checked);
     }
 
     private MockResponse create(RecordedRequest request, ApiPath api, CustomResourceKind kind, JsonNode body) {
@@ -219,12 +226,37 @@ final class StrictDispatcher extends Dispatcher {
         if (kind.statusSubresource()) {
             object.remove("status");
         }
-        errors.addAll(kind.schema().check(object, null));
-        if (!errors.isEmpty()) {
-            return Refusals.invalid(kind, name, errors);
+        SchemaCheck.Checked checked = kind.schema().check(object, null);
+        checked.errors().addAll(0, errors);
+        Optional<MockResponse> refused = refusal(api, kind, name, checked);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, api.collectionPath(), jsonHeaders(),
-                new Buffer().writeUtf8(object.toString())));
+        return warned(store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, api.collectionPath(),
+                jsonHeaders(), new Buffer().writeUtf8(object.toString()))), checked);
+    }
+
+    /**
+     * Unknown fields refused when the client asked for {@code fieldValidation=Strict} (kubectl does), as the API
+     * server words it; then any error of the schema or the rules.
+     */
+    private static Optional<MockResponse> refusal(ApiPath api, CustomResourceKind kind, String name,
+                                                  SchemaCheck.Checked checked) {
+        if ("Strict".equals(api.query().get("fieldValidation")) && !checked.pruned().isEmpty()) {
+            return Optional.of(Refusals.badRequest(kind.kind() + " in version \"" + kind.version() + "\" cannot be "
+                    + "handled as a " + kind.kind() + ": strict decoding error: " + checked.pruned().stream()
+                    .map(f -> "unknown field \"" + f + "\"").collect(java.util.stream.Collectors.joining(", "))));
+        }
+        if (!checked.errors().isEmpty()) {
+            return Optional.of(Refusals.invalid(kind, name, checked.errors()));
+        }
+        return Optional.empty();
+    }
+
+    /** Unknown fields dropped without {@code Strict}: said in a Warning header, which kubectl prints. */
+    private static MockResponse warned(MockResponse response, SchemaCheck.Checked checked) {
+        checked.pruned().forEach(f -> response.addHeader("Warning", "299 - \"unknown field \\\"" + f + "\\\"\""));
+        return response;
     }
 
     /** What an update of the object or of its status subresource leaves: the other part stays as it was. */
@@ -265,6 +297,11 @@ final class StrictDispatcher extends Dispatcher {
             }
         }
         return result;
+    }
+
+    /** A body as text, left in place (the request as recorded, the answer as sent). */
+    private static String text(Buffer body) {
+        return new String(body.getBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static Headers jsonHeaders() {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells people about a device before a router in a far branch finds out. A device registered ahead of
  * time gets {@code ProfileResolved}: whether the profile it names exists and is ready. A device still
- * provisioning that has not contacted any endpoint for longer than its step allows gets {@code Stalled}.
+ * provisioning that has not contacted any endpoint for longer than its step allows gets {@code Stalled}, and so
+ * does one the endpoint left blocked, failed or held: every device that waits for a person.
  * Both come with a Warning Event when they turn bad. The endpoint owns every other status field, and
  * owns {@code ProfileResolved} too once the device has called; each write here — a JSON Patch that first
  * tests the resourceVersion — sets the conditions list and nothing else.
@@ -50,6 +51,9 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
     private static final Logger log = LoggerFactory.getLogger(PnpDeviceReconciler.class);
     static final String STALLED = "Stalled";
     static final String PROFILE_RESOLVED = "ProfileResolved";
+    static final String NO_CONTACT = "NoContact";
+    /** Phases the endpoint leaves a device in until a person acts. */
+    static final Set<DevicePhase> NEEDS_A_PERSON = Set.of(DevicePhase.BLOCKED, DevicePhase.FAILED, DevicePhase.HELD);
     /** Steps whose exchange includes an image copy or a reload: minutes of silence are normal there. */
     static final Set<DeviceStep> IMAGE_STEPS = Set.of(DeviceStep.UPGRADE_INPROGRESS, DeviceStep.UPGRADE_RELOAD_NEEDED,
             DeviceStep.UPGRADE_RELOADING);
@@ -95,25 +99,45 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         Duration allowed = IMAGE_STEPS.contains(status.step()) ? stalledAfter.plus(imageAllowance) : stalledAfter;
         Duration silent = Duration.between(Instant.parse(status.lastContact()), clock.instant());
         boolean provisioning = status.phase() == DevicePhase.PROVISIONING;
-        boolean stalled = provisioning && silent.compareTo(allowed) > 0;
-        boolean wasStalled = Conditions.find(status.conditions(), STALLED).map(c -> "True".equals(c.getStatus()))
-                .orElse(false);
-        if (stalled != wasStalled) {
-            String message = stalled ? "no contact for " + silent.toMinutes() + " min in step " + status.step()
-                    + " (allowed " + allowed.toMinutes() + " min): check the router's power and path to the PnP server"
-                    : "";
-            write(device, Conditions.next(conditions(device), STALLED, stalled ? "True" : "False",
-                    stalled ? "NoContact" : "InContact", message, clock.instant()));
+        Condition stalled = stalled(device, allowed, silent);
+        Optional<Condition> was = Conditions.find(status.conditions(), STALLED);
+        // No condition reads as not stalled: a device that never stalled costs no write.
+        boolean changed = was.isEmpty() ? "True".equals(stalled.getStatus())
+                : !was.get().getStatus().equals(stalled.getStatus()) || !was.get().getReason().equals(stalled.getReason());
+        if (changed) {
+            write(device, stalled);
         }
         UpdateControl<PnpDevice> done = UpdateControl.noUpdate();
         // Time alone makes a device stalled: look again when its allowance runs out.
-        return provisioning && !stalled ? done.rescheduleAfter(allowed.minus(silent).plusSeconds(1)) : done;
+        return provisioning && "False".equals(stalled.getStatus())
+                ? done.rescheduleAfter(allowed.minus(silent).plusSeconds(1)) : done;
     }
 
-    /** Devices whose Stalled condition is True, from the operator's cache of them. */
+    /**
+     * {@code Stalled} (True: a person must act, as kstatus reads it): the router stopped calling mid-provisioning,
+     * or the endpoint stopped it — blocked, failed, held — for the reason its {@code Ready} condition gives.
+     */
+    private Condition stalled(PnpDevice device, Duration allowed, Duration silent) {
+        PnpDeviceStatus status = device.getStatus();
+        Long generation = device.getMetadata().getGeneration();
+        if (NEEDS_A_PERSON.contains(status.phase())) {
+            Optional<Condition> ready = Conditions.find(status.conditions(), "Ready");
+            return Conditions.next(conditions(device), STALLED, "True", ready.map(Condition::getReason)
+                    .orElse(status.phase().toString()), ready.map(Condition::getMessage).orElse(status.lastError()),
+                    generation, clock.instant());
+        }
+        boolean silentTooLong = status.phase() == DevicePhase.PROVISIONING && silent.compareTo(allowed) > 0;
+        return Conditions.next(conditions(device), STALLED, silentTooLong ? "True" : "False",
+                silentTooLong ? NO_CONTACT : "InContact", silentTooLong ? "no contact for " + silent.toMinutes()
+                        + " min in step " + status.step() + " (allowed " + allowed.toMinutes() + " min): check the "
+                        + "router's power and path to the PnP server" : "", generation, clock.instant());
+    }
+
+    /** Devices that stopped calling mid-provisioning (Stalled for NoContact), from the operator's cache. */
     double stalledDevices() {
         return devices == null ? 0 : devices.list().filter(d -> d.getStatus() != null && Conditions.find(
-                d.getStatus().conditions(), STALLED).filter(c -> "True".equals(c.getStatus())).isPresent()).count();
+                d.getStatus().conditions(), STALLED).filter(c -> "True".equals(c.getStatus())
+                && NO_CONTACT.equals(c.getReason())).isPresent()).count();
     }
 
     /** For a device no endpoint has heard from: can its profile provision it when it calls? */
@@ -131,7 +155,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         Optional<Condition> now = Conditions.find(conditions(device), PROFILE_RESOLVED);
         if (now.isEmpty() || !reason.equals(now.get().getReason()) || !message.equals(now.get().getMessage())) {
             write(device, Conditions.next(conditions(device), PROFILE_RESOLVED, ready ? "True" : "False", reason, message,
-                    clock.instant()));
+                    device.getMetadata().getGeneration(), clock.instant()));
         }
     }
 

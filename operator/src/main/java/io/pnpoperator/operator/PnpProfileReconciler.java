@@ -158,8 +158,8 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
                                                                   Exception e) {
         PnpProfileStatus before = profile.getStatus();
         List<Condition> conditions = Stream.concat(conditionsOf(before).stream().filter(c -> !READY.equals(c.getType())),
-                Stream.of(condition(conditionsOf(before), READY, "False", "ReconcileError",
-                        "could not check the profile: " + e.getMessage()))).toList();
+                Stream.of(condition(conditionsOf(before), profile.getMetadata().getGeneration(), READY, "False",
+                        "ReconcileError", "could not check the profile: " + e.getMessage()))).toList();
         profile.setStatus(before == null
                 ? new PnpProfileStatus(false, List.of(), null, conditions, profile.getMetadata().getGeneration(), null)
                 : before.withConditions(conditions));
@@ -198,28 +198,29 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
             String notChecked = "not checked: " + SPEC_VALID + " is False";
             String problems = String.join("; ", check.specProblems());
             return new PnpProfileStatus(false, List.of(), null, List.of(
-                    condition(before, SPEC_VALID, "False", "Invalid", problems),
-                    condition(before, ARTIFACTS_READY, "Unknown", "SpecInvalid", notChecked),
-                    condition(before, CONFIG_READY, "Unknown", "SpecInvalid", notChecked),
-                    condition(before, READY, "False", "SpecInvalid", problems)), generation, devices);
+                    condition(before, generation, SPEC_VALID, "False", "Invalid", problems),
+                    condition(before, generation, ARTIFACTS_READY, "Unknown", "SpecInvalid", notChecked),
+                    condition(before, generation, CONFIG_READY, "Unknown", "SpecInvalid", notChecked),
+                    condition(before, generation, READY, "False", "SpecInvalid", problems)), generation, devices);
         }
         ArtifactChecks.Result artifacts = check.artifacts();
         String publishedName = check.publishable() ? PublishedProfile.name(profile) : null;
         Condition artifactsReady = artifacts.problems().isEmpty()
-                ? condition(before, ARTIFACTS_READY, "True", "Present", "every artifact is on volume "
+                ? condition(before, generation, ARTIFACTS_READY, "True", "Present", "every artifact is on volume "
                         + artifactChecks.volumeName())
-                : condition(before, ARTIFACTS_READY, "False", artifacts.reason().name(),
+                : condition(before, generation, ARTIFACTS_READY, "False", artifacts.reason().name(),
                         String.join("; ", artifacts.problems()));
-        Condition configReady = check.configProblem().map(p -> condition(before, CONFIG_READY, "False", "NotFound", p))
-                .orElseGet(() -> condition(before, CONFIG_READY, "True", "Published", "served from ConfigMap "
+        Condition configReady = check.configProblem()
+                .map(p -> condition(before, generation, CONFIG_READY, "False", "NotFound", p))
+                .orElseGet(() -> condition(before, generation, CONFIG_READY, "True", "Published", "served from ConfigMap "
                         + publishedName));
         Condition ready = check.ready()
-                ? condition(before, READY, "True", "Ready", "routers can be provisioned with this profile")
-                : condition(before, READY, "False", "NotReady", Stream.of(artifactsReady, configReady)
+                ? condition(before, generation, READY, "True", "Ready", "routers can be provisioned with this profile")
+                : condition(before, generation, READY, "False", "NotReady", Stream.of(artifactsReady, configReady)
                         .filter(c -> "False".equals(c.getStatus())).map(Condition::getMessage)
                         .collect(Collectors.joining("; ")));
         return new PnpProfileStatus(check.ready(), artifacts.artifacts(), publishedName, List.of(
-                condition(before, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
+                condition(before, generation, SPEC_VALID, "True", "Valid", "the spec names everything it needs"),
                 artifactsReady, configReady, ready), generation, devices);
     }
 
@@ -252,7 +253,8 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
         return constant.charAt(0) + constant.substring(1).toLowerCase();
     }
 
-    private Condition condition(List<Condition> before, String type, String status, String reason, String message) {
-        return Conditions.next(before, type, status, reason, message, clock.instant());
+    private Condition condition(List<Condition> before, Long generation, String type, String status, String reason,
+                                String message) {
+        return Conditions.next(before, type, status, reason, message, generation, clock.instant());
     }
 }

@@ -65,12 +65,25 @@ class PnpDeviceReconcilerTest {
         assertThat(condition.getStatus()).isEqualTo("True");
         assertThat(condition.getMessage()).isEqualTo("no contact for 120 min in step CONFIG_START (allowed 15 min): "
                 + "check the router's power and path to the PnP server");
-        assertThat(stalled.getStatus().conditions()).extracting(Condition::getType).startsWith("Provisioned");
+        assertThat(condition.getObservedGeneration()).isEqualTo(stalled.getMetadata().getGeneration());
+        assertThat(stalled.getStatus().conditions()).extracting(Condition::getType).startsWith("Ready");
         assertThat(stalled.getStatus().step()).isEqualTo(DeviceStep.CONFIG_START);
         assertThat(stalled.getStatus().attempts()).isEqualTo(2);
         // The Event follows the condition; the gauge counts from the operator's cache.
         awaitTrue(() -> hasEvent("fgl0000sil1", "Stalled"));
         awaitTrue(() -> metrics().contains("pnp_devices_stalled 1.0"));
+    }
+
+    @Test
+    void aDeviceTheEndpointBlockedIsStalledForTheReasonItsReadyConditionGives() throws Exception {
+        device("fgl0000blk1", DevicePhase.BLOCKED, DeviceStep.BOOTFLASH_NO_SPACE, Duration.ofMinutes(1));
+        Condition stalled = Conditions.find(awaitStalled("fgl0000blk1").getStatus().conditions(), "Stalled").orElseThrow();
+        assertThat(stalled.getStatus()).isEqualTo("True");
+        assertThat(stalled.getReason()).isEqualTo("BootflashNoSpace");
+        assertThat(stalled.getMessage()).isEqualTo("bootflash has 1000 bytes free; free space, then set status.step to "
+                + "RUN_EVENT_MANAGER");
+        awaitTrue(() -> hasEvent("fgl0000blk1", "Stalled"));
+        assertThat(metrics()).as("the gauge counts routers that stopped calling").contains("pnp_devices_stalled 0.0");
     }
 
     @Test
@@ -132,15 +145,21 @@ class PnpDeviceReconcilerTest {
         PnpDevice device = new PnpDevice();
         device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "isr1k", null, null));
-        PnpDevice created = client.resource(device).create();
+        client.resource(device).create();
         String then = Instant.now().minus(silentFor).toString();
-        created.setStatus(new PnpDeviceStatus(phase, step, 2, null, then, null, null, null,
-                List.of(new ConditionBuilder().withType("Provisioned").withStatus("False").withReason("NoFinished")
-                        .withMessage("").withLastTransitionTime(then).build()), 1L,
+        TestProfiles.setStatus(client, name, new PnpDeviceStatus(phase, step, 2, null, then, null, null, null,
+                List.of(readyAsTheEndpointWritesIt(phase, then)), 1L,
                 new PnpDeviceStatus.Identity("PID:C1131-8PWB,VID:V01,SN:" + name.toUpperCase(), "C1131-8PWB", "Router",
                         "10.0.0.7", then, then),
                 new PnpDeviceStatus.Observed("17.14.01a", null, null, null, true, false), List.of(), null));
-        client.resource(created).updateStatus();
+    }
+
+    private static Condition readyAsTheEndpointWritesIt(DevicePhase phase, String since) {
+        boolean blocked = phase == DevicePhase.BLOCKED;
+        return new ConditionBuilder().withType("Ready").withStatus(phase == DevicePhase.PROVISIONED ? "True" : "False")
+                .withReason(blocked ? "BootflashNoSpace" : phase.toString()).withMessage(blocked ? "bootflash has 1000 "
+                        + "bytes free; free space, then set status.step to RUN_EVENT_MANAGER" : "")
+                .withLastTransitionTime(since).build();
     }
 
     private PnpDevice awaitStalled(String name) throws InterruptedException {

@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pnpoperator.apiserver.WithStrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
@@ -211,12 +209,9 @@ class PnpProfileReconcilerTest {
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), profile, null, null));
         client.resource(device).create();
         if (phase != null) {
-            // The operator may have written the new device already: a patch, not an update of the copy created.
             String now = Instant.now().toString();
-            PnpDeviceStatus status = new PnpDeviceStatus(phase, null, 0, null, now, null, null, null, List.of(), 1L,
-                    new PnpDeviceStatus.Identity(null, null, null, null, now, now), null, List.of(), null);
-            client.resources(PnpDevice.class).inNamespace(NS).withName(name).subresource("status").patch(
-                    PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("status", status)));
+            TestProfiles.setStatus(client, name, new PnpDeviceStatus(phase, null, 0, null, now, null, null, null,
+                    List.of(), 1L, new PnpDeviceStatus.Identity(null, null, null, null, now, now), null, List.of(), null));
         }
     }
 

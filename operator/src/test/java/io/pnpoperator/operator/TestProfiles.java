@@ -4,6 +4,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.ArtifactFile;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.Image;
@@ -59,6 +63,16 @@ final class TestProfiles {
                 new DayZeroConfig(template, true, CONFIG_MAP),
                 List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null, null));
         return profile;
+    }
+
+    /**
+     * Sets a device's status as the endpoint would have written it. A merge patch, not an update of the copy
+     * created: the operator may have written the new device already, and an update would be refused (409).
+     */
+    static void setStatus(KubernetesClient client, String device, PnpDeviceStatus status) {
+        client.resources(PnpDevice.class).inNamespace(NS).withName(device).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization()
+                        .asJson(Map.of("status", status)));
     }
 
     /**

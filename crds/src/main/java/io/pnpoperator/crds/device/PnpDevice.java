@@ -15,12 +15,17 @@ import io.pnpoperator.crds.PnpApi;
 @ShortNames("pnpdev")
 @Categories("pnp")
 @AdditionalPrinterColumn(name = "SERIAL", jsonPath = ".spec.serialNumber", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "PID", jsonPath = ".status.identity.pid", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PROFILE", jsonPath = ".spec.profile", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "STEP", jsonPath = ".status.step", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".status.observed.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "LAST-CONTACT", jsonPath = ".status.identity.lastContact", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "PID", jsonPath = ".status.identity.pid", type = AdditionalPrinterColumn.Type.STRING,
+        priority = 1)
+@AdditionalPrinterColumn(name = "VERSION", jsonPath = ".status.observed.version",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "LAST-CONTACT", jsonPath = ".status.identity.lastContact",
+        type = AdditionalPrinterColumn.Type.DATE, priority = 1)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class PnpDevice extends CustomResource<PnpDeviceSpec, PnpDeviceStatus> implements Namespaced {
 }

@@ -24,7 +24,8 @@ public record PnpDeviceStatus(
         Boolean backoffDue,
         @JsonPropertyDescription("The background command the device is waiting for (the guestshell's start)")
         Waiting waiting,
-        @JsonPropertyDescription("Provisioned, Blocked, Failed, ProfileResolved") List<Condition> conditions,
+        @JsonPropertyDescription("Ready and ProfileResolved (the endpoint), Stalled (the operator)")
+        List<Condition> conditions,
         Long observedGeneration,
         @JsonPropertyDescription("Who the device is and how it was last reached") Identity identity,
         @JsonPropertyDescription("What the device last reported of itself") Observed observed,

@@ -14,7 +14,8 @@ import io.pnpoperator.crds.PnpApi;
 @Version(PnpApi.VERSION)
 @ShortNames("pnpprof")
 @Categories("pnp")
-@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "IMAGE", jsonPath = ".spec.image.version", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class PnpProfile extends CustomResource<PnpProfileSpec, PnpProfileStatus> implements Namespaced {

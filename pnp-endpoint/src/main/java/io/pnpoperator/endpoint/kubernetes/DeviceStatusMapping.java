@@ -21,9 +21,12 @@ import java.util.Set;
 /** A device's state as PnpDevice status, and back: the workflow's values in the resource's terms. */
 final class DeviceStatusMapping {
 
-    /** The conditions the endpoint owns; any other type in a status belongs to another writer. */
-    static final Set<String> ENDPOINT_CONDITIONS = Set.of("ProfileResolved", "Provisioned", "Blocked", "Failed",
-            "Held");
+    /**
+     * The conditions the endpoint owns; any other type in a status belongs to another writer. Those it wrote
+     * before {@code Ready} said it all (Provisioned, Blocked, Failed, Held) are dropped as it meets them.
+     */
+    static final Set<String> ENDPOINT_CONDITIONS = Set.of("ProfileResolved", "Ready", "Provisioned", "Blocked",
+            "Failed", "Held");
 
     private DeviceStatusMapping() {
     }
@@ -41,16 +44,9 @@ final class DeviceStatusMapping {
         Device.Progress p = d.progress();
         boolean held = p.phase() == Phase.PENDING || p.phase() == Phase.UNCLAIMED;
         List<Condition> conditions = new ArrayList<>(List.of(
-                condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", now,
-                        "NoProfile", p.lastError().orElse("")),
-                condition(before, "Provisioned", p.phase() == Phase.PROVISIONED, "Finished", "device is provisioned", now),
-                condition(before, "Blocked", p.phase() == Phase.BLOCKED, "BootflashNoSpace", "bootflash has "
-                        + d.observed().bootflashFree().orElse(0) + " bytes free; free space, then set status.step to "
-                        + "RUN_EVENT_MANAGER", now),
-                condition(before, "Failed", p.phase() == Phase.FAILED, "StepFailed", "failed at " + p.step() + ": "
-                        + p.lastError().orElse(""), now),
-                condition(before, "Held", p.phase() == Phase.HELD, "ReappearedInFactoryState",
-                        p.lastError().orElse(""), now)));
+                condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", generation,
+                        now, "NoProfile", p.lastError().orElse("")),
+                ready(before, d, generation, now)));
         // Conditions of other writers (the operator's Stalled) are theirs: kept as they are.
         before.stream().filter(c -> !ENDPOINT_CONDITIONS.contains(c.getType())).forEach(conditions::add);
         return new PnpDeviceStatus(DevicePhase.valueOf(p.phase().name()), DeviceStep.valueOf(p.step().name()),
@@ -138,14 +134,34 @@ final class DeviceStatusMapping {
     }
 
     private static Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
-                                       Instant now) {
-        return condition(before, type, on, reason, message, now, "No" + reason, "");
+                                       Long generation, Instant now, String offReason, String offMessage) {
+        return Conditions.next(before, type, on ? "True" : "False", on ? reason : offReason, on ? message : offMessage,
+                generation, now);
     }
 
-    private static Condition condition(List<Condition> before, String type, boolean on, String reason, String message,
-                                       Instant now, String offReason, String offMessage) {
-        return Conditions.next(before, type, on ? "True" : "False", on ? reason : offReason, on ? message : offMessage,
-                now);
+    /**
+     * {@code Ready}: True once the router is provisioned, which is what {@code kubectl wait --for=condition=Ready},
+     * kstatus and GitOps health checks read; while False, the reason says why and the message what to do.
+     */
+    private record Why(String reason, String message) {
+    }
+
+    private static Condition ready(List<Condition> before, Device d, Long generation, Instant now) {
+        Device.Progress p = d.progress();
+        String error = p.lastError().orElse("");
+        Why why = switch (p.phase()) {
+            case PROVISIONED -> new Why("Provisioned", "provisioned: " + p.step() + " reached");
+            case PROVISIONING -> new Why("Provisioning", "at " + p.step());
+            case PENDING -> new Why("NoProfile", error);
+            case UNCLAIMED -> new Why("Unclaimed", "not registered: create this PnpDevice with spec.profile to "
+                    + "provision it");
+            case BLOCKED -> new Why("BootflashNoSpace", "bootflash has " + d.observed().bootflashFree().orElse(0)
+                    + " bytes free; free space, then set status.step to RUN_EVENT_MANAGER");
+            case FAILED -> new Why("StepFailed", "failed at " + p.step() + ": " + error);
+            case HELD -> new Why("ReappearedInFactoryState", error);
+        };
+        return Conditions.next(before, "Ready", p.phase() == Phase.PROVISIONED ? "True" : "False", why.reason(),
+                why.message(), generation, now);
     }
 
     private static String orEmpty(String text) {

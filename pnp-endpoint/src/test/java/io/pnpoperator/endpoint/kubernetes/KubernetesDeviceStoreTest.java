@@ -113,7 +113,7 @@ class KubernetesDeviceStoreTest {
         store.save(Optional.of(read), new Change(tried(read.device(), 1), List.of()));
         assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").get()
                 .getStatus().conditions()).extracting(io.fabric8.kubernetes.api.model.Condition::getType)
-                .containsExactly("ProfileResolved", "Provisioned", "Blocked", "Failed", "Held", "Stalled");
+                .containsExactly("ProfileResolved", "Ready", "Stalled");
     }
 
     @Test
@@ -154,8 +154,9 @@ class KubernetesDeviceStoreTest {
         store.save(Optional.empty(), new Change(blocked, List.of()));
         assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").get()
                 .getStatus().conditions()).anySatisfy(c -> {
-                    assertThat(c.getType()).isEqualTo("Blocked");
-                    assertThat(c.getStatus()).isEqualTo("True");
+                    assertThat(c.getType()).isEqualTo("Ready");
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("BootflashNoSpace");
                 });
 
         // kubectl patch pnpdevice fgl0000blk1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'

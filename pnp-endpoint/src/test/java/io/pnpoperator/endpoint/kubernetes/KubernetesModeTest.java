@@ -95,8 +95,10 @@ class KubernetesModeTest {
         assertThat(device.getStatus().history()).hasSize(Routers.TRANSITIONS).extracting(PnpDeviceStatus.HistoryEntry::to)
                 .endsWith(DeviceStep.RUN_PY_SCRIPT, DeviceStep.FINISHED);
         assertThat(device.getStatus().conditions()).anySatisfy(c -> {
-            assertThat(c.getType()).isEqualTo("Provisioned");
+            assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("Provisioned");
+            assertThat(c.getObservedGeneration()).isEqualTo(device.getMetadata().getGeneration());
         });
         Instant until = Instant.now().plusSeconds(10);
         List<io.fabric8.kubernetes.api.model.Event> events;

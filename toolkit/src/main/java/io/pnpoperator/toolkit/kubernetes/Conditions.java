@@ -13,15 +13,15 @@ public final class Conditions {
     }
 
     /**
-     * The condition {@code type} now: its lastTransitionTime is kept from {@code before} while its status
-     * stays the same, and is {@code now} when the status changes.
+     * The condition {@code type} now, as observed of the resource's {@code generation}: its lastTransitionTime
+     * is kept from {@code before} while its status stays the same, and is {@code now} when the status changes.
      */
     public static Condition next(List<Condition> before, String type, String status, String reason, String message,
-                                 Instant now) {
+                                 Long generation, Instant now) {
         String since = find(before, type).filter(c -> status.equals(c.getStatus()))
                 .map(Condition::getLastTransitionTime).orElse(now.toString());
         return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastTransitionTime(since).build();
+                .withObservedGeneration(generation).withLastTransitionTime(since).build();
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class PnpOperator implements AutoCloseable {
 
     public static void main(String[] args) {
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        // The user agent names the field manager of the operator's writes (managedFields).
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
+                io.fabric8.kubernetes.client.Config.autoConfigure(null)).withUserAgent("pnp-operator/"
+                + PnpOperator.class.getPackage().getImplementationVersion()).build()).build();
         OperatorSettings settings;
         try {
             settings = OperatorSettings.fromEnvironment(System.getenv(), client.getNamespace());

@@ -55,8 +55,10 @@ class KubernetesConfiguration {
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient(PnpProperties properties) {
         // No client-side retries: a refused write is a conflict to decide again, and devices retry by themselves.
+        // The user agent names the field manager of every write (managedFields), which tells people's edits apart.
         ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0)
-                .withRequestTimeout((int) properties.kubernetes().requestTimeout().toMillis());
+                .withRequestTimeout((int) properties.kubernetes().requestTimeout().toMillis())
+                .withUserAgent("pnp-endpoint/" + PnpProperties.class.getPackage().getImplementationVersion());
         Optional.ofNullable(properties.kubernetes().apiUrl()).ifPresent(url -> config.withMasterUrl(url.toString()));
         Optional.ofNullable(properties.kubernetes().namespace()).ifPresent(config::withNamespace);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build()).build();

@@ -127,8 +127,11 @@ class ProvisioningEndToEndTest {
         assertThat(history(device)).anySatisfy(t -> {
             assertThat(t.get("from").asText()).isEqualTo("BOOTFLASH_NO_SPACE");
             assertThat(t.get("to").asText()).isEqualTo("RUN_EVENT_MANAGER");
-            assertThat(t.get("result").asText()).isEqualTo("operator");
+            assertThat(t.get("work").asText()).isEqualTo("operator");
+            assertThat(t.get("result").asText()).as("who moved it").isEqualTo("admin-api (loopback)");
         });
+        assertThat(server.putStep("FGL0000LOW1", "{\"step\":\"CONFIG_START\"}").body()).as("provisioned: no more moves")
+                .contains("the router is provisioned: a step edit cannot send it back");
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class StrictDispatcher extends Dispatcher {
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final Map<ServerRequest, Queue<ServerResponse>> expectations;
+    private final Dispatcher expected;
     private final Dispatcher store;
     private final CustomResources resources = new CustomResources();
     private final Discovery discovery = new Discovery(resources);
@@ -49,7 +51,15 @@ final class StrictDispatcher extends Dispatcher {
      */
     StrictDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations) {
         this.expectations = expectations;
-        this.store = new KubernetesMixedDispatcher(expectations);
+        this.expected = new MockDispatcher(expectations);
+        // The subresource rules are applied here, before the store: it takes each object whole, status and all
+        // (its own rules would drop the metadata a status write records, such as managedFields).
+        this.store = new KubernetesCrudDispatcher() {
+            @Override
+            public boolean isStatusSubresourceEnabledForResource(String path) {
+                return false;
+            }
+        };
     }
 
     CustomResources resources() {
@@ -58,9 +68,9 @@ final class StrictDispatcher extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        Queue<ServerResponse> expected = expectations.get(new SimpleRequest(request.method(), request.getPath()));
-        if (expected != null && !expected.isEmpty()) {
-            return store.dispatch(request);
+        Queue<ServerResponse> told = expectations.get(new SimpleRequest(request.method(), request.getPath()));
+        if (told != null && !told.isEmpty()) {
+            return expected.dispatch(request);
         }
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
@@ -204,9 +214,9 @@ final class StrictDispatcher extends Dispatcher {
             return refused.get();
         }
         ((ObjectNode) stored.get("metadata")).put("resourceVersion", currentVersion);
-        return warned(store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, api.objectPath()
-                + (api.isStatus() ? "/status" : ""), jsonHeaders(), new Buffer().writeUtf8(stored.toString()))),
-                checked);
+        recordManager(stored, current, api, kind, request);
+        return warned(store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, api.objectPath(), jsonHeaders(),
+                new Buffer().writeUtf8(stored.toString()))), checked);
     }
 
     private MockResponse create(RecordedRequest request, ApiPath api, CustomResourceKind kind, JsonNode body) {
@@ -228,6 +238,7 @@ final class StrictDispatcher extends Dispatcher {
         }
         SchemaCheck.Checked checked = kind.schema().check(object, null);
         checked.errors().addAll(0, errors);
+        recordManager(object, object, api, kind, request);
         Optional<MockResponse> refused = refusal(api, kind, name, checked);
         if (refused.isPresent()) {
             return refused.get();
@@ -280,6 +291,33 @@ final class StrictDispatcher extends Dispatcher {
             }
         }
         return stored;
+    }
+
+    /**
+     * {@code metadata.managedFields} as the API server keeps it for updates: one entry per field manager and
+     * subresource, with the time of its latest write. The manager is the request's {@code fieldManager}
+     * (kubectl sends kubectl-patch, kubectl-edit, ...), else the first word of its User-Agent.
+     */
+    private static void recordManager(ObjectNode stored, JsonNode current, ApiPath api, CustomResourceKind kind,
+                                      RecordedRequest request) {
+        String userAgent = String.valueOf(request.getHeader("User-Agent"));
+        String manager = api.query().getOrDefault("fieldManager", userAgent.split("[/ ]")[0]);
+        String subresource = api.isStatus() ? "status" : "";
+        ArrayNode entries = JSON.createArrayNode();
+        current.path("metadata").path("managedFields").forEach(e -> {
+            if (!(e.path("manager").asText().equals(manager) && e.path("subresource").asText("").equals(subresource))) {
+                entries.add(e);
+            }
+        });
+        ObjectNode entry = entries.addObject().put("manager", manager).put("operation", "Update")
+                .put("apiVersion", kind.apiVersion())
+                .put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .put("fieldsType", "FieldsV1");
+        entry.putObject("fieldsV1");
+        if (!subresource.isEmpty()) {
+            entry.put("subresource", subresource);
+        }
+        ((ObjectNode) stored.with("metadata")).set("managedFields", entries);
     }
 
     /** RFC 7386: objects merged field by field, null removes, anything else replaces. */

@@ -100,6 +100,9 @@ class StrictApiServerTest {
         assertThat(patched.statusCode()).isEqualTo(200);
         assertThat(widget("w1").at("/status/phase").asText()).isEqualTo("Ready");
         assertThat(widget("w1").at("/spec/size").asText()).isEqualTo("small");
+        assertThat(widget("w1").at("/metadata/managedFields").findValuesAsText("manager")).contains("kubectl-patch");
+        assertThat(widget("w1").at("/metadata/managedFields").toString())
+                .contains("\"manager\":\"kubectl-patch\",\"operation\":\"Update\"").contains("\"subresource\":\"status\"");
 
         send("PATCH", WIDGETS + "/w1?fieldManager=kubectl-edit", "application/merge-patch+json",
                 "{\"spec\":{\"size\":\"large\"},\"status\":{\"phase\":\"Gone\"}}");

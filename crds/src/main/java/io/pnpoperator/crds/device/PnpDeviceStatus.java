@@ -3,6 +3,7 @@ package io.pnpoperator.crds.device;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
@@ -13,6 +14,17 @@ import java.util.List;
  * DEVICE_STATUS.csv before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = PnpDeviceStatus.UNMOVED + " || self.step != 'FINISHED'", fieldPath = ".step",
+        message = "FINISHED is reached by the router running its script; to stop provisioning a router, set "
+                + "spec.paused")
+@ValidationRule(value = PnpDeviceStatus.UNMOVED + " || !has(self.phase) || self.phase != 'Provisioned'",
+        fieldPath = ".step",
+        message = "the router is provisioned: a step edit cannot send it back; delete the PnpDevice to forget it")
+@ValidationRule(value = PnpDeviceStatus.UNMOVED + " || (has(self.phase) && self.phase == 'Failed') "
+        + "|| !(self.exchange.step in "
+        + "['UPGRADE_INPROGRESS', 'UPGRADE_RELOAD_NEEDED', 'UPGRADE_RELOADING'])", fieldPath = ".step",
+        message = "the router is installing or reloading its image: wait until it reports back, or fails, before "
+                + "moving it")
 public record PnpDeviceStatus(
         DevicePhase phase,
         @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,
@@ -32,6 +44,14 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history,
         @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
         Exchange exchange) {
+
+    /**
+     * The CEL test that no person moved the device: {@code status.step} is the step the endpoint last wrote
+     * ({@code exchange.step}). The rules above apply only to a person's move, and say in CEL what the
+     * endpoint's StepMoves says in Java.
+     */
+    static final String UNMOVED = "!has(self.step) || !has(self.exchange) || !has(self.exchange.step) "
+            + "|| self.step == self.exchange.step";
 
     /** Transitions kept in the resource; the full history goes to the database when one is configured. */
     public static final int HISTORY_LIMIT = 50;

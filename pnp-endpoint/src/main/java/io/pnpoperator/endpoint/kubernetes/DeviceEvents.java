@@ -45,12 +45,28 @@ public final class DeviceEvents implements AutoCloseable {
         String message = t.from() + " → " + t.to() + " (" + t.work() + " " + t.result() + ")"
                 + t.error().map(e -> ": " + e).orElse("");
         try {
-            String reason = t.result().equals(Workflow.RESULT_OPERATOR) ? "MovedByOperator" : failed ? "StepFailed" : "Step";
+            String reason = t.work().equals(Workflow.WORK_MOVE) ? "MovedByOperator" : failed ? "StepFailed" : "Step";
             client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
                     failed ? "Warning" : "Normal", reason, message, t.at(), "pnp-endpoint")).create();
         } catch (RuntimeException e) {
             log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
         }
+    }
+
+    /** A person's step edit the endpoint would not take (a CRD without its rules let it through): undone. */
+    void moveRefused(PnpDevice device, PersonsMove move, String why) {
+        log.warn("{}: {} moved it from {} to {}: refused, {}", device.getMetadata().getName(), move.who(), move.from(),
+                move.to(), why);
+        poster.execute(() -> {
+            try {
+                client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
+                        "Warning", "StepMoveRefused", move.who() + " moved it from " + move.from() + " to " + move.to()
+                                + ": refused, " + why + "; status.step is " + move.from() + " again", move.at(),
+                        "pnp-endpoint")).create();
+            } catch (RuntimeException e) {
+                log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
+            }
+        });
     }
 
     @Override

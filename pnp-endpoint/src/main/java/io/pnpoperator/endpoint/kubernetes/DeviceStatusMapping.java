@@ -10,6 +10,7 @@ import io.pnpoperator.endpoint.workflow.ConfigGrant;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.StepMoves;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,15 +80,22 @@ final class DeviceStatusMapping {
 
     /**
      * The device a status describes. When a person changed {@code status.step} (as with kubectl patch), the
-     * device is taken as moved there: the request in flight, the failure count and error are dropped, as
-     * the admin API's move does.
+     * device is taken as moved there, the move counted as its next transition: the request in flight, the failure
+     * count and error are dropped, as the admin API's move does. A move {@link StepMoves} refuses (a CRD without
+     * its rules lets one through) is not taken: the device is as the endpoint wrote it, and the next write puts
+     * the step back.
      */
     static Device toDevice(String serial, String profile, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
                 ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false, null, null) : s.exchange();
         if (x.step() != null && x.step() != s.step()) {
             Device written = toDevice(serial, profile, s.withStep(x.step()));
-            return written.movedTo(Step.valueOf(s.step().name()), written.identity().lastContact());
+            Step to = Step.valueOf(s.step().name());
+            if (StepMoves.refusal(written.step(), to, written.phase()).isPresent()) {
+                return written;
+            }
+            Device moved = written.movedTo(to, written.identity().lastContact());
+            return moved.with(moved.progress().counted());
         }
         PnpDeviceStatus.Identity i = s.identity();
         PnpDeviceStatus.Observed o = s.observed() == null

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint.kubernetes;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -19,6 +20,7 @@ import io.pnpoperator.toolkit.kubernetes.Keys;
 import io.pnpoperator.toolkit.kubernetes.StatusPatch;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,9 +28,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Devices as PnpDevice resources: read from an informer's cache (no API call per device message), written
@@ -38,6 +44,8 @@ import java.util.stream.Stream;
  */
 public final class KubernetesDeviceStore implements DeviceStore {
 
+    private static final Logger log = LoggerFactory.getLogger(KubernetesDeviceStore.class);
+
     /** Label of devices the endpoint created on first contact, rather than people ahead of time. */
     public static final String DISCOVERED_LABEL = "pnp.pnpoperator.io/discovered";
 
@@ -46,6 +54,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final SharedIndexInformer<PnpDevice> informer;
     private final Optional<String> discoveredProfile;
     private final Clock clock;
+    /** Takes up people's step edits, one at a time, off the informer's thread. */
+    private final ExecutorService moves = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pnp-step-edits");
+        t.setDaemon(true);
+        return t;
+    });
     private final DeviceEvents events;
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
     private volatile Consumer<Change> onWrite = change -> { };
@@ -59,6 +73,32 @@ public final class KubernetesDeviceStore implements DeviceStore {
         this.informer = informer;
         this.discoveredProfile = discoveredProfile;
         this.clock = clock;
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PnpDevice resource) {
+                takeUpMoves(resource);
+            }
+
+            @Override
+            public void onUpdate(PnpDevice before, PnpDevice resource) {
+                takeUpMoves(resource);
+            }
+
+            @Override
+            public void onDelete(PnpDevice resource, boolean finalStateUnknown) {
+                forget(resource);
+            }
+        });
+    }
+
+    /**
+     * A deleted PnpDevice frees its router: this replica drops its own last write of it (kept until the watch
+     * shows something newer, which for a deleted resource never comes), so the router's next message finds no
+     * device and follows the unknown-device policy, as a new router would.
+     */
+    private void forget(PnpDevice resource) {
+        written.remove(resource.getMetadata().getName());
+        log.info("{} deleted: its router is forgotten here", resource.getMetadata().getName());
     }
 
     /** The resource name of a serial: lower case, as Kubernetes names must be. */
@@ -121,16 +161,52 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 ? resource(device.serial()).filter(r -> r.getMetadata().getResourceVersion().equals(read.get().revision()))
                         .orElseThrow(() -> new ConcurrentUpdateException(device.serial()))
                 : resource(device.serial()).filter(r -> !provisioning(r)).orElseGet(() -> create(device));
+        // A person's edit of status.step this write takes up: its own transition first, naming who made it.
+        Optional<PersonsMove> move = PersonsMove.of(base, clock.instant());
+        List<Transition> transitions = new ArrayList<>();
+        move.filter(m -> m.refusal().isEmpty()).ifPresent(m -> transitions.add(m.transition(device.serial())));
+        transitions.addAll(change.transitions());
+        Change stored = new Change(device, List.copyOf(transitions));
         PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
-                change.transitions(), base.getMetadata().getGeneration(), clock.instant());
+                stored.transitions(), base.getMetadata().getGeneration(), clock.instant());
         PnpDevice written;
         try {
             written = remember(writeStatus(base, status));
         } catch (KubernetesClientException e) {
             throw new StoreUnavailableException("the API server", e);
         }
-        events.record(written, change.transitions());
-        onWrite.accept(change);
+        events.record(written, stored.transitions());
+        move.ifPresent(m -> m.refusal().ifPresent(why -> events.moveRefused(written, m, why)));
+        onWrite.accept(stored);
+    }
+
+    /**
+     * Takes up a person's edit of {@code status.step} as soon as the informer shows it, rather than at the router's
+     * next contact: the move is recorded (history, an Event naming who) or, if refused, undone, within a second.
+     * Replicas race for it harmlessly: the write that loses reads again and finds nothing left to take up.
+     */
+    private void takeUpMoves(PnpDevice resource) {
+        if (PersonsMove.of(resource, clock.instant()).isEmpty()) {
+            return;
+        }
+        String serial = resource.getSpec().serialNumber();
+        moves.execute(() -> {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<Stored> read = find(serial);
+                if (read.isEmpty() || resource(serial).flatMap(r -> PersonsMove.of(r, clock.instant())).isEmpty()) {
+                    return;
+                }
+                try {
+                    save(read, new Change(read.get().device(), List.of()));
+                    return;
+                } catch (ConcurrentUpdateException e) {
+                    // someone wrote meanwhile: look again
+                } catch (RuntimeException e) {
+                    log.warn("could not take up the step edit of {}: {}", serial, e.getMessage());
+                    return;
+                }
+            }
+        });
     }
 
     /** Is told of every change once the API server has accepted it (the history mirror listens). */

@@ -85,7 +85,7 @@ public final class ReviewedAccess implements AdminGate {
                     .withGroup(PnpApi.GROUP).withResource("pnpdevices").withSubresource(asked.subresource())
                     .withVerb(asked.verb()).withName(asked.name()).endResourceAttributes().endSpec().build()).create();
             if (may.getStatus() != null && Boolean.TRUE.equals(may.getStatus().getAllowed())) {
-                return Verdict.ALLOWED;
+                return Verdict.allowed(user.getUsername());
             }
             return Verdict.forbidden(user.getUsername() + " may not " + asked.verb() + " pnpdevices"
                     + (asked.subresource() == null ? "" : "/" + asked.subresource())

@@ -113,10 +113,10 @@ public final class DeviceDialog {
         return refusal.isEmpty();
     }
 
-    /** Moves a known device to a step; empty when there is no such device. */
-    public Optional<Change> moveByOperator(String serial, Step step, Instant now) {
-        return retrying(serial, read -> read.map(stored -> workflow.moveByOperator(stored.device(), step, now)),
-                Function.identity());
+    /** Moves a known device to a step for {@code who}, or says why not; empty when there is no such device. */
+    public Optional<Workflow.Move> moveByOperator(String serial, Step step, String who, Instant now) {
+        return retrying(serial, read -> read.map(stored -> workflow.moveByOperator(stored.device(), step, who, now)),
+                Workflow.Move::change);
     }
 
     /** One line a transition, once it is stored: what a person debugging a router reads first. */

@@ -25,6 +25,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
 class AdminAccess extends OncePerRequestFilter {
 
+    /** The request attribute naming who was let in (Verdict.caller), for the moves they make. */
+    static final String CALLER = "pnp.admin.caller";
+
     private static final Logger log = LoggerFactory.getLogger(AdminAccess.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,6 +50,7 @@ class AdminAccess extends OncePerRequestFilter {
         AdminGate.Verdict verdict = gate.decide(Optional.ofNullable(request.getHeader("Authorization")),
                 request.getMethod(), request.getRequestURI());
         if (verdict.allowed()) {
+            request.setAttribute(CALLER, verdict.caller());
             chain.doFilter(request, response);
             return;
         }

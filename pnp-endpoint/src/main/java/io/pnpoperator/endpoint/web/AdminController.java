@@ -15,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,18 +50,27 @@ class AdminController {
                 .withHistory(store.history(sn)))).orElseGet(() -> noSuchDevice(sn));
     }
 
-    /** Body {@code {"step":"RUN_EVENT_MANAGER"}}; the device continues from that step at its next contact. */
+    /**
+     * Body {@code {"step":"RUN_EVENT_MANAGER"}}; the device continues from that step at its next contact. A move
+     * {@link io.pnpoperator.endpoint.workflow.StepMoves} refuses is a 409 saying why.
+     */
     @PutMapping("/{serial}/step")
-    ResponseEntity<?> moveTo(@PathVariable String serial, @RequestBody(required = false) Map<String, Object> body) {
+    ResponseEntity<?> moveTo(@PathVariable String serial, @RequestBody(required = false) Map<String, Object> body,
+                             @RequestAttribute(name = AdminAccess.CALLER, required = false) String caller) {
         Object requested = body == null ? null : body.get("step");
         if (!(requested instanceof String name) || !STEPS.contains(name)) {
             return ResponseEntity.badRequest().body(Map.of("error", requested == null
                     ? "body must be {\"step\": \"<STEP>\"}" : "unknown step '" + requested + "'", "validSteps", STEPS));
         }
         String sn = serial.toUpperCase(Locale.ROOT);
-        return dialog.moveByOperator(sn, Step.valueOf(name), clock.instant()).<ResponseEntity<?>>map(change -> {
-            log.info("device {} moved to {} by an operator", sn, name);
-            return ResponseEntity.ok(DeviceView.of(change.device()));
+        String who = caller == null ? "admin-api" : caller;
+        return dialog.moveByOperator(sn, Step.valueOf(name), who, clock.instant()).<ResponseEntity<?>>map(move -> {
+            if (move.refusal().isPresent()) {
+                log.warn("device {}: move to {} by {} refused: {}", sn, name, who, move.refusal().get());
+                return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", move.refusal().get()));
+            }
+            log.info("device {} moved to {} by {}", sn, name, who);
+            return ResponseEntity.ok(DeviceView.of(move.change().device()));
         }).orElseGet(() -> noSuchDevice(sn));
     }
 

@@ -14,17 +14,20 @@ public interface AdminGate {
     /**
      * @param authenticated the caller is known (refused: 403), or not (refused: 401)
      * @param reason        why refused, for the answer and the log; never the credentials
+     * @param caller        who was let in, as history and Events name them: a Kubernetes user, or how
      */
-    record Verdict(boolean allowed, boolean authenticated, String reason) {
+    record Verdict(boolean allowed, boolean authenticated, String reason, String caller) {
 
-        public static final Verdict ALLOWED = new Verdict(true, true, "");
+        public static Verdict allowed(String caller) {
+            return new Verdict(true, true, "", caller);
+        }
 
         public static Verdict unknown(String reason) {
-            return new Verdict(false, false, reason);
+            return new Verdict(false, false, reason, "");
         }
 
         public static Verdict forbidden(String reason) {
-            return new Verdict(false, true, reason);
+            return new Verdict(false, true, reason, "");
         }
     }
 }

@@ -30,7 +30,8 @@ public final class Workflow {
     public static final String RESULT_SUCCESS = "success";
     public static final String RESULT_FAILURE = "failure";
     public static final String RESULT_FAULT = "fault";
-    public static final String RESULT_OPERATOR = "operator";
+    /** The work of a transition a person made; its result names who. */
+    public static final String WORK_MOVE = "operator";
     /** A provisioned device came back without a startup configuration. */
     public static final String RESULT_FACTORY_STATE = "factory-state";
 
@@ -304,11 +305,22 @@ public final class Workflow {
         return response.success() ? RESULT_SUCCESS : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;
     }
 
-    /** A person moves a device to a step, as the old server's users edited DEVICE_STATUS.csv. */
-    public Change moveByOperator(Device device, Step step, Instant now) {
+    /**
+     * A person ({@code who}) moves a device to a step, as the old server's users edited DEVICE_STATUS.csv: the
+     * change to store, a transition naming them, or why the move is refused ({@link StepMoves}; nothing changes).
+     */
+    public Move moveByOperator(Device device, Step step, String who, Instant now) {
+        Optional<String> refusal = StepMoves.refusal(device.step(), step, device.phase());
+        if (refusal.isPresent()) {
+            return new Move(new Change(device, List.of()), refusal);
+        }
         Draft draft = new Draft(device.movedTo(step, now));
-        draft.record(device.step(), step, RESULT_OPERATOR, Optional.empty(), RESULT_OPERATOR, Optional.empty(), now);
-        return draft.change();
+        draft.record(device.step(), step, WORK_MOVE, Optional.empty(), who, Optional.empty(), now);
+        return new Move(draft.change(), Optional.empty());
+    }
+
+    /** A person's move: the change to store, or why it is refused. */
+    public record Move(Change change, Optional<String> refusal) {
     }
 
     private static Outcome read(Profile profile, Device device, Device.Pending pending, WorkResponse response,

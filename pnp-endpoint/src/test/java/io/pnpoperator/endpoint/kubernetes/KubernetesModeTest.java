@@ -1,11 +1,14 @@
 package io.pnpoperator.endpoint.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -42,7 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The endpoint in kubernetes mode on the mock API server (CRUD mode, real CRDs), driven by simulated routers. */
+/** The endpoint in kubernetes mode on the strict test API server (the real CRDs), driven by simulated routers. */
 @WithStrictApiServer
 class KubernetesModeTest {
 
@@ -147,12 +150,68 @@ class KubernetesModeTest {
 
         await("fgl0000low1", d -> d.getStatus() != null && d.getStatus().step() == DeviceStep.BOOTFLASH_NO_SPACE);
         assertThat(device("fgl0000low1").getStatus().phase()).isEqualTo(DevicePhase.BLOCKED);
+        // A move the CRD's rules refuse never reaches the endpoint: the API server says why.
+        assertThatThrownBy(() -> kubectlPatch("fgl0000low1", "FINISHED")).isInstanceOfSatisfying(
+                KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage()).isEqualTo(
+                        "PnpDevice.pnp.pnpoperator.io \"fgl0000low1\" is invalid: status.step: Invalid value: "
+                                + "\"object\": FINISHED is reached by the router running its script; to stop "
+                                + "provisioning a router, set spec.paused"));
         // kubectl patch pnpdevice fgl0000low1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000low1").subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");
+        kubectlPatch("fgl0000low1", "RUN_EVENT_MANAGER");
 
         assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
-        assertThat(device("fgl0000low1").getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+        PnpDevice done = device("fgl0000low1");
+        assertThat(done.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+        assertThat(done.getStatus().history()).filteredOn(h -> h.work().equals("operator")).singleElement()
+                .satisfies(h -> {
+                    assertThat(h.from()).isEqualTo(DeviceStep.BOOTFLASH_NO_SPACE);
+                    assertThat(h.to()).isEqualTo(DeviceStep.RUN_EVENT_MANAGER);
+                    assertThat(h.result()).as("who moved it").isEqualTo("kubectl-patch");
+                });
+        assertThat(done.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::sequence)
+                .doesNotHaveDuplicates().isSorted();
+        awaitEvent("fgl0000low1", "MovedByOperator", "BOOTFLASH_NO_SPACE → RUN_EVENT_MANAGER (operator kubectl-patch)");
+    }
+
+    @Test
+    void aMoveTheEndpointRefusesIsUndoneWithAWarning() throws Exception {
+        // A cluster whose CRD predates the rules (the chart's CRDs are not upgraded by helm upgrade).
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+                .withName("pnpdevices.pnp.pnpoperator.io").get();
+        crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("status")
+                .setXKubernetesValidations(null);
+        client.resource(crd).update();
+        endpoint = start("register");
+        assertThat(run(agent("FGL0000FIN1", endpoint.deviceUrl()), 60).finished()).isTrue();
+
+        kubectlPatch("fgl0000fin1", "CONFIG_START");
+        await("fgl0000fin1", d -> d.getStatus().step() == DeviceStep.FINISHED);
+        awaitEvent("fgl0000fin1", "StepMoveRefused", "kubectl-patch moved it from FINISHED to CONFIG_START: refused, "
+                + "the router is provisioned: a step edit cannot send it back; delete the PnpDevice to forget it; "
+                + "status.step is FINISHED again");
+        PnpDevice device = device("fgl0000fin1");
+        assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+        assertThat(device.getStatus().history()).noneMatch(h -> h.work().equals("operator"));
+    }
+
+    @Test
+    void deletingAPnpDeviceMidProvisioningFreesItsRouterOnEveryReplica() throws Exception {
+        endpoint = start("register");
+        try (PnpServer second = PnpServer.start(lab, args("register"))) {
+            PnpAgent agent = Routers.routerOf("FGL0000DEL1", List.of(endpoint.deviceUrl(), second.deviceUrl()),
+                    ROUTER.withSpeed(200));
+            CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 90));
+            String firstUid = await("fgl0000del1", d -> d.getStatus() != null
+                    && d.getStatus().step() == DeviceStep.CONFIG_START).getMetadata().getUid();
+            client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000del1").delete();
+
+            // Both replicas had written it; the router's next messages, to either, register it anew.
+            assertThat(running.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            PnpDevice again = device("fgl0000del1");
+            assertThat(again.getMetadata().getUid()).isNotEqualTo(firstUid);
+            assertThat(again.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+            assertThat(endpoint.metrics() + second.metrics()).doesNotContain("status=\"500\"");
+        }
     }
 
     @Test
@@ -320,9 +379,7 @@ class KubernetesModeTest {
     static String[] args(KubernetesMockServer mockServer, Lab lab, String unknownDevices) {
         return new String[] {"--pnp.mode=kubernetes", "--pnp.kubernetes.api-url=" + mockServer.url("/"),
             "--pnp.kubernetes.namespace=" + Cluster.NAMESPACE, "--pnp.artifacts-dir=" + lab.path(""),
-            "--pnp.unknown-devices=" + unknownDevices,
-            // The test server answers a refused conditional patch by not answering: time out fast.
-            "--pnp.kubernetes.request-timeout=300ms"};
+            "--pnp.unknown-devices=" + unknownDevices};
     }
 
     private PnpProfile createProfile(String name) throws Exception {
@@ -374,6 +431,23 @@ class KubernetesModeTest {
 
     private static PnpAgent.Result run(PnpAgent agent, int seconds) {
         return Routers.run(agent, seconds);
+    }
+
+    /** As {@code kubectl patch pnpdevice <name> --subresource=status --type=merge} sends it. */
+    private void kubectlPatch(String name, String step) {
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).subresource("status")
+                .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("kubectl-patch")
+                        .build(), "{\"status\":{\"step\":\"" + step + "\"}}");
+    }
+
+    private void awaitEvent(String name, String reason, String message) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(10);
+        while (client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream().noneMatch(e ->
+                e.getInvolvedObject().getName().equals(name) && e.getReason().equals(reason)
+                        && e.getMessage().equals(message))) {
+            assertThat(Instant.now()).as("Event " + reason + " " + message).isBefore(until);
+            Thread.sleep(20);
+        }
     }
 
     private PnpDevice device(String name) {

@@ -257,12 +257,13 @@ class WorkflowTest {
             assertThat(d.step()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
         }
 
-        Change unblocked = workflow.moveByOperator(d, Step.RUN_EVENT_MANAGER, now);
+        Change unblocked = workflow.moveByOperator(d, Step.RUN_EVENT_MANAGER, "kubectl-patch", now).change();
         assertThat(unblocked.device().phase()).isEqualTo(Phase.PROVISIONING);
         assertThat(unblocked.transitions()).singleElement().satisfies(t -> {
             assertThat(t.from()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
             assertThat(t.to()).isEqualTo(Step.RUN_EVENT_MANAGER);
-            assertThat(t.result()).isEqualTo("operator");
+            assertThat(t.work()).isEqualTo("operator");
+            assertThat(t.result()).isEqualTo("kubectl-patch");
         });
         assertThat(workOf(ask(unblocked.device(), "c-go"))).isEqualTo(exec("event manager run InstallGuestShell"));
     }
@@ -518,7 +519,7 @@ class WorkflowTest {
     @Test
     void answerToARequestSupersededByAnOperatorIsIgnored() {
         Device d = apply(ask(at(Step.CHECK_GUESTSHELL), "c-old"));
-        Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, now).device();
+        Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, "admin-api", now).change().device();
         Decision late = workflow.onWorkResponse(profile, moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
                 Optional.empty(), output(appList("DEPLOYED"))), contact());
         assertThat(late.change().device().step()).isEqualTo(Step.RUN_PY_SCRIPT);
@@ -531,7 +532,7 @@ class WorkflowTest {
         Device failed = apply(workflow.onWorkResponse(profile, sent, failure(sent, Service.IMAGE_INSTALL,
                 "PnP Service Error 1816", "checksum"), contact()));
         assertThat(failed.progress().backoffDue()).isTrue();
-        Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, now).device();
+        Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, "admin-api", now).change().device();
         assertThat(moved.phase()).isEqualTo(Phase.PROVISIONING);
         assertThat(moved.progress().attempts()).isZero();
         assertThat(moved.progress().lastError()).isEmpty();
@@ -648,7 +649,7 @@ class WorkflowTest {
                 "profile isr1k is not ready", Phase.PENDING, contact()).change().device().phase())
                 .as("its profile going away does not release it").isEqualTo(Phase.HELD);
 
-        Device moved = workflow.moveByOperator(held, Step.NEW_DEVICE, now).device();
+        Device moved = workflow.moveByOperator(held, Step.NEW_DEVICE, "admin-api", now).change().device();
         assertThat(moved.progress().finishedAt()).isEmpty();
         assertThat(workOf(ask(moved, "c-12"))).isInstanceOf(Work.CliConfig.class);
     }

@@ -1,0 +1,74 @@
+package io.pnpoperator.endpoint.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pnpoperator.apiserver.StrictApiServer;
+import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.StepMoves;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The moves a person may make are written twice — in Java for the admin API and the endpoint, in CEL in the
+ * PnpDevice CRD for the API server — and must say the same: every step to every step, in each phase a person
+ * meets, edited as kubectl patch does and compared with {@link StepMoves}.
+ */
+@WithStrictApiServer
+class StepMovesTest {
+
+    static final String DEVICES = "/apis/pnp.pnpoperator.io/v1alpha1/namespaces/" + Cluster.NAMESPACE + "/pnpdevices";
+
+    StrictApiServer server;
+    KubernetesClient client;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theCrdsRulesAndTheEndpointAgreeOnEveryMove() throws Exception {
+        send("POST", DEVICES, "application/json", "{\"apiVersion\":\"pnp.pnpoperator.io/v1alpha1\",\"kind\":"
+                + "\"PnpDevice\",\"metadata\":{\"name\":\"fgl0000mov1\"},\"spec\":{\"serialNumber\":\"FGL0000MOV1\"}}");
+        List<String> disagreements = new ArrayList<>();
+        int moves = 0;
+        for (Phase phase : List.of(Phase.PROVISIONING, Phase.FAILED, Phase.BLOCKED, Phase.PROVISIONED, Phase.HELD)) {
+            for (Step from : Step.values()) {
+                // As the endpoint writes it: the step, and the same step as the one it last wrote.
+                assertThat(send("PATCH", DEVICES + "/fgl0000mov1/status", "application/merge-patch+json",
+                        "{\"status\":{\"phase\":\"" + phase.label() + "\",\"step\":\"" + from + "\",\"exchange\":"
+                                + "{\"step\":\"" + from + "\"}}}").statusCode()).isEqualTo(200);
+                for (Step to : Step.values()) {
+                    // As a person edits it: the step alone, on the status subresource. Accepted moves are undone.
+                    HttpResponse<String> edit = send("PATCH", DEVICES + "/fgl0000mov1/status?fieldManager=kubectl-patch",
+                            "application/merge-patch+json", "{\"status\":{\"step\":\"" + to + "\"}}");
+                    boolean accepted = edit.statusCode() == 200;
+                    if (accepted) {
+                        send("PATCH", DEVICES + "/fgl0000mov1/status", "application/merge-patch+json",
+                                "{\"status\":{\"step\":\"" + from + "\"}}");
+                    }
+                    boolean allowed = StepMoves.refusal(from, to, phase).isEmpty();
+                    if (accepted != allowed) {
+                        disagreements.add(phase + " " + from + " → " + to + ": API server " + (accepted ? "accepts"
+                                : "refuses") + ", endpoint " + (allowed ? "allows" : "refuses") + " " + edit.body());
+                    }
+                    if (!accepted) {
+                        assertThat(edit.body()).contains(StepMoves.refusal(from, to, phase).orElse("(allowed)"));
+                    }
+                    moves++;
+                }
+            }
+        }
+        assertThat(moves).isEqualTo(5 * Step.values().length * Step.values().length);
+        assertThat(disagreements).isEmpty();
+    }
+
+    private HttpResponse<String> send(String method, String path, String type, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url(path))).header("Content-Type", type)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -160,14 +160,15 @@ class ChartTest {
                 "pnp.pnpoperator.io/pnpdevices/status: patch",
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch",
                 "/configmaps: get,list,watch",
-                "/events: create");
+                "/events: create,get,patch");
         assertThat(rules(named(objects, Role.class, OPERATOR).getRules())).containsExactlyInAnyOrder(
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: get,list,watch",
+                "pnp.pnpoperator.io/pnpprofiles: patch",
                 "pnp.pnpoperator.io/pnpprofiles/status: patch", "pnp.pnpoperator.io/pnpdevices/status: patch",
                 "/configmaps: get,list,watch,create,update",
                 "batch/jobs: get,list,watch,create,delete",
                 "/pods: list,watch",
-                "/events: create");
+                "/events: create,get,patch");
         assertThat(rules(named(objects, Role.class, "pnp-pnp-operator-lease").getRules())).containsExactlyInAnyOrder(
                 "coordination.k8s.io/leases: create", "coordination.k8s.io/leases[pnp-operator]: get,update,patch");
         assertThat(all(objects, ClusterRole.class)).as("namespace-scoped by default").isEmpty();

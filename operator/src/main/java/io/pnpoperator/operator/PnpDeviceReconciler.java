@@ -59,6 +59,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
             DeviceStep.UPGRADE_RELOADING);
 
     private final KubernetesClient client;
+    private final Events events;
     private final Duration stalledAfter;
     private final Duration imageAllowance;
     private final Clock clock;
@@ -67,6 +68,7 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
 
     PnpDeviceReconciler(KubernetesClient client, Duration stalledAfter, Duration imageAllowance, Clock clock) {
         this.client = client;
+        this.events = new Events(client, "pnp-operator", Events.thisInstance());
         this.stalledAfter = stalledAfter;
         this.imageAllowance = imageAllowance;
         this.clock = clock;
@@ -178,9 +180,8 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
                 .orElse(true);
         if (bad && changed) {
             try {
-                client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
-                        "Warning", stalled ? STALLED : condition.getReason(), condition.getMessage(), clock.instant(),
-                        "pnp-operator")).create();
+                events.record(device, "Warning", stalled ? STALLED : condition.getReason(), condition.getMessage(),
+                        clock.instant());
             } catch (KubernetesClientException e) {
                 // The condition is written; the Event is a courtesy and is not worth a second write.
                 log.warn("could not record the event for PnpDevice {}: {}", device.getMetadata().getName(), e.getMessage());

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -14,8 +16,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Workflow;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.pnpoperator.crds.device.DevicePhase;
@@ -26,6 +28,7 @@ import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.SpecCheck;
 import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.toolkit.kubernetes.Keys;
+import io.pnpoperator.toolkit.kubernetes.StatusPatch;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,8 +50,13 @@ import java.util.stream.Stream;
  * the profile by phase. Every profile is looked at again after a while: files arrive on the volume, and are
  * replaced, without any event.
  */
-@ControllerConfiguration(name = "pnpprofile")
-public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
+@ControllerConfiguration(name = "pnpprofile", finalizerName = PnpProfileReconciler.IN_USE)
+public final class PnpProfileReconciler implements Reconciler<PnpProfile>, Cleaner<PnpProfile> {
+
+    /** Held on every profile, so that deleting one that routers are being provisioned with waits for them. */
+    static final String IN_USE = "pnp.pnpoperator.io/in-use";
+    /** Phases in which a device still needs its profile: mid-workflow, or blocked there until a person acts. */
+    static final Set<DevicePhase> USING_THE_PROFILE = Set.of(DevicePhase.PROVISIONING, DevicePhase.BLOCKED);
 
     static final String SPEC_VALID = "SpecValid";
     static final String ARTIFACTS_READY = "ArtifactsReady";
@@ -150,6 +158,35 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile> {
         }
         // Looked at again after a while, ready or not: files arrive on the volume, and are replaced, without events.
         return update.rescheduleAfter(recheck);
+    }
+
+    /**
+     * A profile being deleted goes once no device is being provisioned with it; until then it stays, with
+     * {@code Ready=False} (reason {@code DeletionWaitsForDevices}) naming them, and is looked at again as they
+     * move on (their phase changes reconcile it) and every half minute.
+     */
+    @Override
+    public DeleteControl cleanup(PnpProfile profile, Context<PnpProfile> context) {
+        List<String> using = context.getSecondaryResourcesAsStream(PnpDevice.class)
+                .filter(d -> d.getStatus() != null && USING_THE_PROFILE.contains(d.getStatus().phase()))
+                .map(d -> d.getMetadata().getName()).sorted().toList();
+        if (using.isEmpty()) {
+            return DeleteControl.defaultDelete();
+        }
+        String names = String.join(", ", using.subList(0, Math.min(10, using.size())))
+                + (using.size() > 10 ? " and " + (using.size() - 10) + " more" : "");
+        String message = "deleted, but kept until no device is provisioned with it: " + names
+                + " (let them finish, or delete them)";
+        List<Condition> before = conditionsOf(profile.getStatus());
+        Optional<Condition> ready = Conditions.find(before, READY);
+        if (ready.isEmpty() || !message.equals(ready.get().getMessage())) {
+            List<Condition> conditions = Stream.concat(before.stream().filter(c -> !READY.equals(c.getType())),
+                    Stream.of(condition(before, profile.getMetadata().getGeneration(), READY, "False",
+                            "DeletionWaitsForDevices", message))).toList();
+            StatusPatch.set(context.getClient(), profile, profile.getStatus() == null ? "/status" : "/status/conditions",
+                    profile.getStatus() == null ? Map.of("conditions", conditions) : conditions);
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
     }
 
     /** A reconcile that failed (an API server error, an unreadable volume) says so in Ready, and is retried. */

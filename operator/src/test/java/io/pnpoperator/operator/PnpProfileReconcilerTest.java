@@ -185,6 +185,29 @@ class PnpProfileReconcilerTest {
     }
 
     @Test
+    void aProfileDeletedWhileRoutersAreProvisionedWithItStaysUntilTheyAreDone() throws Exception {
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        client.resource(profile("isr1k", "", "default.cfg")).create();
+        await("isr1k", p -> Boolean.TRUE.equals(p.getStatus().ready()));
+        assertThat(client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get().getMetadata()
+                .getFinalizers()).containsExactly("pnp.pnpoperator.io/in-use");
+        device("fgl1", "isr1k", DevicePhase.PROVISIONING);
+        device("fgl2", "isr1k", DevicePhase.PROVISIONED);
+
+        client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").delete();
+        PnpProfile kept = await("isr1k", p -> "DeletionWaitsForDevices".equals(condition(p, "Ready").getReason()));
+        assertThat(kept.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(condition(kept, "Ready").getMessage()).isEqualTo("deleted, but kept until no device is provisioned "
+                + "with it: fgl1 (let them finish, or delete them)");
+
+        String now = Instant.now().toString();
+        TestProfiles.setStatus(client, "fgl1", new PnpDeviceStatus(DevicePhase.PROVISIONED, null, 0, null, now, null,
+                null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, null, null, null, now, now), null,
+                List.of(), null));
+        awaitTrue(() -> client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get() == null);
+    }
+
+    @Test
     void allNamespacesWhenAsked() throws Exception {
         operator.close();
         operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "test")

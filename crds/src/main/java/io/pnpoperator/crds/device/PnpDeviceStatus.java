@@ -20,11 +20,9 @@ import java.util.List;
 @ValidationRule(value = PnpDeviceStatus.UNMOVED + " || !has(self.phase) || self.phase != 'Provisioned'",
         fieldPath = ".step",
         message = "the router is provisioned: a step edit cannot send it back; delete the PnpDevice to forget it")
-@ValidationRule(value = PnpDeviceStatus.UNMOVED + " || (has(self.phase) && self.phase == 'Failed') "
-        + "|| !(self.exchange.step in "
-        + "['UPGRADE_INPROGRESS', 'UPGRADE_RELOAD_NEEDED', 'UPGRADE_RELOADING'])", fieldPath = ".step",
-        message = "the router is installing or reloading its image: wait until it reports back, or fails, before "
-                + "moving it")
+@ValidationRule(value = PnpDeviceStatus.UNMOVED + " || !has(self.exchange.pendingCorrelator) || !(self.exchange.step "
+        + "in ['UPGRADE_INPROGRESS', 'UPGRADE_RELOAD_NEEDED', 'UPGRADE_RELOADING'])", fieldPath = ".step",
+        message = "the router is installing or reloading its image: wait until it reports back before moving it")
 public record PnpDeviceStatus(
         DevicePhase phase,
         @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,

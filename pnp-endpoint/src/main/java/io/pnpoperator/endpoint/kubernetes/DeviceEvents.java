@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An Event per transition on the PnpDevice, for {@code kubectl describe}. Events are a courtesy to people:
+ * The PnpDevice's Events, for {@code kubectl describe}: one per reason (Step, StepFailed, MovedByOperator,
+ * StepMoveRefused), counted, its message the latest transition's. Events are a courtesy to people:
  * they are posted in the background, and when the API server is slow they are dropped (with a log line)
  * rather than holding up any device.
  */
@@ -22,7 +23,7 @@ public final class DeviceEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceEvents.class);
     static final int QUEUE = 1000;
 
-    private final KubernetesClient client;
+    private final Events events;
     private final ThreadPoolExecutor poster = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUE), r -> {
                 Thread t = new Thread(r, "pnp-device-events");
@@ -31,7 +32,7 @@ public final class DeviceEvents implements AutoCloseable {
             }, (task, pool) -> log.warn("device event dropped: {} events already waiting", QUEUE));
 
     public DeviceEvents(KubernetesClient client) {
-        this.client = client;
+        this.events = new Events(client, "pnp-endpoint", Events.thisInstance());
     }
 
     void record(PnpDevice device, List<Transition> transitions) {
@@ -46,8 +47,7 @@ public final class DeviceEvents implements AutoCloseable {
                 + t.error().map(e -> ": " + e).orElse("");
         try {
             String reason = t.work().equals(Workflow.WORK_MOVE) ? "MovedByOperator" : failed ? "StepFailed" : "Step";
-            client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
-                    failed ? "Warning" : "Normal", reason, message, t.at(), "pnp-endpoint")).create();
+            events.record(device, failed ? "Warning" : "Normal", reason, message, t.at());
         } catch (RuntimeException e) {
             log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
         }
@@ -59,10 +59,9 @@ public final class DeviceEvents implements AutoCloseable {
                 move.to(), why);
         poster.execute(() -> {
             try {
-                client.v1().events().inNamespace(device.getMetadata().getNamespace()).resource(Events.about(device,
-                        "Warning", "StepMoveRefused", move.who() + " moved it from " + move.from() + " to " + move.to()
-                                + ": refused, " + why + "; status.step is " + move.from() + " again", move.at(),
-                        "pnp-endpoint")).create();
+                events.record(device, "Warning", "StepMoveRefused", move.who() + " moved it from " + move.from()
+                        + " to " + move.to() + ": refused, " + why + "; status.step is " + move.from() + " again",
+                        move.at());
             } catch (RuntimeException e) {
                 log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
             }

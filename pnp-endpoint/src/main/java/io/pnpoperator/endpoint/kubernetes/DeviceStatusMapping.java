@@ -91,7 +91,8 @@ final class DeviceStatusMapping {
         if (x.step() != null && x.step() != s.step()) {
             Device written = toDevice(serial, profile, s.withStep(x.step()));
             Step to = Step.valueOf(s.step().name());
-            if (StepMoves.refusal(written.step(), to, written.phase()).isPresent()) {
+            if (StepMoves.refusal(written.step(), to, written.phase(), written.exchange().pending().isPresent())
+                    .isPresent()) {
                 return written;
             }
             Device moved = written.movedTo(to, written.identity().lastContact());

@@ -19,7 +19,7 @@ import java.util.Set;
  * differs from the one the endpoint last wrote ({@code status.exchange.step}). Who made it is the field manager
  * the API server recorded for the latest status write that was not ours ({@code metadata.managedFields}).
  */
-record PersonsMove(Step from, Step to, Phase phase, String who, Instant at, long sequence) {
+record PersonsMove(Step from, Step to, Phase phase, boolean awaitingAnswer, String who, Instant at, long sequence) {
 
     /** The field managers of this project's programs: their writes are never a person's. */
     static final String ENDPOINT = "pnp-endpoint";
@@ -33,20 +33,21 @@ record PersonsMove(Step from, Step to, Phase phase, String who, Instant at, long
         }
         Optional<ManagedFieldsEntry> edit = lastStatusWriteByAPerson(resource.getMetadata().getManagedFields());
         return Optional.of(new PersonsMove(Step.valueOf(s.exchange().step().name()), Step.valueOf(s.step().name()),
-                Phase.valueOf(s.phase().name()), edit.map(ManagedFieldsEntry::getManager).orElse("unknown"),
+                Phase.valueOf(s.phase().name()), s.exchange().pendingCorrelator() != null,
+                edit.map(ManagedFieldsEntry::getManager).orElse("unknown"),
                 edit.map(ManagedFieldsEntry::getTime).map(Instant::parse).orElse(now),
                 (s.exchange().transitions() == null ? 0 : s.exchange().transitions()) + 1));
     }
 
     /** Why the move is refused ({@link StepMoves}), if it is: a CRD without the rules lets such an edit through. */
     Optional<String> refusal() {
-        return StepMoves.refusal(from, to, phase);
+        return StepMoves.refusal(from, to, phase, awaitingAnswer);
     }
 
     /** The move as the device's next transition, naming who made it. */
     Transition transition(String serial) {
-        return new Transition(serial, sequence, from, to, Phase.of(to), Workflow.WORK_MOVE, Optional.empty(), who,
-                Optional.empty(), at);
+        return new Transition(serial, sequence, from, to, Phase.of(to), Workflow.WORK_MOVE, Optional.empty(),
+                who, Optional.empty(), at);
     }
 
     private static Optional<ManagedFieldsEntry> lastStatusWriteByAPerson(List<ManagedFieldsEntry> entries) {

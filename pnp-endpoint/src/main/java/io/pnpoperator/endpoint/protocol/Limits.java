@@ -16,6 +16,8 @@ public final class Limits {
     public static final int IMAGE_FILE = 255;
     /** An error text kept in a device's status and history: the device's own words, cut beyond this. */
     public static final int ERROR_TEXT = 2000;
+    /** A transition's result: an outcome, or who made a move (a Kubernetes user name is at most 253). */
+    public static final int RESULT = 255;
 
     private static final int SHOWN = 40;
 

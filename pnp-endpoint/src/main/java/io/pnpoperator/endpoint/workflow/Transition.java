@@ -17,5 +17,6 @@ public record Transition(String serial, long sequence, Step from, Step to, Phase
 
     public Transition {
         error = error.map(e -> Limits.clip(e, Limits.ERROR_TEXT));
+        result = Limits.clip(result, Limits.RESULT);
     }
 }

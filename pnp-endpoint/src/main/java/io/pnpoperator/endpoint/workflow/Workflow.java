@@ -310,7 +310,8 @@ public final class Workflow {
      * change to store, a transition naming them, or why the move is refused ({@link StepMoves}; nothing changes).
      */
     public Move moveByOperator(Device device, Step step, String who, Instant now) {
-        Optional<String> refusal = StepMoves.refusal(device.step(), step, device.phase());
+        Optional<String> refusal = StepMoves.refusal(device.step(), step, device.phase(),
+                device.exchange().pending().isPresent());
         if (refusal.isPresent()) {
             return new Move(new Change(device, List.of()), refusal);
         }

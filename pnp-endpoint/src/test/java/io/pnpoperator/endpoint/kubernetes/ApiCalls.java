@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.concurrent.TimeUnit;
 
-/** The API server's request log, counted by kind of call: what a provisioned device costs the cluster. */
+/**
+ * The API server's request log, counted by kind of call: what a provisioned device costs the cluster
+ * ({@code events}: Event writes, the first of a reason a create, its repeats a patch).
+ */
 record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, int watches, int other) {
 
     /** Drains the mock server's log from request number {@code from} on. */
@@ -32,7 +35,7 @@ record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, 
             } else if ((method.equals("PUT") || method.equals("PATCH")) && path.contains("/pnpdevices/")
                     && path.contains("/status")) {
                 statusWrites++;
-            } else if (method.equals("POST") && path.contains("/events")) {
+            } else if ((method.equals("POST") || method.equals("PATCH")) && path.contains("/events")) {
                 events++;
             } else if (method.equals("POST")) {
                 creates++;

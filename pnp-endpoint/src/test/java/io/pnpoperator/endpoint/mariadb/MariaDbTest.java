@@ -241,10 +241,12 @@ class MariaDbTest {
                 .map(Long::parseLong).toList();
     }
 
-    /** "1:true", "2:true", … for each migration in the source tree: what a completed migration has applied. */
+    /** "1:true", "2:true", … for each migration in the source tree (SQL, and Java where SQL cannot say it). */
     private static List<String> migrations() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+        try (Stream<Path> sql = Files.list(Path.of("src/main/resources/db/migration"));
+             Stream<Path> java = Files.list(Path.of("src/main/java/db/migration"))) {
+            return Stream.concat(sql, java).map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.(sql|java)"))
                     .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).sorted().map(v -> v + ":true")
                     .toList();
         }

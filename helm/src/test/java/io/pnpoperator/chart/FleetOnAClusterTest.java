@@ -4,31 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.StrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.profile.PnpProfile;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,36 +33,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole thing, as the chart installs it, on a cluster simulated by fabric8's mock API server: the
- * packaged operator and endpoint, started with the environment the chart's Deployments give them (only
- * ports, paths and the API server's address differ), a profile declared with nothing in its status, and
- * simulated routers calling. The API server is the strict test double (test-apiserver/): it refuses what a real one
- * refuses. Nobody sets a status by hand: the operator makes the profile ready, the
- * endpoint provisions the routers from it.
+ * The whole thing, as the chart installs it, on a {@link SimulatedCluster}: the packaged operator and endpoint, a
+ * profile declared with nothing in its status, and simulated routers calling. Nobody sets a status by hand: the
+ * operator makes the profile ready, the endpoint provisions the routers from it.
  */
 class FleetOnAClusterTest {
 
-    static final String NS = "pnp";
+    static final String NS = SimulatedCluster.NS;
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
 
     @TempDir
     Path work;
-    StrictApiServer cluster;
+    SimulatedCluster cluster;
     KubernetesClient client;
-    final List<Process> programs = new ArrayList<>();
 
     @BeforeEach
-    void cluster() throws Exception {
-        cluster = StrictApiServer.running();
-        client = cluster.createClient();
-        cluster.installCrds(client, Chart.DIR.resolve("crds"));
+    void cluster() {
+        cluster = new SimulatedCluster(work);
+        client = cluster.client;
+        cluster.api.installCrds(client, Chart.DIR.resolve("crds"));
     }
 
     @AfterEach
     void stop() {
-        programs.forEach(Process::destroyForcibly);
-        client.close();
-        cluster.destroy();
+        cluster.close();
     }
 
     @Test
@@ -84,17 +72,18 @@ class FleetOnAClusterTest {
                 .addToData("default.cfg", Files.readString(Path.of("../configs/default.cfg"))).build()).create();
 
         List<HasMetadata> chart = Chart.render(Map.of());
-        int devicePort = freePort();
-        int adminPort = freePort();
-        int operatorPort = freePort();
+        int devicePort = SimulatedCluster.freePort();
+        int adminPort = SimulatedCluster.freePort();
+        int operatorPort = SimulatedCluster.freePort();
         // The operator's first write of the profile's ConfigMap meets an API server error: it is counted and retried.
-        cluster.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
+        cluster.api.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
                 new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
-        start("operator", "../operator/target/pnp-operator.jar", List.of(), environment(chart, "pnp-pnp-operator",
-                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT", Integer.toString(operatorPort))));
-        start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", List.of(), environment(chart, "pnp-pnp-endpoint",
-                Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT", Integer.toString(devicePort),
-                        "PNP_ADMIN_PORT", Integer.toString(adminPort))));
+        // The client's own retries would hide from the operator the API server failure made on purpose above;
+        // without them the reconciler meets it, counts it and retries, which is what is checked.
+        cluster.startOperator(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
+                Integer.toString(operatorPort), "KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0"));
+        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT",
+                Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
 
         client.resource(client.getKubernetesSerialization().unmarshal(PROFILE, PnpProfile.class)).create();
         // The chart's claim mode: the routers expected are registered ahead, each with its profile.
@@ -107,7 +96,7 @@ class FleetOnAClusterTest {
         PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-default");
 
-        awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
+        cluster.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
 
         String said = routers(devicePort, "--devices", "3", "--serial-prefix", "FGL");
         assertThat(said).containsPattern("devices finished: +3 of 3").containsPattern("refused by routers: 0 ");
@@ -147,7 +136,7 @@ class FleetOnAClusterTest {
         Process routers = new ProcessBuilder(command).redirectErrorStream(true).start();
         String said = new String(routers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         routers.waitFor();
-        return said + logs();
+        return said + cluster.logs();
     }
 
     private static String get(URI uri) throws Exception {
@@ -180,59 +169,6 @@ class FleetOnAClusterTest {
                 minFreeBytes: 0
             """.formatted(IMAGE);
 
-    /** The environment the chart gives a Deployment's container, with what differs on this machine. */
-    private Map<String, String> environment(List<HasMetadata> chart, String deployment, Map<String, String> here)
-            throws IOException {
-        Map<String, String> env = new HashMap<>();
-        for (EnvVar var : Chart.named(chart, Deployment.class, deployment).getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getEnv()) {
-            if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-                env.put(var.getName(), NS); // metadata.namespace
-            } else if (var.getValue() != null) {
-                env.put(var.getName(), var.getValue());
-            }
-        }
-        env.putAll(here);
-        // Where the "cluster" is: the mock API server, no kubeconfig, no service account.
-        env.put("KUBERNETES_MASTER", cluster.url("/"));
-        env.put("KUBERNETES_NAMESPACE", NS);
-        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-        // The client's own retries would hide from the operator the API server failure this test makes on
-        // purpose; without them the reconciler meets it, counts it and retries, which is what is checked.
-        env.put("KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0");
-        env.put("HOME", Files.createDirectories(work.resolve("home-" + deployment)).toString());
-        return env;
-    }
-
-    private void start(String name, String jar, List<String> args, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-jar", jar));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + ".log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("PNP_"));
-        builder.environment().putAll(env);
-        programs.add(builder.start());
-    }
-
-    /** As the chart's readiness probe: until the endpoint says it is ready. */
-    private void awaitReady(URI readiness) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant until = Instant.now().plus(Duration.ofSeconds(90));
-        while (Instant.now().isBefore(until)) {
-            try {
-                if (http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the endpoint never became ready" + logs());
-    }
-
     /** The profile "default", once it satisfies {@code condition}. */
     private PnpProfile await(Predicate<PnpProfile> condition) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(90));
@@ -244,25 +180,8 @@ class FleetOnAClusterTest {
             Thread.sleep(200);
         }
         throw new AssertionError("the profile never got there: " + client.resources(PnpProfile.class).inNamespace(NS)
-                .withName("default").get() + logs());
+                .withName("default").get() + cluster.logs());
     }
 
-    private String logs() throws IOException {
-        StringBuilder all = new StringBuilder();
-        for (String name : List.of("operator", "endpoint")) {
-            Path log = work.resolve(name + ".log");
-            if (Files.exists(log)) {
-                List<String> lines = Files.readAllLines(log);
-                all.append("\n--- ").append(name).append(" (last 30 lines)\n")
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-            }
-        }
-        return all.toString();
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

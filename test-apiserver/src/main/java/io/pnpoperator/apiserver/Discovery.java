@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The discovery documents kubectl reads before anything else ({@code /version}, {@code /api}, {@code /apis},
@@ -48,6 +49,15 @@ final class Discovery {
 
     Discovery(CustomResources resources) {
         this.resources = resources;
+    }
+
+    /** The kind of a resource ({@code v1}, {@code events} → Event), if the server serves it. */
+    Optional<String> kindOf(String groupVersion, String plural) {
+        return Stream.concat(BUILT_IN.getOrDefault(groupVersion, List.of()).stream()
+                                .filter(b -> b.plural().equals(plural)).map(BuiltIn::kind),
+                        resources.all().stream().filter(k -> k.apiVersion().equals(groupVersion)
+                                && k.plural().equals(plural)).map(CustomResourceKind::kind))
+                .findFirst();
     }
 
     /** The discovery document at {@code path} (no query), if it is one. */

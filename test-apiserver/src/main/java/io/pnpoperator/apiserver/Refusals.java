@@ -56,6 +56,10 @@ final class Refusals {
                 + "(this test server has no server-side apply; " + contentType + " was sent)"));
     }
 
+    static MockResponse unsupportedMediaType(String message) {
+        return answer(status(415, "UnsupportedMediaType", message));
+    }
+
     static MockResponse badRequest(String message) {
         return answer(status(400, "BadRequest", message));
     }

@@ -74,6 +74,12 @@ final class StrictDispatcher extends Dispatcher {
         }
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        if (String.valueOf(request.getHeader("Content-Type")).contains("protobuf")) {
+            // kubectl's typed commands (create configmap, ...) send built-in objects as protobuf, which this server
+            // cannot read: refused at once, rather than left unanswered.
+            return Refusals.unsupportedMediaType("this test server reads JSON bodies only (kubectl apply sends "
+                    + "JSON; kubectl create <kind> sends protobuf)");
+        }
         if (bare.startsWith("/openapi/v2")) {
             return Refusals.json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                     + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
@@ -126,10 +132,25 @@ final class StrictDispatcher extends Dispatcher {
         }
         MockResponse response = selector == null || api.name() != null ? store.dispatch(request)
                 : filtered(api, selector);
-        if (response.code() != 200 || kind.isEmpty() || !Tables.wanted(request.getHeader("Accept"))) {
+        if (response.code() != 200) {
             return withJsonType(response);
         }
         JsonNode found = parse(text(response.getBody()));
+        if (found.has("items")) {
+            // Typed as the API server types a list (kubectl's typed clients decode EventList, not List).
+            String groupVersion = api.group().isEmpty() ? api.version() : api.group() + "/" + api.version();
+            discovery.kindOf(groupVersion, api.plural()).ifPresent(k -> ((ObjectNode) found).put("kind", k + "List")
+                    .put("apiVersion", groupVersion));
+            // As etcd keeps them: by namespace, then name.
+            List<JsonNode> items = new ArrayList<>();
+            found.get("items").forEach(items::add);
+            items.sort(java.util.Comparator.comparing((JsonNode i) -> i.path("metadata").path("namespace").asText())
+                    .thenComparing(i -> i.path("metadata").path("name").asText()));
+            ((ObjectNode) found).set("items", JSON.valueToTree(items));
+        }
+        if (kind.isEmpty() || !Tables.wanted(request.getHeader("Accept"))) {
+            return Refusals.json(200, found);
+        }
         return Refusals.json(200, Tables.of(kind.get(), found, "Object".equals(api.query().get("includeObject"))));
     }
 

@@ -74,6 +74,21 @@ class KubectlTest {
     }
 
     @Test
+    void builtInObjectsAreAppliedAsJsonAndProtobufIsRefusedAtOnce() throws Exception {
+        Files.writeString(folder.resolve("cm.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: c1, namespace: shop}
+                data: {a: b}
+                """);
+        assertThat(kubectl.run("apply", "-f", folder.resolve("cm.yaml").toString()).ok())
+                .isEqualTo("configmap/c1 created\n");
+        Kubectl.Result typed = kubectl.run("create", "configmap", "c2", "--from-literal=a=b", "--request-timeout=10s");
+        assertThat(typed.exitCode()).isEqualTo(1);
+        assertThat(typed.err()).contains("this test server reads JSON bodies only");
+    }
+
+    @Test
     void refusalsReadAsFromARealCluster() throws Exception {
         Kubectl.Result bogus = kubectl.run("patch", "widget", "w1", "--type=merge", "-p", "{\"spec\":{\"size\":\"BOGUS\"}}");
         assertThat(bogus.exitCode()).isEqualTo(1);

@@ -190,8 +190,8 @@ class ChartTest {
                 .containsExactlyInAnyOrder("/actuator/prometheus", "/metrics");
         assertThat(all(objects, PrometheusRule.class)).singleElement().satisfies(rule -> assertThat(rule.getSpec()
                 .getGroups().get(0).getRules()).extracting(Rule::getAlert).containsExactly("PnpDevicesFailed", "PnpDevicesHeld", "PnpRegistrationsRefused",
-                "PnpDevicesStalled", "PnpProfileNotReady", "PnpEndpointDown", "PnpOperatorDown",
-                "PnpOperatorReconcileFailures"));
+                "PnpDevicesStalled", "PnpProfileNotReady", "PnpDevicesBlocked", "PnpDevicesUnclaimed", "PnpEndpointDown",
+                "PnpOperatorDown", "PnpOperatorReconcileFailures"));
         assertThat(all(objects, NetworkPolicy.class)).hasSize(2);
         assertThat(all(objects, PersistentVolumeClaim.class)).as("the existing claim is used").isEmpty();
         assertThat(env(named(objects, Deployment.class, OPERATOR))).containsEntry("PNP_ARTIFACTS_VOLUME", "images-nfs");

@@ -21,8 +21,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .part }}
 {{- end -}}
 
+{{/* repository:tag, repository:tag@digest, or repository@digest with no tag given for a third party's image. */}}
 {{- define "pnp.image" -}}
-{{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
+{{- $tag := .image.tag | default (.default | default "") -}}
+{{- .image.repository -}}
+{{- if $tag }}:{{ $tag }}{{ end -}}
+{{- if .image.digest }}@{{ .image.digest }}{{ end -}}
 {{- end -}}
 
 {{- define "pnp.artifactsClaim" -}}

@@ -242,7 +242,28 @@ class ChartTest {
     }
 
     @Test
+    void imagesArePinnedByDigestWhenGivenAndPullSecretsReachTheDownloadJobs() {
+        String digest = "sha256:" + "ab".repeat(32);
+        List<HasMetadata> objects = Chart.render(Map.of("images.endpoint.digest", digest,
+                "images.operator.repository", "registry.example.net/pnp/pnp-operator", "images.operator.tag", "",
+                "images.pullSecrets[0].name", "registry-login", "images.pullSecrets[1].name", "mirror-login"));
+        assertThat(named(objects, Deployment.class, ENDPOINT).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getImage()).isEqualTo("pnpoperator/pnp-endpoint:0.1.0@" + digest);
+        Deployment operator = named(objects, Deployment.class, OPERATOR);
+        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.net/pnp/pnp-operator:0.1.0");
+        assertThat(operator.getSpec().getTemplate().getSpec().getImagePullSecrets()).extracting(s -> s.getName())
+                .containsExactly("registry-login", "mirror-login");
+        assertThat(env(operator)).as("the download Jobs: a third party's image, pinned, pulled with the same secrets")
+                .containsEntry("PNP_FETCH_IMAGE", "docker.io/curlimages/curl:8.11.1@sha256:"
+                        + "c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69")
+                .containsEntry("PNP_FETCH_PULL_SECRETS", "registry-login,mirror-login");
+        assertThat(env(named(Chart.render(Map.of()), Deployment.class, OPERATOR))).doesNotContainKey("PNP_FETCH_PULL_SECRETS");
+    }
+
+    @Test
     void badValuesAreRefusedByTheSchemaWithTheFieldNamed() {
+        assertRefused(Map.of("images.endpoint.digest", "latest"), "images.endpoint.digest", "pattern");
         assertRefused(Map.of("operator.replicas", 3), "operator.replicas", "less than or equal to 2");
         assertRefused(Map.of("endpoint.service.type", "Ingress"), "endpoint.service.type",
                 "must be one of the following: \"LoadBalancer\", \"NodePort\", \"ClusterIP\"");

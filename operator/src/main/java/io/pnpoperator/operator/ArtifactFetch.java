@@ -1,5 +1,6 @@
 package io.pnpoperator.operator;
 
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The Kubernetes Job that downloads one artifact of a profile into the artifacts volume. The file is
@@ -55,14 +57,17 @@ final class ArtifactFetch {
             """;
 
     private final String image;
+    private final List<LocalObjectReference> pullSecrets;
     private final String claim;
 
     /**
-     * @param image an image with sh, curl and md5sum
-     * @param claim the artifacts PersistentVolumeClaim, mounted writable into the Job only
+     * @param image       an image with sh, curl and md5sum
+     * @param pullSecrets the Secrets to pull it with (a private registry or mirror)
+     * @param claim       the artifacts PersistentVolumeClaim, mounted writable into the Job only
      */
-    ArtifactFetch(String image, String claim) {
+    ArtifactFetch(String image, List<String> pullSecrets, String claim) {
         this.image = image;
+        this.pullSecrets = pullSecrets.stream().map(LocalObjectReference::new).toList();
         this.claim = claim;
     }
 
@@ -89,6 +94,7 @@ final class ArtifactFetch {
                 .withNewTemplate().withNewMetadata().addToLabels(MANAGED_BY, OPERATOR)
                 .addToLabels(PROFILE_LABEL, owner.getMetadata().getName()).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
+                .withImagePullSecrets(pullSecrets)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID)
                 .withFsGroup(UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()

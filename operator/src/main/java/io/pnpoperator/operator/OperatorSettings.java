@@ -2,6 +2,7 @@ package io.pnpoperator.operator;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -19,7 +20,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param watchAllNamespaces watch every namespace (the lease stays in {@code namespace})
  * @param artifactsDir       where the artifacts volume is mounted (read-only)
  * @param artifactsVolume    the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
- * @param fetchImage         image of the download Jobs: sh, curl and md5sum
+ * @param fetchImage         image of the download Jobs: sh, curl and md5sum (pinned by digest)
+ * @param fetchPullSecrets   the Secrets the download Jobs pull their image with (the chart's images.pullSecrets)
  * @param recheck            how soon every profile is checked again (files change on the volume without events)
  * @param stalledAfter       silence after which a provisioning device is Stalled (image steps get 30 min more)
  * @param exitOnLostLease    stop the process when another replica takes the lease, so Kubernetes restarts it
@@ -29,13 +31,15 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 public record OperatorSettings(String namespace, @DefaultValue("false") boolean watchAllNamespaces,
                                @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
                                @DefaultValue("pnp-artifacts") String artifactsVolume,
-                               @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue("1m") Duration recheck,
+                               @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue List<String> fetchPullSecrets,
+                               @DefaultValue("1m") Duration recheck,
                                @DefaultValue("15m") Duration stalledAfter,
                                @DefaultValue("true") boolean exitOnLostLease, @DefaultValue("8080") int httpPort,
                                String identity) {
 
     static final String LEASE = "pnp-operator";
-    static final String FETCH_IMAGE = "docker.io/curlimages/curl:8.11.1";
+    static final String FETCH_IMAGE = "docker.io/curlimages/curl:8.11.1@sha256:"
+            + "c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69";
 
     /** A setting the operator cannot start with; the message names the variable, its value and the problem. */
     static final class InvalidSetting extends RuntimeException {
@@ -62,7 +66,7 @@ public record OperatorSettings(String namespace, @DefaultValue("false") boolean 
         }
         return new OperatorSettings(bound.namespace() == null ? defaultNamespace : bound.namespace(),
                 bound.watchAllNamespaces(), bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
-                bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(), bound.httpPort(),
+                bound.fetchPullSecrets(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(), bound.httpPort(),
                 env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
     }
 
@@ -70,16 +74,17 @@ public record OperatorSettings(String namespace, @DefaultValue("false") boolean 
     static OperatorSettings forNamespace(String namespace, Path artifacts, String identity) {
         OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
         return new OperatorSettings(namespace, false, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
-                defaults.recheck(), defaults.stalledAfter(), false, 0, identity);
+                defaults.fetchPullSecrets(), defaults.recheck(), defaults.stalledAfter(), false, 0, identity);
     }
 
     OperatorSettings withRecheck(Duration every) {
-        return new OperatorSettings(namespace, watchAllNamespaces, artifactsDir, artifactsVolume, fetchImage, every,
-                stalledAfter, exitOnLostLease, httpPort, identity);
+        return new OperatorSettings(namespace, watchAllNamespaces, artifactsDir, artifactsVolume, fetchImage,
+                fetchPullSecrets, every, stalledAfter, exitOnLostLease, httpPort, identity);
     }
 
     OperatorSettings watchingAllNamespaces() {
-        return new OperatorSettings(namespace, true, artifactsDir, artifactsVolume, fetchImage, recheck, stalledAfter,
+        return new OperatorSettings(namespace, true, artifactsDir, artifactsVolume, fetchImage, fetchPullSecrets,
+                recheck, stalledAfter,
                 exitOnLostLease, httpPort, identity);
     }
 }

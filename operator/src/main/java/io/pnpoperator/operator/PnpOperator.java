@@ -79,7 +79,8 @@ public final class PnpOperator implements AutoCloseable {
                 .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
         PnpProfileReconciler profiles = new PnpProfileReconciler(new ArtifactChecks(new ArtifactVolume(
                 settings.artifactsDir(), settings.artifactsVolume())),
-                new ArtifactFetch(settings.fetchImage(), settings.artifactsVolume()), settings.recheck(), Clock.systemUTC());
+                new ArtifactFetch(settings.fetchImage(), settings.fetchPullSecrets(), settings.artifactsVolume()),
+                settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);
         Gauge.builder("pnp.profiles", profiles, PnpProfileReconciler::allProfiles)

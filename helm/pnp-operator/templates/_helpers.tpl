@@ -1,6 +1,21 @@
-{{/* Resource names: <release>-pnp-<part>, cut to the 63 characters a label or Service name allows. */}}
+{{/*
+Resource names: <release>-pnp-<part>. A name longer than the 63 characters a Service or label allows keeps its
+part whole and cuts the release name, followed by a hash of it: two parts never collide, two long release
+names neither.
+*/}}
 {{- define "pnp.name" -}}
-{{- printf "%s-pnp-%s" .root.Release.Name .part | trunc 63 | trimSuffix "-" -}}
+{{- $full := printf "%s-pnp-%s" .root.Release.Name .part -}}
+{{- if le (len $full) 63 -}}
+{{- $full -}}
+{{- else -}}
+{{- $keep := sub 63 (add (len .part) 10) | int -}}
+{{- $hash := printf "%s %s" .root.Release.Name .part | sha256sum | trunc 8 -}}
+{{- if gt $keep 0 -}}
+{{- printf "%s-%s-%s" (.root.Release.Name | trunc $keep | trimSuffix "-") $hash .part -}}
+{{- else -}}
+{{- printf "%s-%s" $hash .part | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Labels of every object: the recommended app.kubernetes.io set. */}}

@@ -52,7 +52,11 @@ final class Chart {
     }
 
     static String template(Map<String, Object> values) {
-        TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+        return template(RELEASE, values);
+    }
+
+    static String template(String release, Map<String, Object> values) {
+        TemplateCommand template = new Helm(DIR).template().withName(release).withNamespace(NAMESPACE);
         values.forEach(template::set);
         return template.call();
     }

@@ -242,6 +242,33 @@ class ChartTest {
     }
 
     @Test
+    void longReleaseNamesGiveDistinctNamesThatFit() {
+        String release = "branch-rollout-emea-north-2026-wave-three-isr1k-abcde"; // Helm allows 53
+        List<HasMetadata> objects = Chart.parse(Chart.template(release, EVERYTHING_ON));
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).doesNotHaveDuplicates();
+        assertThat(objects).extracting(o -> o.getMetadata().getName()).allSatisfy(name -> assertThat(name)
+                .hasSizeLessThanOrEqualTo(63).startsWith("branch-rollout-emea-north-2026"));
+        assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .allMatch(name -> name.matches("branch-rollout-emea-north-2026-wave-three-isr[a-z0-9-]*-[0-9a-f]{8}-"
+                        + "(endpoint|operator)"));
+    }
+
+    @Test
+    void devicesServiceKeepsTheRoutersAddressAndTakesTheUsualLoadBalancerOptions() {
+        Service devices = named(Chart.render(Map.of("endpoint.service.loadBalancerSourceRanges[0]", "198.51.100.0/24",
+                "endpoint.service.loadBalancerClass", "service.k8s.aws/nlb")), Service.class, "pnp-pnp-devices");
+        assertThat(devices.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+        assertThat(devices.getSpec().getLoadBalancerSourceRanges()).containsExactly("198.51.100.0/24");
+        assertThat(devices.getSpec().getLoadBalancerClass()).isEqualTo("service.k8s.aws/nlb");
+        assertThat(devices.getSpec().getLoadBalancerIP()).as("deprecated: a cloud annotation sets it").isNull();
+        assertThat(env(named(Chart.render(Map.of("endpoint.trustedProxies", "10\\.0\\.0\\.\\d+")), Deployment.class,
+                ENDPOINT))).containsEntry("SERVER_FORWARDHEADERSSTRATEGY", "native")
+                .containsEntry("SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES", "10\\.0\\.0\\.\\d+");
+        assertThat(env(named(Chart.render(Map.of()), Deployment.class, ENDPOINT)))
+                .as("X-Forwarded-For ignored unless a proxy is trusted").doesNotContainKey("SERVER_FORWARDHEADERSSTRATEGY");
+    }
+
+    @Test
     void imagesArePinnedByDigestWhenGivenAndPullSecretsReachTheDownloadJobs() {
         String digest = "sha256:" + "ab".repeat(32);
         List<HasMetadata> objects = Chart.render(Map.of("images.endpoint.digest", digest,

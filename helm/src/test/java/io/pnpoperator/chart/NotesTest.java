@@ -13,13 +13,16 @@ class NotesTest {
 
     @Test
     void notesGiveTheOption43StringAndTheNextCommands() {
-        assertThat(notes(Map.of("endpoint.service.loadBalancerIP", "192.0.2.10")))
-                .contains("5A1D;B2;K4;I192.0.2.10;J80").contains("kubectl get pnpdevices -n pnp -w");
-        assertThat(notes(Map.of())).contains("5A1D;B2;K4;I<address>;J80")
-                .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}'");
+        assertThat(notes(Map.of())).contains("5A1D;B2;K4;I<address>;J80").contains("kubectl get pnpdevices -n pnp -w")
+                .contains("an IP address or a host name (AWS gives a name)")
+                .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}"
+                        + "{.status.loadBalancer.ingress[0].hostname}'");
+        assertThat(notes(Map.of("endpoint.service.loadBalancerSourceRanges[0]", "198.51.100.0/24")))
+                .contains("Only 198.51.100.0/24 may reach it.");
+        assertThat(notes(Map.of("endpoint.service.scheme", "https", "endpoint.service.port", 443)))
+                .contains("5A1D;B2;K5;I<address>;J443").contains("terminate TLS in front of the endpoint");
         assertThat(notes(Map.of("endpoint.service.scheme", "https", "endpoint.service.port", 443,
-                "endpoint.service.loadBalancerIP", "192.0.2.10"))).contains("5A1D;B2;K5;I192.0.2.10;J443")
-                .contains("terminate TLS in front of the endpoint");
+                "endpoint.tls.secretName", "pnp-tls"))).contains("the endpoint presents the certificate of Secret pnp-tls");
     }
 
     private static String notes(Map<String, Object> values) {

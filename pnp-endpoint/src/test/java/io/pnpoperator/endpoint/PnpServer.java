@@ -97,11 +97,12 @@ public final class PnpServer implements AutoCloseable {
      * One HTTP/1.1 request to the device port sent from another loopback address than 127.0.0.1 (Linux answers on
      * all of 127/8): the whole answer, status line first. For what a second client, elsewhere, would get.
      */
-    public String sendFrom(String address, String method, String path, byte[] body) {
+    public String sendFrom(String address, String method, String path, byte[] body, String... headerLines) {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(address, 0));
             socket.connect(new InetSocketAddress("127.0.0.1", deviceUrl().getPort()));
             socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + String.join("", java.util.Arrays.stream(headerLines).map(h -> h + "\r\n").toList())
                     + (body.length > 0 ? "Content-Type: text/xml\r\nContent-Length: " + body.length + "\r\n" : "")
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);

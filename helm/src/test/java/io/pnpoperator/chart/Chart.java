@@ -27,7 +27,7 @@ final class Chart {
 
     /** Every optional feature on, for lint and template. */
     static final Map<String, Object> EVERYTHING_ON = Map.ofEntries(
-            Map.entry("operator.replicas", 2), Map.entry("operator.watchAllNamespaces", true),
+            Map.entry("operator.replicas", 2),
             Map.entry("endpoint.service.type", "NodePort"), Map.entry("endpoint.service.nodePort", 30080),
             Map.entry("endpoint.mariadb.enabled", true), Map.entry("endpoint.mariadb.url", "jdbc:mariadb://db:3306/pnp_db"),
             Map.entry("endpoint.mariadb.existingSecret", "pnp-db"), Map.entry("artifacts.existingClaim", "images-nfs"),

@@ -102,7 +102,7 @@ class ChartTest {
         assertThat(env(endpoint)).containsEntry("PNP_MODE", "kubernetes").containsEntry("PNP_ADMIN_ADDRESS", "0.0.0.0")
                 .containsEntry("PNP_UNKNOWN_DEVICES", "reject").doesNotContainKey("SPRING_DATASOURCE_URL");
         assertThat(named(objects, Deployment.class, OPERATOR).getSpec().getReplicas()).isEqualTo(1);
-        assertThat(env(named(objects, Deployment.class, OPERATOR))).containsEntry("PNP_WATCH_ALL_NAMESPACES", "false")
+        assertThat(env(named(objects, Deployment.class, OPERATOR)))
                 .containsEntry("PNP_ARTIFACTS_VOLUME", "pnp-pnp-artifacts").containsEntry("PNP_LOG_FORMAT", "json");
         assertThat(named(objects, PersistentVolumeClaim.class, "pnp-pnp-artifacts").getSpec().getAccessModes())
                 .containsExactly("ReadWriteMany");
@@ -177,10 +177,6 @@ class ChartTest {
                 ENDPOINT).getRules())).as("the device-login Secret, by name, read only")
                 .contains("/secrets[pnp-login]: get");
 
-        List<HasMetadata> everywhere = Chart.render(Map.of("operator.watchAllNamespaces", true));
-        assertThat(rules(named(everywhere, ClusterRole.class, OPERATOR).getRules()))
-                .isEqualTo(rules(named(objects, Role.class, OPERATOR).getRules()));
-        assertThat(env(named(everywhere, Deployment.class, OPERATOR))).containsEntry("PNP_WATCH_ALL_NAMESPACES", "true");
     }
 
     @Test
@@ -291,6 +287,8 @@ class ChartTest {
     @Test
     void badValuesAreRefusedByTheSchemaWithTheFieldNamed() {
         assertRefused(Map.of("images.endpoint.digest", "latest"), "images.endpoint.digest", "pattern");
+        assertRefused(Map.of("operator.watchAllNamespaces", true), "operator",
+                "Additional property watchAllNamespaces is not allowed");
         assertRefused(Map.of("operator.replicas", 3), "operator.replicas", "less than or equal to 2");
         assertRefused(Map.of("endpoint.service.type", "Ingress"), "endpoint.service.type",
                 "must be one of the following: \"LoadBalancer\", \"NodePort\", \"ClusterIP\"");

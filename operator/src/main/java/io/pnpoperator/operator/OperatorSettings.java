@@ -17,7 +17,6 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * {@code PNP_HTTP_PORT}, durations as {@code 15m} or {@code PT15M}). docs/configuration.md lists them.
  *
  * @param namespace          the namespace watched, and where the lease is kept; default: the pod's, or kubeconfig's
- * @param watchAllNamespaces watch every namespace (the lease stays in {@code namespace})
  * @param artifactsDir       where the artifacts volume is mounted (read-only)
  * @param artifactsVolume    the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
  * @param fetchImage         image of the download Jobs: sh, curl and md5sum (pinned by digest)
@@ -28,7 +27,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param httpPort           port of /healthz, /readyz and /metrics (0: any free port)
  * @param identity           this replica in the leader election lease (Kubernetes sets {@code HOSTNAME})
  */
-public record OperatorSettings(String namespace, @DefaultValue("false") boolean watchAllNamespaces,
+public record OperatorSettings(String namespace,
                                @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
                                @DefaultValue("pnp-artifacts") String artifactsVolume,
                                @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue List<String> fetchPullSecrets,
@@ -65,7 +64,7 @@ public record OperatorSettings(String namespace, @DefaultValue("false") boolean 
             throw new InvalidSetting(variable + "='" + value + "' is not valid: " + cause.getMessage());
         }
         return new OperatorSettings(bound.namespace() == null ? defaultNamespace : bound.namespace(),
-                bound.watchAllNamespaces(), bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
+                bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
                 bound.fetchPullSecrets(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(), bound.httpPort(),
                 env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
     }
@@ -73,18 +72,12 @@ public record OperatorSettings(String namespace, @DefaultValue("false") boolean 
     /** Settings for one namespace with the defaults; tests and the benchmark change what they need. */
     static OperatorSettings forNamespace(String namespace, Path artifacts, String identity) {
         OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
-        return new OperatorSettings(namespace, false, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
+        return new OperatorSettings(namespace, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
                 defaults.fetchPullSecrets(), defaults.recheck(), defaults.stalledAfter(), false, 0, identity);
     }
 
     OperatorSettings withRecheck(Duration every) {
-        return new OperatorSettings(namespace, watchAllNamespaces, artifactsDir, artifactsVolume, fetchImage,
+        return new OperatorSettings(namespace, artifactsDir, artifactsVolume, fetchImage,
                 fetchPullSecrets, every, stalledAfter, exitOnLostLease, httpPort, identity);
-    }
-
-    OperatorSettings watchingAllNamespaces() {
-        return new OperatorSettings(namespace, true, artifactsDir, artifactsVolume, fetchImage, fetchPullSecrets,
-                recheck, stalledAfter,
-                exitOnLostLease, httpPort, identity);
     }
 }

@@ -3,7 +3,6 @@ package io.pnpoperator.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Gauge;
@@ -89,16 +88,9 @@ public final class PnpOperator implements AutoCloseable {
                 Clock.systemUTC());
         Gauge.builder("pnp.devices.stalled", devices, PnpDeviceReconciler::stalledDevices)
                 .description("PnpDevices whose Stalled condition is True").register(registry);
-        operator.register(profiles, c -> watched(c, settings));
-        operator.register(devices, c -> watched(c, settings));
-    }
-
-    private static void watched(ControllerConfigurationOverrider<?> controller, OperatorSettings settings) {
-        if (settings.watchAllNamespaces()) {
-            controller.watchingAllNamespaces();
-        } else {
-            controller.settingNamespace(settings.namespace());
-        }
+        // One namespace: the artifacts volume, the endpoint and the operator's rights are all of one release's.
+        operator.register(profiles, c -> c.settingNamespace(settings.namespace()));
+        operator.register(devices, c -> c.settingNamespace(settings.namespace()));
     }
 
     public void start() {

@@ -15,7 +15,7 @@ class OperatorSettingsTest {
     @Test
     void defaultsHoldWhenNothingIsSet() {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("HOSTNAME", "pod-1"), "pnp");
-        assertThat(settings).isEqualTo(new OperatorSettings("pnp", false, Path.of("/var/lib/pnp/artifacts"),
+        assertThat(settings).isEqualTo(new OperatorSettings("pnp", Path.of("/var/lib/pnp/artifacts"),
                 "pnp-artifacts", OperatorSettings.FETCH_IMAGE, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(15),
                 true, 8080, "pod-1"));
     }
@@ -23,11 +23,10 @@ class OperatorSettingsTest {
     @Test
     void environmentVariablesAreTheSettingsRelaxed() {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("PNP_NAMESPACE", "branches",
-                "PNP_WATCH_ALL_NAMESPACES", "true", "PNP_STALLED_AFTER", "PT30M", "PNP_HTTP_PORT", "9090",
+                "PNP_STALLED_AFTER", "PT30M", "PNP_HTTP_PORT", "9090",
                 "PNP_ARTIFACTS_VOLUME", "images-nfs", "PNP_RECHECK", "30s", "PNP_FETCH_PULL_SECRETS",
                 "registry-a,registry-b"), "pnp");
         assertThat(settings.namespace()).isEqualTo("branches");
-        assertThat(settings.watchAllNamespaces()).isTrue();
         assertThat(settings.stalledAfter()).isEqualTo(Duration.ofMinutes(30));
         assertThat(settings.recheck()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.httpPort()).isEqualTo(9090);

@@ -17,7 +17,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -205,25 +204,6 @@ class PnpProfileReconcilerTest {
                 null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, null, null, null, now, now), null,
                 List.of(), null));
         awaitTrue(() -> client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get() == null);
-    }
-
-    @Test
-    void allNamespacesWhenAsked() throws Exception {
-        operator.close();
-        operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "test")
-                .watchingAllNamespaces());
-        operator.start();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("branch-east").endMetadata()
-                .build()).create();
-        templates(client, "branch-east", Map.of("default.cfg", "hostname east\n"));
-        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
-        PnpProfile east = profile("east", "", "default.cfg");
-        east.getMetadata().setNamespace("branch-east");
-        client.resource(east).create();
-        awaitTrue(() -> {
-            PnpProfile p = client.resources(PnpProfile.class).inNamespace("branch-east").withName("east").get();
-            return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
-        });
     }
 
     private void device(String name, String profile, DevicePhase phase) {

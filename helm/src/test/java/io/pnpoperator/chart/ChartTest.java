@@ -80,8 +80,9 @@ class ChartTest {
                 Collectors.counting()));
         assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.of("Deployment", 2L, "Service", 3L,
                 "ServiceAccount", 2L, "Role", 3L, "RoleBinding", 3L, "PersistentVolumeClaim", 1L,
-                "PodDisruptionBudget", 1L, "NetworkPolicy", 2L, "ClusterRoleBinding", 1L)));
-        assertThat(all(objects, ClusterRoleBinding.class)).singleElement().satisfies(binding -> {
+                "PodDisruptionBudget", 1L, "NetworkPolicy", 2L, "ClusterRole", 1L, "ClusterRoleBinding", 2L)));
+        assertThat(all(objects, ClusterRoleBinding.class)).filteredOn(b -> b.getSubjects().get(0).getName()
+                .equals(ENDPOINT)).singleElement().satisfies(binding -> {
             assertThat(binding.getRoleRef().getName()).as("token and access reviews, nothing else")
                     .isEqualTo("system:auth-delegator");
             assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName())
@@ -171,7 +172,11 @@ class ChartTest {
                 "/events: create,get,patch");
         assertThat(rules(named(objects, Role.class, "pnp-pnp-operator-lease").getRules())).containsExactlyInAnyOrder(
                 "coordination.k8s.io/leases: create", "coordination.k8s.io/leases[pnp-operator]: get,update,patch");
-        assertThat(all(objects, ClusterRole.class)).as("namespace-scoped by default").isEmpty();
+        assertThat(all(objects, ClusterRole.class)).singleElement().satisfies(crds -> assertThat(rules(crds.getRules()))
+                .as("the CRDs' upgrade: these two, nothing else").containsExactly("apiextensions.k8s.io/"
+                        + "customresourcedefinitions[pnpdevices.pnp.pnpoperator.io,pnpprofiles.pnp.pnpoperator.io]: get,update"));
+        assertThat(all(Chart.render(Map.of("crds.upgrade", false)), ClusterRole.class)).as("not upgraded: no right")
+                .isEmpty();
 
         assertThat(rules(named(Chart.render(Map.of("endpoint.credentialsSecrets[0]", "pnp-login")), Role.class,
                 ENDPOINT).getRules())).as("the device-login Secret, by name, read only")

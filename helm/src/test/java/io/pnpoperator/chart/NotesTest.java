@@ -14,9 +14,11 @@ class NotesTest {
     @Test
     void notesGiveTheOption43StringAndTheNextCommands() {
         assertThat(notes(Map.of())).contains("5A1D;B2;K4;I<address>;J80").contains("kubectl get pnpdevices -n pnp -w")
+                .contains("the operator brings them to this chart's\n   version when it starts")
                 .contains("an IP address or a host name (AWS gives a name)")
                 .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}"
                         + "{.status.loadBalancer.ingress[0].hostname}'");
+        assertThat(notes(Map.of("crds.upgrade", false))).contains("kubectl apply --server-side -f crds/");
         assertThat(notes(Map.of("endpoint.service.loadBalancerSourceRanges[0]", "198.51.100.0/24")))
                 .contains("Only 198.51.100.0/24 may reach it.");
         assertThat(notes(Map.of("endpoint.service.scheme", "https", "endpoint.service.port", 443)))

@@ -24,6 +24,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param recheck            how soon every profile is checked again (files change on the volume without events)
  * @param stalledAfter       silence after which a provisioning device is Stalled (image steps get 30 min more)
  * @param exitOnLostLease    stop the process when another replica takes the lease, so Kubernetes restarts it
+ * @param upgradeCrds        bring the cluster's CRDs to this operator's at start ({@link CrdUpgrade})
  * @param httpPort           port of /healthz, /readyz and /metrics (0: any free port)
  * @param identity           this replica in the leader election lease (Kubernetes sets {@code HOSTNAME})
  */
@@ -33,7 +34,8 @@ public record OperatorSettings(String namespace,
                                @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue List<String> fetchPullSecrets,
                                @DefaultValue("1m") Duration recheck,
                                @DefaultValue("15m") Duration stalledAfter,
-                               @DefaultValue("true") boolean exitOnLostLease, @DefaultValue("8080") int httpPort,
+                               @DefaultValue("true") boolean exitOnLostLease,
+                               @DefaultValue("true") boolean upgradeCrds, @DefaultValue("8080") int httpPort,
                                String identity) {
 
     static final String LEASE = "pnp-operator";
@@ -65,7 +67,8 @@ public record OperatorSettings(String namespace,
         }
         return new OperatorSettings(bound.namespace() == null ? defaultNamespace : bound.namespace(),
                 bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
-                bound.fetchPullSecrets(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(), bound.httpPort(),
+                bound.fetchPullSecrets(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(),
+                bound.upgradeCrds(), bound.httpPort(),
                 env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
     }
 
@@ -73,11 +76,12 @@ public record OperatorSettings(String namespace,
     static OperatorSettings forNamespace(String namespace, Path artifacts, String identity) {
         OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
         return new OperatorSettings(namespace, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
-                defaults.fetchPullSecrets(), defaults.recheck(), defaults.stalledAfter(), false, 0, identity);
+                defaults.fetchPullSecrets(), defaults.recheck(), defaults.stalledAfter(), false, defaults.upgradeCrds(), 0,
+                identity);
     }
 
     OperatorSettings withRecheck(Duration every) {
         return new OperatorSettings(namespace, artifactsDir, artifactsVolume, fetchImage,
-                fetchPullSecrets, every, stalledAfter, exitOnLostLease, httpPort, identity);
+                fetchPullSecrets, every, stalledAfter, exitOnLostLease, upgradeCrds, httpPort, identity);
     }
 }

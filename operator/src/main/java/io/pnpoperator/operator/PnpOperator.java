@@ -51,6 +51,8 @@ public final class PnpOperator implements AutoCloseable {
 
     private final Operator operator;
     private final HealthAndMetrics http;
+    private final KubernetesClient client;
+    private final boolean upgradeCrds;
     private volatile boolean started;
 
     /**
@@ -68,6 +70,8 @@ public final class PnpOperator implements AutoCloseable {
             }
         });
         http = new HealthAndMetrics(settings.httpPort(), registry, () -> started);
+        this.client = client;
+        this.upgradeCrds = settings.upgradeCrds();
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
@@ -95,6 +99,9 @@ public final class PnpOperator implements AutoCloseable {
 
     public void start() {
         http.start();
+        if (upgradeCrds) {
+            CrdUpgrade.run(client);
+        }
         operator.start();
         started = true;
     }

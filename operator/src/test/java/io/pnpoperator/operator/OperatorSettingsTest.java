@@ -17,7 +17,7 @@ class OperatorSettingsTest {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("HOSTNAME", "pod-1"), "pnp");
         assertThat(settings).isEqualTo(new OperatorSettings("pnp", Path.of("/var/lib/pnp/artifacts"),
                 "pnp-artifacts", OperatorSettings.FETCH_IMAGE, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(15),
-                true, 8080, "pod-1"));
+                true, true, 8080, "pod-1"));
     }
 
     @Test

@@ -39,6 +39,14 @@ final class Discovery {
                 new BuiltIn("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"))));
         BUILT_IN.put("apps/v1", List.of(new BuiltIn("deployments", "Deployment", true, List.of("deploy"))));
         BUILT_IN.put("batch/v1", List.of(new BuiltIn("jobs", "Job", true, List.of())));
+        BUILT_IN.put("networking.k8s.io/v1", List.of(new BuiltIn("networkpolicies", "NetworkPolicy", true,
+                List.of("netpol"))));
+        BUILT_IN.put("policy/v1", List.of(new BuiltIn("poddisruptionbudgets", "PodDisruptionBudget", true,
+                List.of("pdb"))));
+        BUILT_IN.put("rbac.authorization.k8s.io/v1", List.of(new BuiltIn("roles", "Role", true, List.of()),
+                new BuiltIn("rolebindings", "RoleBinding", true, List.of()),
+                new BuiltIn("clusterroles", "ClusterRole", false, List.of()),
+                new BuiltIn("clusterrolebindings", "ClusterRoleBinding", false, List.of())));
         BUILT_IN.put("coordination.k8s.io/v1", List.of(new BuiltIn("leases", "Lease", true, List.of())));
         BUILT_IN.put("events.k8s.io/v1", List.of(new BuiltIn("events", "Event", true, List.of("ev"))));
         BUILT_IN.put("apiextensions.k8s.io/v1", List.of(new BuiltIn("customresourcedefinitions",

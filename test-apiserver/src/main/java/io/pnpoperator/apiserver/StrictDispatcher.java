@@ -118,10 +118,37 @@ final class StrictDispatcher extends Dispatcher {
             if (request.method() == HttpMethod.DELETE && api.name() != null) {
                 resources.removed(api.name());
             } else if (request.method() != HttpMethod.GET && response.code() < 300) {
-                resources.defined(parse(text(response.getBody())));
+                ObjectNode crd = (ObjectNode) parse(text(response.getBody()));
+                resources.defined(crd);
+                return withJsonType(established(crd, response.code()));
             }
             return withJsonType(response);
         }
+    }
+
+    /**
+     * A CRD as the API server has it a moment after it is written: its names accepted and the kind established
+     * (Helm waits for that before it installs anything else), its storage version recorded.
+     */
+    private MockResponse established(ObjectNode crd, int code) {
+        ObjectNode status = crd.putObject("status");
+        status.set("acceptedNames", crd.path("spec").path("names").deepCopy());
+        ArrayNode conditions = status.putArray("conditions");
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (String type : List.of("NamesAccepted", "Established")) {
+            conditions.addObject().put("type", type).put("status", "True").put("reason", type.equals("Established")
+                    ? "InitialNamesAccepted" : "NoConflicts").put("message", "").put("lastTransitionTime", now);
+        }
+        ArrayNode stored = status.putArray("storedVersions");
+        crd.path("spec").path("versions").forEach(v -> {
+            if (v.path("storage").asBoolean(false)) {
+                stored.add(v.path("name").asText());
+            }
+        });
+        MockResponse written = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT,
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crd.path("metadata").path("name").asText(),
+                jsonHeaders(), new Buffer().writeUtf8(crd.toString())));
+        return written.setResponseCode(code);
     }
 
     private MockResponse read(RecordedRequest request, ApiPath api, Optional<CustomResourceKind> kind) {

@@ -255,6 +255,19 @@ class ChartTest {
     }
 
     @Test
+    void endpointReplicasAreSpreadOverNodes() {
+        Deployment endpoint = named(Chart.render(Map.of()), Deployment.class, ENDPOINT);
+        assertThat(endpoint.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement()
+                .satisfies(spread -> {
+                    assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(spread.getMaxSkew()).isEqualTo(1);
+                    assertThat(spread.getLabelSelector().getMatchLabels())
+                            .isEqualTo(endpoint.getSpec().getSelector().getMatchLabels());
+                });
+    }
+
+    @Test
     void devicesServiceKeepsTheRoutersAddressAndTakesTheUsualLoadBalancerOptions() {
         Service devices = named(Chart.render(Map.of("endpoint.service.loadBalancerSourceRanges[0]", "198.51.100.0/24",
                 "endpoint.service.loadBalancerClass", "service.k8s.aws/nlb")), Service.class, "pnp-pnp-devices");

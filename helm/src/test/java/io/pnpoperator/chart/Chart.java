@@ -31,6 +31,7 @@ final class Chart {
             Map.entry("endpoint.service.type", "NodePort"), Map.entry("endpoint.service.nodePort", 30080),
             Map.entry("endpoint.mariadb.enabled", true), Map.entry("endpoint.mariadb.url", "jdbc:mariadb://db:3306/pnp_db"),
             Map.entry("endpoint.mariadb.existingSecret", "pnp-db"), Map.entry("artifacts.existingClaim", "images-nfs"),
+            Map.entry("artifacts.mode", "shared"),
             Map.entry("networkPolicy.enabled", true), Map.entry("metrics.serviceMonitor.enabled", true),
             Map.entry("metrics.prometheusRule.enabled", true), Map.entry("grafana.dashboard.enabled", true),
             Map.entry("grafana.dashboard.folder", "Network"), Map.entry("endpoint.tls.secretName", "pnp-tls"),

@@ -106,7 +106,9 @@ class ChartTest {
         assertThat(env(named(objects, Deployment.class, OPERATOR)))
                 .containsEntry("PNP_ARTIFACTS_VOLUME", "pnp-pnp-artifacts").containsEntry("PNP_LOG_FORMAT", "json");
         assertThat(named(objects, PersistentVolumeClaim.class, "pnp-pnp-artifacts").getSpec().getAccessModes())
-                .containsExactly("ReadWriteMany");
+                .as("what every cluster's default StorageClass offers").containsExactly("ReadWriteOnce");
+        assertThat(Chart.template(Map.of())).as("a default install needs no ReadWriteMany volume")
+                .doesNotContain("ReadWriteMany");
         assertThat(named(objects, PodDisruptionBudget.class, ENDPOINT).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     }
 
@@ -147,7 +149,7 @@ class ChartTest {
                 assertThat(container.getReadinessProbe()).isNotNull();
                 assertThat(container.getVolumeMounts()).anySatisfy(m -> {
                     assertThat(m.getMountPath()).isEqualTo("/var/lib/pnp/artifacts");
-                    assertThat(m.getReadOnly()).isTrue();
+                    assertThat(m.getReadOnly()).as("the shared volume, only read").isTrue();
                 });
             }
         }
@@ -252,6 +254,38 @@ class ChartTest {
         assertThat(all(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
                 .allMatch(name -> name.matches("branch-rollout-emea-north-2026-wave-three-isr[a-z0-9-]*-[0-9a-f]{8}-"
                         + "(endpoint|operator)"));
+    }
+
+    @Test
+    void mirroredArtifactsKeepTheVolumeOnTheOperatorsNodeAndACopyInEachEndpoint() {
+        List<HasMetadata> objects = Chart.render(Map.of());
+        Deployment endpoint = named(objects, Deployment.class, ENDPOINT);
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("artifacts"))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.getPersistentVolumeClaim()).as("no claim: a copy of its own").isNull();
+                    assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("20Gi");
+                });
+        assertThat(env(endpoint)).containsEntry("PNP_ARTIFACTSSOURCE", "http://pnp-pnp-operator-metrics:8080/artifacts/");
+        Deployment operator = named(objects, Deployment.class, OPERATOR);
+        assertThat(operator.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement().satisfies(term -> {
+                    assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(term.getLabelSelector().getMatchLabels())
+                            .isEqualTo(operator.getSpec().getSelector().getMatchLabels());
+                });
+        assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .filteredOn(e -> e.getName().equals("PNP_NODE_NAME")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName"));
+
+        List<HasMetadata> shared = Chart.render(Map.of("artifacts.mode", "shared", "artifacts.accessMode",
+                "ReadWriteMany"));
+        assertThat(named(shared, Deployment.class, ENDPOINT).getSpec().getTemplate().getSpec().getVolumes())
+                .filteredOn(v -> v.getName().equals("artifacts")).singleElement()
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getReadOnly()).isTrue());
+        assertThat(env(named(shared, Deployment.class, ENDPOINT))).doesNotContainKey("PNP_ARTIFACTSSOURCE");
+        assertThatThrownBy(() -> Chart.template(Map.of("artifacts.mode", "shared")))
+                .hasMessageContaining("artifacts.mode shared mounts the volume on every node: it needs "
+                        + "artifacts.accessMode ReadWriteMany");
     }
 
     @Test

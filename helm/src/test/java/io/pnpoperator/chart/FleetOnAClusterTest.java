@@ -82,8 +82,10 @@ class FleetOnAClusterTest {
         // without them the reconciler meets it, counts it and retries, which is what is checked.
         cluster.startOperator(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
                 Integer.toString(operatorPort), "KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0"));
-        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT",
-                Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
+        // The chart's default, artifacts.mode mirrored: the endpoint fills a folder of its own from the operator.
+        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
+                .toString(), "PNP_ARTIFACTSSOURCE", "http://127.0.0.1:" + operatorPort + "/artifacts/",
+                "PNP_DEVICE_PORT", Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
 
         client.resource(client.getKubernetesSerialization().unmarshal(PROFILE, PnpProfile.class)).create();
         // The chart's claim mode: the routers expected are registered ahead, each with its profile.

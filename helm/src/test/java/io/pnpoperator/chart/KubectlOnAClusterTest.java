@@ -64,10 +64,12 @@ class KubectlOnAClusterTest {
         int devicePort = SimulatedCluster.freePort();
         int adminPort = SimulatedCluster.freePort();
         List<HasMetadata> chart = Chart.render(Map.of());
+        int operatorPort = SimulatedCluster.freePort();
         cluster.startOperator(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
-                Integer.toString(SimulatedCluster.freePort())));
-        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_DEVICE_PORT",
-                Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
+                Integer.toString(operatorPort)));
+        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
+                .toString(), "PNP_ARTIFACTSSOURCE", "http://127.0.0.1:" + operatorPort + "/artifacts/",
+                "PNP_DEVICE_PORT", Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
         assertThat(said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s"))
                 .isEqualTo("pnpprofile.pnp.pnpoperator.io/isr1k condition met\n");
         cluster.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));

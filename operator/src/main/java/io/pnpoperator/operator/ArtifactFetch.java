@@ -58,16 +58,19 @@ final class ArtifactFetch {
 
     private final String image;
     private final List<LocalObjectReference> pullSecrets;
+    private final String nodeName;
     private final String claim;
 
     /**
      * @param image       an image with sh, curl and md5sum
      * @param pullSecrets the Secrets to pull it with (a private registry or mirror)
+     * @param nodeName    the node the Jobs run on (the operator's, for a volume one node mounts); null: any
      * @param claim       the artifacts PersistentVolumeClaim, mounted writable into the Job only
      */
-    ArtifactFetch(String image, List<String> pullSecrets, String claim) {
+    ArtifactFetch(String image, List<String> pullSecrets, String nodeName, String claim) {
         this.image = image;
         this.pullSecrets = pullSecrets.stream().map(LocalObjectReference::new).toList();
+        this.nodeName = nodeName;
         this.claim = claim;
     }
 
@@ -94,7 +97,7 @@ final class ArtifactFetch {
                 .withNewTemplate().withNewMetadata().addToLabels(MANAGED_BY, OPERATOR)
                 .addToLabels(PROFILE_LABEL, owner.getMetadata().getName()).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
-                .withImagePullSecrets(pullSecrets)
+                .withImagePullSecrets(pullSecrets).withNodeName(nodeName)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID)
                 .withFsGroup(UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()

@@ -21,6 +21,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param artifactsVolume    the artifacts PersistentVolumeClaim: mounted by download Jobs, named in messages
  * @param fetchImage         image of the download Jobs: sh, curl and md5sum (pinned by digest)
  * @param fetchPullSecrets   the Secrets the download Jobs pull their image with (the chart's images.pullSecrets)
+ * @param nodeName           the node download Jobs run on: this pod's, when the volume mounts on one node at a time
  * @param recheck            how soon every profile is checked again (files change on the volume without events)
  * @param stalledAfter       silence after which a provisioning device is Stalled (image steps get 30 min more)
  * @param exitOnLostLease    stop the process when another replica takes the lease, so Kubernetes restarts it
@@ -32,6 +33,7 @@ public record OperatorSettings(String namespace,
                                @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
                                @DefaultValue("pnp-artifacts") String artifactsVolume,
                                @DefaultValue(FETCH_IMAGE) String fetchImage, @DefaultValue List<String> fetchPullSecrets,
+                               String nodeName,
                                @DefaultValue("1m") Duration recheck,
                                @DefaultValue("15m") Duration stalledAfter,
                                @DefaultValue("true") boolean exitOnLostLease,
@@ -67,7 +69,7 @@ public record OperatorSettings(String namespace,
         }
         return new OperatorSettings(bound.namespace() == null ? defaultNamespace : bound.namespace(),
                 bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
-                bound.fetchPullSecrets(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(),
+                bound.fetchPullSecrets(), bound.nodeName(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(),
                 bound.upgradeCrds(), bound.httpPort(),
                 env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
     }
@@ -76,12 +78,12 @@ public record OperatorSettings(String namespace,
     static OperatorSettings forNamespace(String namespace, Path artifacts, String identity) {
         OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
         return new OperatorSettings(namespace, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
-                defaults.fetchPullSecrets(), defaults.recheck(), defaults.stalledAfter(), false, defaults.upgradeCrds(), 0,
+                defaults.fetchPullSecrets(), null, defaults.recheck(), defaults.stalledAfter(), false, defaults.upgradeCrds(), 0,
                 identity);
     }
 
     OperatorSettings withRecheck(Duration every) {
         return new OperatorSettings(namespace, artifactsDir, artifactsVolume, fetchImage,
-                fetchPullSecrets, every, stalledAfter, exitOnLostLease, upgradeCrds, httpPort, identity);
+                fetchPullSecrets, nodeName, every, stalledAfter, exitOnLostLease, upgradeCrds, httpPort, identity);
     }
 }

@@ -69,7 +69,7 @@ public final class PnpOperator implements AutoCloseable {
                         id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), id.getName().replace('.', ' '), id.getType());
             }
         });
-        http = new HealthAndMetrics(settings.httpPort(), registry, () -> started);
+        http = new HealthAndMetrics(settings.httpPort(), registry, () -> started, settings.artifactsDir());
         this.client = client;
         this.upgradeCrds = settings.upgradeCrds();
         operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
@@ -82,7 +82,8 @@ public final class PnpOperator implements AutoCloseable {
                 .withReconciliationTerminationTimeout(SHUTDOWN_GRACE));
         PnpProfileReconciler profiles = new PnpProfileReconciler(new ArtifactChecks(new ArtifactVolume(
                 settings.artifactsDir(), settings.artifactsVolume())),
-                new ArtifactFetch(settings.fetchImage(), settings.fetchPullSecrets(), settings.artifactsVolume()),
+                new ArtifactFetch(settings.fetchImage(), settings.fetchPullSecrets(), settings.nodeName(),
+                        settings.artifactsVolume()),
                 settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);

@@ -82,7 +82,8 @@ class DerivedResourcesTest {
         }
         assertThat(profile).as(folder + "/in-profile.yaml").isNotNull();
 
-        ArtifactFetch fetch = new ArtifactFetch(OperatorSettings.FETCH_IMAGE, List.of("registry-login"), "pnp-artifacts");
+        ArtifactFetch fetch = new ArtifactFetch(OperatorSettings.FETCH_IMAGE, List.of("registry-login"), "node-7",
+                "pnp-artifacts");
         StubContext<PnpProfile> context = new StubContext<>(profile, watched);
         PnpProfileReconciler.withoutDependents(new ArtifactChecks(new ArtifactVolume(root, "pnp-artifacts")), fetch,
                 Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC)).reconcile(profile, context);

@@ -16,7 +16,7 @@ class OperatorSettingsTest {
     void defaultsHoldWhenNothingIsSet() {
         OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("HOSTNAME", "pod-1"), "pnp");
         assertThat(settings).isEqualTo(new OperatorSettings("pnp", Path.of("/var/lib/pnp/artifacts"),
-                "pnp-artifacts", OperatorSettings.FETCH_IMAGE, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(15),
+                "pnp-artifacts", OperatorSettings.FETCH_IMAGE, List.of(), null, Duration.ofMinutes(1), Duration.ofMinutes(15),
                 true, true, 8080, "pod-1"));
     }
 

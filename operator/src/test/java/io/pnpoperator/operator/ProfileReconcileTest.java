@@ -194,7 +194,7 @@ class ProfileReconcileTest {
 
     private PnpProfileReconciler reconcilerAt(Instant now) {
         return PnpProfileReconciler.withoutDependents(new ArtifactChecks(new ArtifactVolume(volume, "pnp-artifacts")),
-                new ArtifactFetch("curlimages/curl", List.of(), "pnp-artifacts"), RECHECK, Clock.fixed(now, ZoneOffset.UTC));
+                new ArtifactFetch("curlimages/curl", List.of(), null, "pnp-artifacts"), RECHECK, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private static StubContext<PnpProfile> context(PnpProfile profile, Map<Class<?>, List<?>> secondaries) {

@@ -1,16 +1,20 @@
 package io.pnpoperator.endpoint;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
+import io.pnpoperator.endpoint.kubernetes.ArtifactMirror;
 import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
@@ -19,26 +23,25 @@ import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
 import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
 import io.pnpoperator.endpoint.store.HistoryMirror;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
-import io.pnpoperator.endpoint.web.AdminGate;
 import io.pnpoperator.endpoint.store.SchemaMigration;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import com.zaxxer.hikari.HikariDataSource;
+import io.pnpoperator.endpoint.web.AdminGate;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Profile;
 
 /**
  * Kubernetes mode: devices are PnpDevice resources, profiles PnpProfile resources, day-0 configs come from
@@ -130,6 +133,21 @@ class KubernetesConfiguration {
         return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
                 properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock),
                 properties.artifactsDir(), artifactMeasuring);
+    }
+
+    /**
+     * With {@code pnp.artifacts-source} (a volume one node can mount, kept by the operator): this endpoint's own
+     * copy of the artifacts, filled and verified in the background.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("pnp.artifacts-source")
+    ArtifactMirror artifactMirror(ClusterProfiles profiles, PnpProperties properties) {
+        URI source = properties.artifactsSource();
+        ArtifactMirror mirror = new ArtifactMirror(profiles::wanted, source.getPath().endsWith("/") ? source
+                : URI.create(source + "/"), properties.artifactsDir());
+        mirror.start(Duration.ofSeconds(10));
+        log.info("artifacts: this endpoint's own copy in {}, filled from {}", properties.artifactsDir(), source);
+        return mirror;
     }
 
     /** The admin API: Kubernetes tokens, and RBAC on PnpDevices, decide. */

@@ -33,6 +33,9 @@ import org.springframework.util.unit.DataSize;
  * @param claimedSerials standalone with {@code unknown-devices=reject}: the serials provisioned, one a line
  * @param defaultProfile kubernetes mode: the PnpProfile of registered devices
  * @param artifactsDir kubernetes mode: the artifacts volume, with images/ and files/
+ * @param artifactsSource kubernetes mode: where the operator serves the artifacts volume
+ *                     ({@code http://<operator>:8080/artifacts/}); when set, {@code artifactsDir} is this endpoint's
+ *                     own folder, filled from it and checked against the profiles' MD5s
  * @param kubernetes   kubernetes mode: where the API server and the resources are
  * @param history      kubernetes mode with {@code spring.datasource.url}: the history mirror
  * @param limits       what one client, and all unknown devices together, may take of the server
@@ -57,6 +60,7 @@ public record PnpProperties(
         @DefaultValue("./claimed-serials.txt") Path claimedSerials,
         @DefaultValue("default") String defaultProfile,
         @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
+        URI artifactsSource,
         @DefaultValue Kubernetes kubernetes,
         @DefaultValue History history,
         @DefaultValue Limits limits) {

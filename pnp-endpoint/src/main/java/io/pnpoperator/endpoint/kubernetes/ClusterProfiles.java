@@ -120,6 +120,29 @@ public final class ClusterProfiles implements ProfileSource {
         return named;
     }
 
+    /** An artifact a ready profile names, where it belongs on the volume (images/…, files/…) and its MD5. */
+    public record Wanted(String path, String md5) {
+    }
+
+    /** Every artifact of the ready profiles whose MD5 the operator has measured: what a mirrored volume holds. */
+    public List<Wanted> wanted() {
+        List<Wanted> wanted = new java.util.ArrayList<>();
+        for (PnpProfile profile : profiles.getStore().list()) {
+            if (profile.getStatus() == null || !Boolean.TRUE.equals(profile.getStatus().ready())) {
+                continue;
+            }
+            Map<String, String> md5s = new java.util.HashMap<>();
+            artifacts(profile.getStatus()).stream().filter(a -> a.md5() != null && !a.md5().isEmpty())
+                    .forEach(a -> md5s.put(a.name(), a.md5()));
+            Optional.ofNullable(profile.getSpec().image()).filter(i -> md5s.containsKey(i.file())).ifPresent(i ->
+                    wanted.add(new Wanted(Kind.IMAGE.folder() + "/" + i.file(), md5s.get(i.file()))));
+            Optional.ofNullable(profile.getSpec().files()).orElse(List.of()).stream()
+                    .filter(f -> md5s.containsKey(f.name()))
+                    .forEach(f -> wanted.add(new Wanted(Kind.FILE.folder() + "/" + f.name(), md5s.get(f.name()))));
+        }
+        return wanted;
+    }
+
     /** The profile of a device that is provisioned by one, for its day-0 config. */
     public Optional<PnpProfile> profileOf(String serial) {
         return devices.resource(serial).map(d -> d.getSpec().profile()).or(() -> Optional.of(defaultProfile))

@@ -67,19 +67,19 @@ final class StrictDispatcher extends Dispatcher {
     }
 
     @Override
-    public MockResponse dispatch(RecordedRequest request) {
-        Queue<ServerResponse> told = expectations.get(new SimpleRequest(request.method(), request.getPath()));
+    public MockResponse dispatch(RecordedRequest received) {
+        Queue<ServerResponse> told = expectations.get(new SimpleRequest(received.method(), received.getPath()));
         if (told != null && !told.isEmpty()) {
-            return expected.dispatch(request);
+            return expected.dispatch(received);
         }
-        String path = request.getPath();
+        String path = received.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        if (String.valueOf(request.getHeader("Content-Type")).contains("protobuf")) {
-            // kubectl's typed commands (create configmap, ...) send built-in objects as protobuf, which this server
-            // cannot read: refused at once, rather than left unanswered.
-            return Refusals.unsupportedMediaType("this test server reads JSON bodies only (kubectl apply sends "
-                    + "JSON; kubectl create <kind> sends protobuf)");
+        Optional<RecordedRequest> readable = asJson(received);
+        if (readable.isEmpty()) {
+            return Refusals.unsupportedMediaType("this test server reads JSON bodies, and protobuf only for Secrets "
+                    + "and ConfigMaps");
         }
+        RecordedRequest request = readable.get();
         if (bare.startsWith("/openapi/v2")) {
             return Refusals.json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                     + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\","
@@ -105,7 +105,8 @@ final class StrictDispatcher extends Dispatcher {
         }
         Optional<CustomResourceKind> kind = resources.find(api.group(), api.version(), api.plural());
         return switch (request.method()) {
-            case POST, PUT, PATCH -> kind.map(k -> write(request, api, k)).orElseGet(() -> store.dispatch(request));
+            case POST, PUT, PATCH -> withJsonType(kind.map(k -> write(request, api, k))
+                    .orElseGet(() -> store.dispatch(request)));
             case GET -> read(request, api, kind);
             default -> withJsonType(store.dispatch(request));
         };
@@ -366,6 +367,44 @@ final class StrictDispatcher extends Dispatcher {
             entry.put("subresource", subresource);
         }
         ((ObjectNode) stored.with("metadata")).set("managedFields", entries);
+    }
+
+    /**
+     * The request with a body this server reads: typed clients send built-in objects as protobuf (Helm its release
+     * Secrets, kubectl create configmap), read into JSON; a strategic merge patch (kubectl and Helm patch built-in
+     * objects so) becomes a merge patch, lists replaced whole. Empty: a protobuf body of another kind.
+     */
+    private static Optional<RecordedRequest> asJson(RecordedRequest request) {
+        String type = String.valueOf(request.getHeader("Content-Type"));
+        if (type.contains("protobuf")) {
+            return ProtobufBodies.read(request.getBody().getBytes()).map(object -> new RecordedRequest("HTTP/1.1",
+                    request.method(), request.getPath(), jsonHeaders(), new Buffer().writeUtf8(object.toString())));
+        }
+        if (type.startsWith("application/strategic-merge-patch+json")) {
+            return Optional.of(new RecordedRequest("HTTP/1.1", request.method(), request.getPath(),
+                    Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+                    new Buffer().writeUtf8(withoutDirectives(parse(text(request.getBody()))).toString())));
+        }
+        return Optional.of(request);
+    }
+
+    /** A strategic merge patch without its {@code $…} directives: what of it a merge patch can say. */
+    private static JsonNode withoutDirectives(JsonNode patch) {
+        if (patch.isObject()) {
+            ObjectNode plain = JSON.createObjectNode();
+            patch.fields().forEachRemaining(f -> {
+                if (!f.getKey().startsWith("$")) {
+                    plain.set(f.getKey(), withoutDirectives(f.getValue()));
+                }
+            });
+            return plain;
+        }
+        if (patch.isArray()) {
+            ArrayNode plain = JSON.createArrayNode();
+            patch.forEach(item -> plain.add(withoutDirectives(item)));
+            return plain;
+        }
+        return patch;
     }
 
     /** RFC 7386: objects merged field by field, null removes, anything else replaces. */

@@ -74,7 +74,7 @@ class KubectlTest {
     }
 
     @Test
-    void builtInObjectsAreAppliedAsJsonAndProtobufIsRefusedAtOnce() throws Exception {
+    void builtInObjectsAsJsonSecretsAndConfigMapsAsProtobufOthersRefusedAtOnce() throws Exception {
         Files.writeString(folder.resolve("cm.yaml"), """
                 apiVersion: v1
                 kind: ConfigMap
@@ -83,9 +83,12 @@ class KubectlTest {
                 """);
         assertThat(kubectl.run("apply", "-f", folder.resolve("cm.yaml").toString()).ok())
                 .isEqualTo("configmap/c1 created\n");
-        Kubectl.Result typed = kubectl.run("create", "configmap", "c2", "--from-literal=a=b", "--request-timeout=10s");
+        assertThat(kubectl.run("create", "configmap", "c2", "--from-literal=a=b", "--request-timeout=10s").ok())
+                .as("sent as protobuf").isEqualTo("configmap/c2 created\n");
+        assertThat(kubectl.run("get", "configmap", "c2", "-o", "jsonpath={.data.a}").ok()).isEqualTo("b");
+        Kubectl.Result typed = kubectl.run("create", "serviceaccount", "robot", "--request-timeout=10s");
         assertThat(typed.exitCode()).isEqualTo(1);
-        assertThat(typed.err()).contains("this test server reads JSON bodies only");
+        assertThat(typed.err()).contains("protobuf only for Secrets and ConfigMaps");
     }
 
     @Test

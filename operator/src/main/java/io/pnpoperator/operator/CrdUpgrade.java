@@ -7,6 +7,7 @@ import io.pnpoperator.toolkit.text.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +59,10 @@ final class CrdUpgrade {
             log.info("CRD {} brought to this operator's definition (sha256 {})", name, sha256.substring(0, 12));
             return true;
         } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                log.info("CRD {} was changed meanwhile (another replica starting): left to it", name);
+                return false;
+            }
             log.warn("could not bring CRD {} to this operator's definition (HTTP {}): grant the operator get and "
                     + "update on it (the chart's crds.upgrade), or apply the chart's crds/ yourself", name, e.getCode());
             return false;

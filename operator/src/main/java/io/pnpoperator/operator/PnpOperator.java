@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator: reconciles PnpProfiles and PnpDevices in its namespace (or all namespaces), on the
  * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it,
- * so that the tests against the mock API server run the production code path.
+ * so that the tests against the test API server (which has no server-side apply) run the production code path.
  */
 public final class PnpOperator implements AutoCloseable {
 

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Profiles whose image comes from a URL: the operator's download Job on the mock API server, and the Job's
+ * Profiles whose image comes from a URL: the operator's download Job on the test API server, and the Job's
  * own script run for real (sh, curl, md5sum) against an HTTP server on this machine, into the volume folder.
  */
 @WithStrictApiServer

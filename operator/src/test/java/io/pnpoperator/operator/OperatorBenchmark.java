@@ -1,16 +1,11 @@
 package io.pnpoperator.operator;
 
-import io.pnpoperator.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pnpoperator.apiserver.StrictApiServer;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -25,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -36,7 +29,7 @@ import java.util.logging.Logger;
 
 /**
  * Benchmark (not a test): the operator reconciling 20 PnpProfiles and 1,000 PnpDevices (a tenth of them
- * silent for two hours) on the mock API server. Prints how long until every profile is ready and every
+ * silent for two hours) on the test API server (test-apiserver/). Prints how long until every profile is ready and every
  * silent device is Stalled, and the API calls by kind. Run with bench/operator-1000-devices.
  */
 public final class OperatorBenchmark {
@@ -53,7 +46,7 @@ public final class OperatorBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        // The mock server logs every request; at this volume that would be the benchmark's main cost.
+        // The test server logs every request; at this volume that would be the benchmark's main cost.
         MOCK_LOG.setLevel(Level.WARNING);
         StrictApiServer server = StrictApiServer.running();
         KubernetesClient client = server.createClient();

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device conditions (Stalled, ProfileResolved) from the real operator on the mock API server, beside the endpoint's fields. */
+/** Device conditions (Stalled, ProfileResolved) from the real operator on the test API server, beside the endpoint's fields. */
 @WithStrictApiServer
 class PnpDeviceReconcilerTest {
 

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real operator against the mock API server (CRUD mode, the project's CRDs) and a folder as the volume. */
+/** The real operator against the strict test API server (the project's CRDs) and a folder as the volume. */
 @WithStrictApiServer
 class PnpProfileReconcilerTest {
 

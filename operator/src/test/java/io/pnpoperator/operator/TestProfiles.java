@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 
 /**
  * The profile the operator's tests declare, what it names (an image and a script on the volume folder,
- * a template in the ConfigMap isr1k-configs), and the operator started against the mock API server.
+ * a template in the ConfigMap isr1k-configs), and the operator started against the test API server.
  */
 final class TestProfiles {
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  */
 record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, int watches, int other) {
 
-    /** Drains the mock server's log from request number {@code from} on. */
+    /** Drains the test API server's request log from request number {@code from} on. */
     static ApiCalls since(KubernetesMockServer server, int from) throws InterruptedException {
         int statusWrites = 0;
         int creates = 0;

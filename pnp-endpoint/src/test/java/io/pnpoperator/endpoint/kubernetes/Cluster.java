@@ -1,17 +1,11 @@
 package io.pnpoperator.endpoint.kubernetes;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Test helpers for the mock API server: the project's own CRDs, and a synced PnpDevice informer. */
+/** Test helpers for the test API server: a client that fails fast, and a synced PnpDevice informer. */
 final class Cluster {
 
     static final String NAMESPACE = "pnp";

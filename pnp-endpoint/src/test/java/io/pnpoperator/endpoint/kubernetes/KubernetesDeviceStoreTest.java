@@ -28,7 +28,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** PnpDevice resources as the device store, on the mock API server in CRUD mode with the real CRDs. */
+/** PnpDevice resources as the device store, on the strict test API server with the real CRDs. */
 @WithStrictApiServer
 class KubernetesDeviceStoreTest {
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin API in a cluster answers to Kubernetes: the API server reviews the caller's token, and RBAC on
- * PnpDevices decides what it may do. The mock API server stands in for the reviews: alice's token is known and
+ * PnpDevices decides what it may do. The test API server, told what to answer, stands in for the reviews: alice's token is known and
  * her RBAC lets her read devices but not patch their status; anything else is an unknown token.
  */
 @WithStrictApiServer

@@ -16,7 +16,8 @@ public final class Fleet {
 
     /** What a run did; {@link #print()} is the summary the CLI shows. */
     public record Summary(int devices, List<PnpAgent.Result> results, int exchanges, double p50Millis,
-                          double p99Millis, long bytesDownloaded, long httpErrors, Duration wall) {
+                          double p99Millis, long bytesDownloaded, long httpErrors, String lastHttpError,
+                          Duration wall) {
 
         public long finished() {
             return results.stream().filter(PnpAgent.Result::finished).count();
@@ -34,7 +35,8 @@ public final class Fleet {
             out.append(String.format("exchanges:          %d (%.0f/s)%n", exchanges, exchangesPerSecond()));
             out.append(String.format("exchange latency:   p50 %.2f ms, p99 %.2f ms%n", p50Millis, p99Millis));
             out.append(String.format("bytes downloaded:   %d%n", bytesDownloaded));
-            out.append(String.format("http errors:        %d%n", httpErrors));
+            out.append(String.format("http errors:        %d%s%n", httpErrors, httpErrors == 0 ? ""
+                    : " (the last: " + lastHttpError + ")"));
             out.append(String.format("refused by routers: %d (outside Cisco's schemas, or without credentials)%n",
                     results.stream().mapToInt(PnpAgent.Result::refused).sum()));
             out.append(String.format("wall time:          %.2f s%n", wall.toMillis() / 1000.0));
@@ -73,7 +75,7 @@ public final class Fleet {
             pool.shutdownNow();
         }
         return new Summary(devices, results, stats.exchanges(), stats.percentileMillis(0.50),
-                stats.percentileMillis(0.99), stats.bytesDownloaded(), stats.httpErrors(),
+                stats.percentileMillis(0.99), stats.bytesDownloaded(), stats.httpErrors(), stats.lastHttpError(),
                 Duration.between(start, Instant.now()));
     }
 }

@@ -152,7 +152,7 @@ public final class PnpAgent {
             if (response != null && response.statusCode() < 500) {
                 throw new IOException(failure);
             }
-            stats.httpError();
+            stats.httpError(failure);
             if (Instant.now().isAfter(deadline)) {
                 throw new IOException(failure);
             }

@@ -8,6 +8,7 @@ public final class Stats {
 
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong httpErrors = new AtomicLong();
+    private volatile String lastHttpError = "";
     private long[] latencies = new long[1024];
     private int count;
 
@@ -22,8 +23,14 @@ public final class Stats {
         bytes.addAndGet(n);
     }
 
-    void httpError() {
+    /** A message answered 5xx or not at all (it is sent again): what happened, for the summary. */
+    void httpError(String what) {
         httpErrors.incrementAndGet();
+        lastHttpError = what;
+    }
+
+    public String lastHttpError() {
+        return lastHttpError;
     }
 
     public synchronized int exchanges() {

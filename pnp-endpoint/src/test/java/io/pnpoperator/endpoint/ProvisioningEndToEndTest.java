@@ -291,7 +291,7 @@ class ProvisioningEndToEndTest {
 
         assertThat(summary.finished()).as(summary.print()).isEqualTo(200);
         assertThat(summary.results()).allSatisfy(r -> assertThat(r.refused()).as(r.serial()).isZero());
-        assertThat(summary.httpErrors()).isZero();
+        assertThat(summary.httpErrors()).as(summary.print()).isZero();
         JsonNode devices = server.devices();
         assertThat(devices).hasSize(200).allSatisfy(d -> assertThat(d.get("phase").asText()).isEqualTo("Provisioned"));
         assertThat(server.metrics()).contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Provisioned\"} 200.0");

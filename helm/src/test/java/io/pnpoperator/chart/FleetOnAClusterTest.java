@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,13 +60,7 @@ class FleetOnAClusterTest {
 
     @Test
     void routersAreProvisionedWithTheProfileTheOperatorMadeReady() throws Exception {
-        Path volume = Files.createDirectories(work.resolve("artifacts"));
-        Files.createDirectories(volume.resolve("images"));
-        Files.createDirectories(volume.resolve("files"));
-        byte[] image = new byte[128 * 1024];
-        new Random(7).nextBytes(image);
-        Files.write(volume.resolve("images").resolve(IMAGE), image);
-        Files.writeString(volume.resolve("files/pxs.py"), "print('hello from the guestshell')\n");
+        Path volume = cluster.artifacts(IMAGE);
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
                 .addToData("default.cfg", Files.readString(Path.of("../configs/default.cfg"))).build()).create();
 

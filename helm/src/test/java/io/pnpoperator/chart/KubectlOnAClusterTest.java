@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +59,8 @@ class KubectlOnAClusterTest {
                 + "  name: isr1k-configs\ndata:\n  default.cfg: |\n" + Files.readString(Path.of("../configs/default.cfg"))
                 .lines().map(l -> "    " + l + "\n").reduce("", String::concat));
         said("apply", "-f", work.resolve("isr1k-configs.yaml").toString());
-        Path volume = artifacts();
+        // The artifacts volume the isr1k example names: the image, the guestshell package and the script.
+        Path volume = cluster.artifacts(IMAGE, "guestshell.17.09.01a.tar");
         int devicePort = SimulatedCluster.freePort();
         int adminPort = SimulatedCluster.freePort();
         List<HasMetadata> chart = Chart.render(Map.of());
@@ -133,18 +133,5 @@ class KubectlOnAClusterTest {
         String out = kubectl.run(args).ok();
         System.out.println("$ kubectl " + String.join(" ", args) + "\n" + out);
         return out;
-    }
-
-    /** The artifacts volume the isr1k example names: the image, the guestshell package and the script. */
-    private Path artifacts() throws Exception {
-        Path volume = Files.createDirectories(work.resolve("artifacts"));
-        Files.createDirectories(volume.resolve("images"));
-        Files.createDirectories(volume.resolve("files"));
-        byte[] image = new byte[128 * 1024];
-        new Random(7).nextBytes(image);
-        Files.write(volume.resolve("images").resolve(IMAGE), image);
-        Files.write(volume.resolve("files/guestshell.17.09.01a.tar"), new byte[4096]);
-        Files.writeString(volume.resolve("files/pxs.py"), "print('hello from the guestshell')\n");
-        return volume;
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * A cluster as the chart installs into it, without a cluster: the strict test API server, and the packaged
@@ -39,6 +40,24 @@ final class SimulatedCluster implements AutoCloseable {
         this.work = work;
         this.api = StrictApiServer.running();
         this.client = api.createClient();
+    }
+
+    /**
+     * The artifacts volume of the profiles the tests declare: the image in images/, and in files/ the script and
+     * any {@code otherFiles} (a guestshell package, say).
+     */
+    Path artifacts(String image, String... otherFiles) throws IOException {
+        Path volume = Files.createDirectories(work.resolve("artifacts"));
+        Files.createDirectories(volume.resolve("images"));
+        Files.createDirectories(volume.resolve("files"));
+        byte[] content = new byte[128 * 1024];
+        new Random(7).nextBytes(content);
+        Files.write(volume.resolve("images").resolve(image), content);
+        Files.writeString(volume.resolve("files/pxs.py"), "print('hello from the guestshell')\n");
+        for (String file : otherFiles) {
+            Files.write(volume.resolve("files").resolve(file), new byte[4096]);
+        }
+        return volume;
     }
 
     /** Starts the packaged operator with what the chart gives its Deployment, and {@code here}. */

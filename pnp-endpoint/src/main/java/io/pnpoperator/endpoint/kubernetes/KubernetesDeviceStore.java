@@ -230,7 +230,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         String name = base.getMetadata().getName();
         String readAt = base.getMetadata().getResourceVersion();
         try {
-            return StatusPatch.set(client, base, "/status", status);
+            return StatusPatch.update(client, base, base.getStatus(), status);
         } catch (KubernetesClientException e) {
             // Refused: if someone wrote since our read, take their version (one read, only on a conflict) and
             // let the dialog decide again; any other refusal is a real error.

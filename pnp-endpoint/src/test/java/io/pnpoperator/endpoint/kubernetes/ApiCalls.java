@@ -6,13 +6,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API server's request log, counted by kind of call: what a provisioned device costs the cluster
- * ({@code events}: Event writes, the first of a reason a create, its repeats a patch).
+ * ({@code statusBytes}: the bodies of the status writes, in bytes; {@code events}: Event writes, the first of a reason a create, its repeats a patch).
  */
-record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, int watches, int other) {
+record ApiCalls(int statusWrites, long statusBytes, int creates, int events, int gets, int lists, int watches, int other) {
 
     /** Drains the test API server's request log from request number {@code from} on. */
     static ApiCalls since(KubernetesMockServer server, int from) throws InterruptedException {
         int statusWrites = 0;
+        long statusBytes = 0;
         int creates = 0;
         int events = 0;
         int gets = 0;
@@ -35,6 +36,7 @@ record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, 
             } else if ((method.equals("PUT") || method.equals("PATCH")) && path.contains("/pnpdevices/")
                     && path.contains("/status")) {
                 statusWrites++;
+                statusBytes += request.getBody().size();
             } else if ((method.equals("POST") || method.equals("PATCH")) && path.contains("/events")) {
                 events++;
             } else if (method.equals("POST")) {
@@ -47,6 +49,6 @@ record ApiCalls(int statusWrites, int creates, int events, int gets, int lists, 
                 other++;
             }
         }
-        return new ApiCalls(statusWrites, creates, events, gets, lists, watches, other);
+        return new ApiCalls(statusWrites, statusBytes, creates, events, gets, lists, watches, other);
     }
 }

@@ -81,9 +81,10 @@ class KubernetesModeTest {
         PnpAgent agent = agent("FGL2548L0AW", endpoint.deviceUrl());
         assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
         ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
-        System.out.printf("API calls for one router (%d transitions, %d exchanges) on one endpoint: %s%n",
+        System.out.printf("API calls for one router (%d transitions, %d exchanges) on one endpoint: %s; "
+                        + "%.2f status writes a transition, %d bytes a status write%n",
                 Routers.TRANSITIONS, agent.router().executed().values().stream().mapToInt(Integer::intValue).sum() * 2,
-                calls);
+                calls, calls.statusWrites() / (double) Routers.TRANSITIONS, calls.statusBytes() / calls.statusWrites());
         assertThat(calls.gets()).as("one read, at first contact").isEqualTo(1);
         assertThat(calls.creates()).isEqualTo(1);
         assertThat(calls.statusWrites()).as("one per exchange, one for the config URL used up, no conflicts")

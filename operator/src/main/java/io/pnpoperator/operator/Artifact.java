@@ -1,6 +1,7 @@
 package io.pnpoperator.operator;
 
 import io.pnpoperator.crds.profile.ArtifactFile;
+import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,8 @@ record Artifact(String folder, String file, String md5, String url) {
 
     static List<Artifact> of(PnpProfileSpec spec) {
         List<Artifact> artifacts = new ArrayList<>();
-        if (spec.image() != null) {
-            artifacts.add(new Artifact("images", spec.image().file(), orEmpty(spec.image().md5()), spec.image().url()));
+        for (Image image : spec.allImages()) {
+            artifacts.add(new Artifact("images", image.file(), orEmpty(image.md5()), image.url()));
         }
         for (ArtifactFile file : spec.files() == null ? List.<ArtifactFile>of() : spec.files()) {
             artifacts.add(new Artifact("files", file.name(), "", file.url()));

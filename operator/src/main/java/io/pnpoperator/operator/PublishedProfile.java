@@ -87,13 +87,12 @@ final class PublishedProfile {
 
     private static PnpProfile manifest(PnpProfile profile, List<ArtifactStatus> measured) {
         PnpProfileSpec spec = profile.getSpec();
-        Image image = spec.image() == null ? null : spec.image().withMd5(measured.stream()
-                .filter(a -> a.name().equals(spec.image().file()) && a.md5() != null)
-                .map(ArtifactStatus::md5).findFirst().orElse(spec.image().md5()));
         PnpProfile manifest = new PnpProfile();
         manifest.setMetadata(new ObjectMetaBuilder().withName(profile.getMetadata().getName())
                 .withNamespace(profile.getMetadata().getNamespace()).build());
-        manifest.setSpec(spec.withImage(image));
+        manifest.setSpec(spec.withEachImage(image -> image.withMd5(measured.stream()
+                .filter(a -> a.name().equals(image.file()) && a.md5() != null)
+                .map(ArtifactStatus::md5).findFirst().orElse(image.md5()))));
         return manifest;
     }
 }

@@ -25,17 +25,23 @@ public final class SpecCheck {
         if (spec.configRegister() != null && !spec.configRegister().matches(CONFIG_REGISTER)) {
             problems.add("spec.configRegister '" + spec.configRegister() + "' is not a hex value such as 0x2102");
         }
-        Image image = spec.image();
-        if (image != null) {
-            plainName(image.file(), "spec.image.file", problems);
-            if (blank(image.version())) {
-                problems.add("spec.image.version is required: devices already on it skip the upgrade");
+        if (spec.image() != null) {
+            image(spec.image(), "spec.image", problems);
+        }
+        List<PlatformImage> images = spec.images() == null ? List.of() : spec.images();
+        for (int i = 0; i < images.size(); i++) {
+            String field = "spec.images[" + i + "]";
+            PlatformImage entry = images.get(i);
+            patterns(entry.platforms(), field + ".platforms", true, problems);
+            if (entry.image() == null) {
+                problems.add(field + ".image is required: the file and version of those platforms' image");
+            } else {
+                image(entry.image(), field + ".image", problems);
             }
-            if (!blank(image.md5()) && !image.md5().matches(MD5)) {
-                problems.add("spec.image.md5 '" + image.md5() + "' is not 32 lower-case hex digits: give the image's "
-                        + "MD5, or leave it empty to have it computed");
-            }
-            url(image.url(), "spec.image.url", problems);
+        }
+        if (spec.match() != null) {
+            patterns(spec.match().platforms(), "spec.match.platforms", false, problems);
+            patterns(spec.match().serials(), "spec.match.serials", false, problems);
         }
         List<ArtifactFile> files = spec.files() == null ? List.of() : spec.files();
         Set<String> names = new HashSet<>();
@@ -64,6 +70,31 @@ public final class SpecCheck {
             listed(guestshell.script(), "spec.guestshell.script", names, problems);
         }
         return problems;
+    }
+
+    private static void image(Image image, String field, List<String> problems) {
+        plainName(image.file(), field + ".file", problems);
+        if (blank(image.version())) {
+            problems.add(field + ".version is required: devices already on it skip the upgrade");
+        }
+        if (!blank(image.md5()) && !image.md5().matches(MD5)) {
+            problems.add(field + ".md5 '" + image.md5() + "' is not 32 lower-case hex digits: give the image's "
+                    + "MD5, or leave it empty to have it computed");
+        }
+        url(image.url(), field + ".url", problems);
+    }
+
+    private static void patterns(List<String> patterns, String field, boolean required, List<String> problems) {
+        if (required && (patterns == null || patterns.isEmpty())) {
+            problems.add(field + " needs at least one PID pattern, e.g. C1111-*");
+            return;
+        }
+        for (String pattern : patterns == null ? List.<String>of() : patterns) {
+            if (pattern == null || !pattern.matches(PlatformPattern.SYNTAX)) {
+                problems.add(field + " '" + pattern + "' is not a pattern of letters, digits, -._/+ and the "
+                        + "wildcards * and ?");
+            }
+        }
     }
 
     private static void plainName(String name, String field, List<String> problems) {

@@ -93,7 +93,7 @@ public final class ArtifactCatalog {
      */
     public Optional<Unavailable> problem(PnpProfileSpec spec, BiFunction<Kind, String, Optional<String>> expected) {
         Stream<Map.Entry<Kind, String>> artifacts = Stream.concat(
-                Optional.ofNullable(spec.image()).map(i -> Map.entry(Kind.IMAGE, i.file())).stream(),
+                spec.allImages().stream().map(i -> Map.entry(Kind.IMAGE, i.file())),
                 Optional.ofNullable(spec.files()).orElse(List.of()).stream().map(f -> Map.entry(Kind.FILE, f.name())));
         return artifacts.map(a -> offer(a.getKey(), a.getValue(), expected.apply(a.getKey(), a.getValue())).problem())
                 .flatMap(Optional::stream).findFirst();

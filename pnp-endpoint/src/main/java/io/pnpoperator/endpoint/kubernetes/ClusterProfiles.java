@@ -112,7 +112,7 @@ public final class ClusterProfiles implements ProfileSource {
             if (profile.getStatus() == null || !Boolean.TRUE.equals(profile.getStatus().ready())) {
                 continue;
             }
-            Optional.ofNullable(profile.getSpec().image()).ifPresent(i -> named.get(Kind.IMAGE)
+            profile.getSpec().allImages().forEach(i -> named.get(Kind.IMAGE)
                     .put(i.file(), volume.resolve(Kind.IMAGE.folder()).resolve(i.file())));
             Optional.ofNullable(profile.getSpec().files()).orElse(List.of()).forEach(f -> named.get(Kind.FILE)
                     .put(f.name(), volume.resolve(Kind.FILE.folder()).resolve(f.name())));
@@ -134,7 +134,7 @@ public final class ClusterProfiles implements ProfileSource {
             Map<String, String> md5s = new java.util.HashMap<>();
             artifacts(profile.getStatus()).stream().filter(a -> a.md5() != null && !a.md5().isEmpty())
                     .forEach(a -> md5s.put(a.name(), a.md5()));
-            Optional.ofNullable(profile.getSpec().image()).filter(i -> md5s.containsKey(i.file())).ifPresent(i ->
+            profile.getSpec().allImages().stream().filter(i -> md5s.containsKey(i.file())).forEach(i ->
                     wanted.add(new Wanted(Kind.IMAGE.folder() + "/" + i.file(), md5s.get(i.file()))));
             Optional.ofNullable(profile.getSpec().files()).orElse(List.of()).stream()
                     .filter(f -> md5s.containsKey(f.name()))

@@ -9,6 +9,7 @@ import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.workflow.ConfigGrant;
 import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
+import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.StepMoves;
 import io.pnpoperator.endpoint.workflow.Transition;
@@ -43,7 +44,7 @@ final class DeviceStatusMapping {
                 - PnpDeviceStatus.HISTORY_LIMIT), history.size());
         List<Condition> before = previous.map(PnpDeviceStatus::conditions).orElse(List.of());
         Device.Progress p = d.progress();
-        boolean held = p.phase() == Phase.PENDING || p.phase() == Phase.UNCLAIMED;
+        boolean held = (p.phase() == Phase.PENDING && !waitsForImage(p)) || p.phase() == Phase.UNCLAIMED;
         List<Condition> conditions = new ArrayList<>(List.of(
                 condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", generation,
                         now, "NoProfile", p.lastError().orElse("")),
@@ -161,7 +162,7 @@ final class DeviceStatusMapping {
         Why why = switch (p.phase()) {
             case PROVISIONED -> new Why("Provisioned", "provisioned: " + p.step() + " reached");
             case PROVISIONING -> new Why("Provisioning", "at " + p.step());
-            case PENDING -> new Why("NoProfile", error);
+            case PENDING -> new Why(waitsForImage(p) ? "NoImageForPlatform" : "NoProfile", error);
             case UNCLAIMED -> new Why("Unclaimed", "not registered: create this PnpDevice with spec.profile to "
                     + "provision it");
             case BLOCKED -> new Why("BootflashNoSpace", "bootflash has " + d.observed().bootflashFree().orElse(0)
@@ -171,6 +172,12 @@ final class DeviceStatusMapping {
         };
         return Conditions.next(before, "Ready", p.phase() == Phase.PROVISIONED ? "True" : "False", why.reason(),
                 why.message(), generation, now);
+    }
+
+    /** A device whose profile has no image for its platform: said by the start of its reason, having no phase. */
+    private static boolean waitsForImage(Device.Progress p) {
+        return p.phase() == Phase.PENDING && p.lastError().filter(e -> e.startsWith(Profile.NO_IMAGE_FOR_PLATFORM))
+                .isPresent();
     }
 
     private static String orEmpty(String text) {

@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint.profile;
 
 import io.pnpoperator.crds.profile.ArtifactFile;
 import io.pnpoperator.crds.profile.Guestshell;
+import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.protocol.Credentials;
@@ -27,8 +28,9 @@ public final class ProfileMapping {
     public static Profile toWorkflow(String name, PnpProfileSpec spec, BiFunction<Kind, String, Optional<String>> md5,
                                      Optional<Credentials> credentials) {
         List<ArtifactFile> files = spec.files() == null ? List.of() : spec.files();
-        Optional<Profile.Image> image = Optional.ofNullable(spec.image()).map(i -> new Profile.Image(i.file(), i.version(),
-                md5.apply(Kind.IMAGE, i.file()).orElse(i.md5() == null ? "" : i.md5()), !Boolean.FALSE.equals(i.reload())));
+        Optional<Profile.Image> image = Optional.ofNullable(spec.image()).map(i -> image(i, md5));
+        List<Profile.ForPlatforms> images = Optional.ofNullable(spec.images()).orElse(List.of()).stream()
+                .map(p -> new Profile.ForPlatforms(p.platforms(), image(p.image(), md5))).toList();
         Optional<Profile.Guestshell> guestshell = Optional.ofNullable(spec.guestshell())
                 .filter(g -> !Boolean.FALSE.equals(g.enabled()))
                 .map(g -> new Profile.Guestshell(artifact(g.packageFile(), files, md5), artifact(g.script(), files, md5),
@@ -37,7 +39,12 @@ public final class ProfileMapping {
                         Duration.ofSeconds(g.startTimeoutSeconds() == null ? Guestshell.DEFAULT_START_TIMEOUT_SECONDS
                                 : g.startTimeoutSeconds())));
         return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
-                spec.config() != null, guestshell, credentials, spec.requiresSudi());
+                spec.config() != null, guestshell, credentials, spec.requiresSudi(), images);
+    }
+
+    private static Profile.Image image(Image image, BiFunction<Kind, String, Optional<String>> md5) {
+        return new Profile.Image(image.file(), image.version(), md5.apply(Kind.IMAGE, image.file())
+                .orElse(image.md5() == null ? "" : image.md5()), !Boolean.FALSE.equals(image.reload()));
     }
 
     private static Optional<Profile.Artifact> artifact(String name, List<ArtifactFile> files,

@@ -66,11 +66,10 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
 
         Map<String, Path> images = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
-        Optional<Image> image = Optional.ofNullable(spec.image());
-        image.ifPresent(i -> {
-            require(blank(i.url()), where + ": spec.image.url is for a cluster, where the operator downloads the "
+        spec.imagesByField().forEach((field, i) -> {
+            require(blank(i.url()), where + ": " + field + ".url is for a cluster, where the operator downloads the "
                     + "image; here, put the file in " + folders.images());
-            images.put(i.file(), existing(folders.images(), i.file(), "spec.image.file", where));
+            images.put(i.file(), existing(folders.images(), i.file(), field + ".file", where));
         });
         List<ArtifactFile> fileSpecs = spec.files() == null ? List.of() : spec.files();
         for (int i = 0; i < fileSpecs.size(); i++) {
@@ -84,9 +83,9 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
         ArtifactCatalog catalog = new ArtifactCatalog(() -> named, background);
         named.forEach((kind, byName) -> byName.keySet().forEach(name -> catalog.measure(kind, name)));
 
-        image.ifPresent(i -> {
+        spec.imagesByField().forEach((field, i) -> {
             FileDigests.Digest measured = catalog.measure(Kind.IMAGE, i.file()).orElseThrow();
-            require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": spec.image.md5 is " + i.md5()
+            require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": " + field + ".md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
         });
 
@@ -118,7 +117,8 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
      */
     public ProfileSource.Assignment assignment() {
         Optional<ArtifactCatalog.Unavailable> problem = catalog.problem(spec, (kind, artifact) -> kind == Kind.IMAGE
-                ? Optional.ofNullable(spec.image().md5()) : Optional.empty());
+                ? spec.allImages().stream().filter(i -> i.file().equals(artifact)).map(Image::md5)
+                        .filter(md5 -> !blank(md5)).findFirst() : Optional.empty());
         if (problem.isPresent()) {
             return new ProfileSource.Held("profile " + name + ": " + problem.get().reason(), Phase.PENDING,
                     problem.get().measuring(), Optional.of(profile));

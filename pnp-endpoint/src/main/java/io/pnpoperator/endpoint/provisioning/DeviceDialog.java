@@ -10,6 +10,7 @@ import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Contact;
 import io.pnpoperator.endpoint.workflow.Decision;
 import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
@@ -74,15 +75,24 @@ public final class DeviceDialog {
                 return Optional.empty();
             }
             ProfileSource.Assignment assignment = profiles.assign(serial);
+            String pid = message.udi().pid();
             if (assignment instanceof ProfileSource.Held held && message instanceof WorkResponse response
                     && held.profile().isPresent()) {
-                return Optional.of(workflow.onWorkResponse(held.profile().get(), known.get(), response, contact));
+                Profile profile = held.profile().get();
+                return Optional.of(workflow.onWorkResponse(profile.forPlatform(pid).orElseGet(profile::withoutImage),
+                        known.get(), response, contact));
             }
             if (assignment instanceof ProfileSource.Held held) {
                 return Optional.of(workflow.onHeld(known, message, held.reason(), held.phase(), held.briefly(),
                         contact));
             }
-            Profile profile = ((ProfileSource.Assigned) assignment).profile();
+            Profile assigned = ((ProfileSource.Assigned) assignment).profile();
+            Optional<Profile> forPlatform = assigned.forPlatform(pid);
+            if (forPlatform.isEmpty() && known.map(Device::upgradeAhead).orElse(true)) {
+                // Not upgraded to another platform's image: the device waits until its profile has one for it.
+                return Optional.of(workflow.onHeld(known, message, assigned.noImageFor(pid), Phase.PENDING, contact));
+            }
+            Profile profile = forPlatform.orElseGet(assigned::withoutImage);
             if (message instanceof WorkRequest request) {
                 return Optional.of(workflow.onWorkRequest(profile, known, request, contact));
             }

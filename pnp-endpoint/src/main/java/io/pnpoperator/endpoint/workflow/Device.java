@@ -29,6 +29,11 @@ public record Device(Identity identity, Progress progress, Observation observed,
         return identity.serial();
     }
 
+    /** Whether the device has yet to be checked or upgraded to its image (it is not provisioned, not past it). */
+    public boolean upgradeAhead() {
+        return phase() != Phase.PROVISIONED && step().compareTo(Step.UPGRADE_DONE) < 0;
+    }
+
     public Step step() {
         return progress.step();
     }

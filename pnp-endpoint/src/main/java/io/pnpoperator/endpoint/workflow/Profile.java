@@ -1,7 +1,9 @@
 package io.pnpoperator.endpoint.workflow;
 
 import io.pnpoperator.endpoint.protocol.Credentials;
+import io.pnpoperator.crds.profile.PlatformPattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,14 +16,59 @@ import java.util.Optional;
  * @param guestshell     the guestshell part of the workflow
  * @param credentials    the login sent to devices that ask for one ({@code authRequired})
  * @param proveIdentity  a device proves it is the device its UDI names (its SUDI) before anything is sent to it
+ * @param images         images by platform: a device gets the first whose patterns match its PID, else {@code image}
  */
 public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
-                      Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity) {
+                      Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity,
+                      List<ForPlatforms> images) {
+
+    /** A profile with one image (or none) for every platform. */
+    public Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
+                   Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity) {
+        this(name, configRegister, image, config, guestshell, credentials, proveIdentity, List.of());
+    }
 
     /** A profile that asks no proof of identity. */
     public Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
                    Optional<Guestshell> guestshell, Optional<Credentials> credentials) {
         this(name, configRegister, image, config, guestshell, credentials, false);
+    }
+
+    /** Starts the reason a device waits when no image of its profile is for its platform (the Ready condition's). */
+    public static final String NO_IMAGE_FOR_PLATFORM = "no image for platform ";
+
+    /**
+     * The profile as a device of this PID is provisioned with it: its image the first of {@link #images} for that
+     * platform, else the one for all platforms; empty when there are images by platform, none for this one and no
+     * image for all — such a device must not be upgraded to another platform's image.
+     */
+    public Optional<Profile> forPlatform(String pid) {
+        Optional<Image> chosen = images.stream().filter(i -> i.matches(pid)).map(ForPlatforms::image).findFirst()
+                .or(() -> image);
+        if (chosen.isEmpty() && !images.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Profile(name, configRegister, chosen, config, guestshell, credentials, proveIdentity));
+    }
+
+    /** The profile for a device past its upgrade, whose platform has no image here: nothing to install. */
+    public Profile withoutImage() {
+        return new Profile(name, configRegister, Optional.empty(), config, guestshell, credentials, proveIdentity);
+    }
+
+    /** Why a device of this PID waits (see {@link #forPlatform}): what it is and what to add. */
+    public String noImageFor(String pid) {
+        return NO_IMAGE_FOR_PLATFORM + pid + " in profile " + name + " (its images are for "
+                + String.join(", ", images.stream().flatMap(i -> i.platforms().stream()).toList())
+                + "): add one to spec.images, or give spec.image for every other platform";
+    }
+
+    /** An image for the devices whose PID matches one of {@code platforms} ({@link PlatformPattern}). */
+    public record ForPlatforms(List<String> platforms, Image image) {
+
+        boolean matches(String pid) {
+            return platforms.stream().anyMatch(p -> PlatformPattern.matches(p, pid));
+        }
     }
 
     /**

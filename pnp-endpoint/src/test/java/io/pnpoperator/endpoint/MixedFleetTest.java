@@ -1,0 +1,64 @@
+package io.pnpoperator.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pnpoperator.sim.PnpAgent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Routers of several models in one rollout: each gets the image (and the profile) meant for its PID. */
+class MixedFleetTest {
+
+    static final String C8000_IMAGE = "c8000be-universalk9.17.12.04.SPA.bin";
+
+    @TempDir
+    Path folder;
+    Lab lab;
+    PnpServer server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void twoModelsInOneProfileEachGetTheirOwnImageAndAThirdWaitsSayingWhy() throws Exception {
+        lab = Lab.create(folder);
+        Files.write(lab.path("images/" + C8000_IMAGE), new byte[64 * 1024]);
+        lab.write("pnp-profile.yaml", Lab.PROFILE.replaceFirst("(?s)  image:\n.*?md5: \"\"\n", """
+                  images:
+                    - platforms: ["C1131-*", "C1111-*"]
+                      image: {file: %s, version: %s}
+                    - platforms: ["C8200-*"]
+                      image: {file: %s, version: "17.12.04"}
+                """.formatted(Lab.IMAGE, Lab.TARGET_VERSION, C8000_IMAGE)));
+        server = PnpServer.start(lab);
+
+        PnpAgent isr = Routers.router("FGL0000ISR1", server.deviceUrl(), Routers.FAST.withPid("C1131-8PWB"));
+        PnpAgent catalyst = Routers.router("FGL0000CAT1", server.deviceUrl(), Routers.FAST.withPid("C8200-1N-4T"));
+        PnpAgent isr4k = Routers.router("FGL0000ISR4", server.deviceUrl(), Routers.FAST.withPid("ISR4331/K9"));
+
+        assertThat(isr.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(catalyst.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(isr.router().bootflash()).containsKey("bootflash:" + Lab.IMAGE).doesNotContainKey("bootflash:" + C8000_IMAGE);
+        assertThat(catalyst.router().bootflash()).containsKey("bootflash:" + C8000_IMAGE).doesNotContainKey("bootflash:" + Lab.IMAGE);
+        assertThat(server.device("FGL0000ISR1").get("version").asText()).isEqualTo("17.14.1a");
+        assertThat(server.device("FGL0000CAT1").get("version").asText()).isEqualTo("17.12.4");
+
+        Routers.run(isr4k, 2);
+        JsonNode waiting = server.device("FGL0000ISR4");
+        assertThat(waiting.get("phase").asText()).isEqualTo("Pending");
+        assertThat(waiting.get("lastError").asText()).isEqualTo("no image for platform ISR4331/K9 in profile lab (its "
+                + "images are for C1131-*, C1111-*, C8200-*): add one to spec.images, or give spec.image for every "
+                + "other platform");
+        assertThat(isr4k.router().executed()).as("nothing sent but waits").containsOnlyKeys("backoff");
+        assertThat(isr4k.router().version()).isEqualTo("17.06.01a");
+    }
+}

@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.MatchRules;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.SpecCheck;
@@ -136,9 +137,19 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile>, Clean
                 .withSecondaryToPrimaryMapper(device -> device.getSpec().profile() == null ? Set.of()
                         : Set.of(new ResourceID(device.getSpec().profile(), device.getMetadata().getNamespace())))
                 .build(), context);
+        // Profiles with spec.match look at each other's rules: a change of one reconciles those that have rules.
+        InformerEventSource<PnpProfile, PnpProfile> rules = new InformerEventSource<>(InformerEventSourceConfiguration
+                .from(PnpProfile.class, PnpProfile.class).withName("match-rules").withNamespacesInheritedFromController()
+                .withPrimaryToSecondaryMapper((PnpProfile p) -> withRules(p.getMetadata().getNamespace()))
+                .withSecondaryToPrimaryMapper(other -> withRules(other.getMetadata().getNamespace())).build(), context);
         published.setEventSource(configMaps);
         downloads.setEventSource(jobs);
-        return List.of(configMaps, jobs, pods, devices);
+        return List.of(configMaps, jobs, pods, devices, rules);
+    }
+
+    private Set<ResourceID> withRules(String namespace) {
+        return profiles.list(namespace).filter(p -> p.getSpec() != null && p.getSpec().match() != null)
+                .map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 
     @Override
@@ -204,7 +215,8 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile>, Clean
     }
 
     private ProfileCheck check(PnpProfile profile, Context<PnpProfile> context) throws IOException {
-        List<String> specProblems = SpecCheck.problems(profile.getSpec());
+        List<String> specProblems = Stream.concat(SpecCheck.problems(profile.getSpec()).stream(),
+                matchConflict(profile, context).stream()).toList();
         if (!specProblems.isEmpty()) {
             return new ProfileCheck(specProblems, new ArtifactChecks.Result(List.of(), List.of(),
                     ArtifactChecks.Reason.Present, List.of()), Optional.empty(), Optional.empty());
@@ -226,6 +238,16 @@ public final class PnpProfileReconciler implements Reconciler<PnpProfile>, Clean
                         .filter(m -> m.getMetadata().getName().equals(config.configMap())).findFirst();
         return new ProfileCheck(specProblems, artifacts, source,
                 PublishedProfile.configProblem(config, source.orElse(null)));
+    }
+
+    /** Another profile's rule that some router could meet together with this one's at the same priority. */
+    private static Optional<String> matchConflict(PnpProfile profile, Context<PnpProfile> context) {
+        MatchRules.Rule mine = new MatchRules.Rule(profile.getMetadata().getName(), profile.getSpec().match());
+        List<MatchRules.Rule> others = context.getSecondaryResourcesAsStream(PnpProfile.class)
+                .map(p -> new MatchRules.Rule(p.getMetadata().getName(), p.getSpec().match())).toList();
+        List<String> conflicts = MatchRules.conflicts(mine, others);
+        return conflicts.isEmpty() ? Optional.empty()
+                : Optional.of(MatchRules.conflictMessage(mine.profile(), conflicts));
     }
 
     private PnpProfileStatus status(PnpProfile profile, ProfileCheck check, List<Condition> before,

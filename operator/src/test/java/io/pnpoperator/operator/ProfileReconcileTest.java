@@ -27,6 +27,7 @@ import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.crds.profile.ProfileMatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,6 +82,34 @@ class ProfileReconcileTest {
                 Condition::getLastTransitionTime).containsExactly(tuple("SpecValid", "True", T0.toString()),
                 tuple("ArtifactsReady", "True", T0.toString()), tuple("ConfigReady", "True", T0.toString()),
                 tuple("Ready", "True", T0.toString()));
+    }
+
+    @Test
+    void twoProfilesWhoseRulesCanMeetOneRouterAtOnePriorityAreRefusedNamingBoth() throws Exception {
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        PnpProfile isr = withMatch(profile("isr1k", "", "default.cfg"), new ProfileMatch(List.of("C11*"), null, null));
+        PnpProfile pilot = withMatch(profile("pilot", "", "default.cfg"), new ProfileMatch(List.of("C1131-*"), null, null));
+        PnpProfile c8200 = withMatch(profile("c8200", "", "default.cfg"), new ProfileMatch(List.of("C8200-*"), null, null));
+
+        reconciler.reconcile(isr, context(isr, Map.of(ConfigMap.class, List.of(templates), PnpProfile.class,
+                List.of(isr, pilot, c8200))));
+
+        assertThat(isr.getStatus().ready()).isFalse();
+        assertThat(condition(isr, "SpecValid").getMessage()).isEqualTo("spec.match of isr1k and of pilot can both match "
+                + "one router at the same priority: give one of them a higher spec.match.priority, or narrow their "
+                + "platforms or serials");
+
+        PnpProfile preferred = withMatch(pilot, new ProfileMatch(List.of("C1131-*"), null, 10));
+        reconciler.reconcile(isr, context(isr, Map.of(ConfigMap.class, List.of(templates), PnpProfile.class,
+                List.of(isr, preferred, c8200))));
+        assertThat(isr.getStatus().ready()).as("a priority decides").isTrue();
+    }
+
+    private static PnpProfile withMatch(PnpProfile profile, ProfileMatch match) {
+        PnpProfileSpec s = profile.getSpec();
+        profile.setSpec(new PnpProfileSpec(s.configRegister(), s.image(), s.images(), s.config(), s.files(),
+                s.guestshell(), s.credentialsSecret(), s.identity(), match));
+        return profile;
     }
 
     @Test

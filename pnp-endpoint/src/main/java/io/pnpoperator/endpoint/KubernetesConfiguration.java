@@ -19,6 +19,7 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.kubernetes.ProfileRules;
 import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
 import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
 import io.pnpoperator.endpoint.store.HistoryMirror;
@@ -91,10 +92,16 @@ class KubernetesConfiguration {
 
     @Bean
     KubernetesDeviceStore deviceStore(KubernetesClient client, SharedIndexInformer<PnpDevice> devices,
-                                      PnpProperties properties, Clock clock, DeviceEvents events) {
-        Optional<String> discoveredProfile = properties.unknownDevices() == UnknownDevices.REGISTER
-                ? Optional.of(properties.defaultProfile()) : Optional.empty();
-        return new KubernetesDeviceStore(client, client.getNamespace(), devices, discoveredProfile, clock, events);
+                                      ProfileRules rules, Clock clock, DeviceEvents events) {
+        return new KubernetesDeviceStore(client, client.getNamespace(), devices, rules, clock, events);
+    }
+
+    /** In register mode, which profile a router nobody named one for gets; in reject mode, none. */
+    @Bean
+    ProfileRules profileRules(SharedIndexInformer<PnpProfile> profiles, KubernetesClient client,
+                              PnpProperties properties) {
+        return new ProfileRules(profiles, client.getNamespace(), properties.unknownDevices() == UnknownDevices.REGISTER
+                ? Optional.of(properties.defaultProfile()) : Optional.empty());
     }
 
     /**
@@ -128,10 +135,10 @@ class KubernetesConfiguration {
 
     @Bean
     ClusterProfiles profileSource(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles,
-                                  KubernetesClient client, PnpProperties properties, Clock clock,
-                                  ExecutorService artifactMeasuring) {
-        return new ClusterProfiles(devices, profiles, client.getNamespace(), properties.unknownDevices(),
-                properties.defaultProfile(), new SecretCredentials(client, client.getNamespace(), clock),
+                                  ProfileRules rules, KubernetesClient client, PnpProperties properties,
+                                  Clock clock, ExecutorService artifactMeasuring) {
+        return new ClusterProfiles(devices, profiles, client.getNamespace(), rules,
+                new SecretCredentials(client, client.getNamespace(), clock),
                 properties.artifactsDir(), artifactMeasuring);
     }
 

@@ -5,6 +5,7 @@ import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import io.pnpoperator.endpoint.profile.ClaimedSerials;
 import io.pnpoperator.endpoint.profile.StandaloneProfile;
+import io.pnpoperator.endpoint.profile.StandaloneProfiles;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.H2Compaction;
@@ -36,21 +37,23 @@ class StandaloneConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StandaloneConfiguration.class);
 
     @Bean
-    StandaloneProfile standaloneProfile(PnpProperties properties, ExecutorService artifactMeasuring) {
-        StandaloneProfile loaded = StandaloneProfile.load(properties.profile(), new StandaloneProfile.Folders(
-                properties.configsDir(), properties.imagesDir(), properties.filesDir()), artifactMeasuring);
-        log.info("profile '{}' loaded from {}: {}", loaded.profile().name(), properties.profile(), loaded.profile());
+    StandaloneProfiles standaloneProfiles(PnpProperties properties, ExecutorService artifactMeasuring) {
+        StandaloneProfiles loaded = new StandaloneProfiles(StandaloneProfile.loadAll(properties.profile(),
+                new StandaloneProfile.Folders(properties.configsDir(), properties.imagesDir(), properties.filesDir()),
+                artifactMeasuring));
+        loaded.all().forEach(p -> log.info("profile '{}' loaded from {}: {}", p.name(), properties.profile(), p.profile()));
         return loaded;
     }
 
     @Bean
-    ArtifactCatalog artifactCatalog(StandaloneProfile profile) {
-        return profile.catalog();
+    ArtifactCatalog artifactCatalog(StandaloneProfiles profiles) {
+        return profiles.catalog();
     }
 
+    /** A device's day-0 config comes from the profile it was provisioned with. */
     @Bean
-    DayZeroConfigs dayZeroConfigs(StandaloneProfile profile) {
-        return profile.configs();
+    DayZeroConfigs dayZeroConfigs(StandaloneProfiles profiles, DeviceStore store) {
+        return profiles.configs(serial -> store.find(serial).map(s -> s.device().identity().profile()));
     }
 
     /** A migration cut off by a database outage is completed at the next start instead of blocking it. */
@@ -97,12 +100,13 @@ class StandaloneConfiguration {
      * listed in {@code pnp.claimed-serials}, and any other waits Unclaimed.
      */
     @Bean
-    ProfileSource profileSource(StandaloneProfile profile, PnpProperties properties) {
+    ProfileSource profileSource(StandaloneProfiles profiles, PnpProperties properties) {
         if (properties.unknownDevices() == PnpProperties.UnknownDevices.REGISTER) {
-            return serial -> profile.assignment();
+            return profiles::assignment;
         }
         ClaimedSerials claimed = new ClaimedSerials(properties.claimedSerials());
-        return serial -> claimed.contains(serial) ? profile.assignment() : new ProfileSource.Held("not claimed: add "
-                + serial + " to " + claimed.file() + " to provision it", Phase.UNCLAIMED);
+        return (serial, pid) -> claimed.contains(serial) ? profiles.assignment(serial, pid)
+                : new ProfileSource.Held("not claimed: add " + serial + " to " + claimed.file() + " to provision it",
+                        Phase.UNCLAIMED);
     }
 }

@@ -29,6 +29,44 @@ class MixedFleetTest {
     }
 
     @Test
+    void profilesInOneFileAreChosenByTheirRulesEachWithItsImageAndConfig() throws Exception {
+        lab = Lab.create(folder);
+        Files.write(lab.path("images/" + C8000_IMAGE), new byte[64 * 1024]);
+        lab.write("configs/c8000.cfg", Lab.DEFAULT_CFG + "hostname catalyst-edge\n");
+        String catalyst = Lab.PROFILE.replace("name: lab", "name: catalyst").replace(Lab.IMAGE, C8000_IMAGE)
+                .replace("version: " + Lab.TARGET_VERSION, "version: \"17.12.04\"")
+                .replace("template: default.cfg", "template: c8000.cfg")
+                .replace("spec:\n", "spec:\n  match: {platforms: [\"C8200-*\", \"C8300-*\"]}\n");
+        lab.write("pnp-profile.yaml", Lab.PROFILE + "---\n" + catalyst);
+        server = PnpServer.start(lab);
+
+        PnpAgent isr = Routers.router("FGL0000ISR1", server.deviceUrl(), Routers.FAST);
+        PnpAgent c8200 = Routers.router("FGL0000CAT1", server.deviceUrl(), Routers.FAST.withPid("C8200-1N-4T"));
+        assertThat(isr.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+        assertThat(c8200.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+
+        assertThat(server.device("FGL0000ISR1").get("profile").asText()).as("no rule: the first without one")
+                .isEqualTo("lab");
+        assertThat(server.device("FGL0000CAT1").get("profile").asText()).isEqualTo("catalyst");
+        assertThat(c8200.router().bootflash()).containsKey("bootflash:" + C8000_IMAGE);
+        assertThat(c8200.router().runningConfig()).contains("hostname catalyst-edge");
+        assertThat(isr.router().runningConfig()).doesNotContain("catalyst-edge");
+    }
+
+    @Test
+    void rulesThatCouldMeetOneRouterAtOnePriorityStopTheServerNamingBoth() {
+        lab = Lab.create(folder);
+        String rule = "spec:\n  match: {platforms: [\"C11*\"]}\n";
+        lab.write("pnp-profile.yaml", Lab.PROFILE.replace("spec:\n", rule) + "---\n"
+                + Lab.PROFILE.replace("name: lab", "name: pilot").replace("spec:\n",
+                        "spec:\n  match: {platforms: [\"C1131-*\"]}\n"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PnpServer.start(lab)).rootCause()
+                .hasMessage("profile " + lab.path("pnp-profile.yaml") + ": spec.match of lab and of pilot can both match "
+                        + "one router at the same priority: give one of them a higher spec.match.priority, or narrow "
+                        + "their platforms or serials");
+    }
+
+    @Test
     void twoModelsInOneProfileEachGetTheirOwnImageAndAThirdWaitsSayingWhy() throws Exception {
         lab = Lab.create(folder);
         Files.write(lab.path("images/" + C8000_IMAGE), new byte[64 * 1024]);

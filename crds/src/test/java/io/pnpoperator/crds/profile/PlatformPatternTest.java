@@ -43,4 +43,23 @@ class PlatformPatternTest {
                         + "empty to have it computed",
                 "spec.match.serials 'FGL 1' is not a pattern of letters, digits, -._/+ and the wildcards * and ?");
     }
+
+    @Test
+    void theHighestPriorityMatchingWinsAndATieAtTheTopNamesBoth() {
+        List<MatchRules.Rule> rules = List.of(
+                new MatchRules.Rule("isr1k", new ProfileMatch(List.of("C11*"), null, null)),
+                new MatchRules.Rule("c8200", new ProfileMatch(List.of("C8200-*"), null, null)),
+                new MatchRules.Rule("pilot", new ProfileMatch(List.of("C1131-*"), List.of("FGL25*"), 10)),
+                new MatchRules.Rule("lab", new ProfileMatch(List.of("C1111-*"), null, null)));
+
+        assertThat(MatchRules.choose(rules, "C1131-8PWB", "FGL2548L0AW").profile()).contains("pilot");
+        assertThat(MatchRules.choose(rules, "C1131-8PWB", "FGL1111AAAA").profile()).contains("isr1k");
+        assertThat(MatchRules.choose(rules, "C8200-1N-4T", "FDO1").profile()).contains("c8200");
+        assertThat(MatchRules.choose(rules, "ISR4331/K9", "FDO2").profile()).isEmpty();
+        assertThat(MatchRules.choose(rules, "C1111-8P", "FGL3").tie()).contains("isr1k and lab");
+
+        assertThat(MatchRules.conflicts(rules.get(3), rules)).containsExactly("isr1k");
+        assertThat(MatchRules.conflicts(rules.get(2), rules)).as("a higher priority decides").isEmpty();
+        assertThat(MatchRules.conflicts(rules.get(1), rules)).isEmpty();
+    }
 }

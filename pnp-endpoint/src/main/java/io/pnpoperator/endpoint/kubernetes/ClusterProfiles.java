@@ -2,9 +2,9 @@ package io.pnpoperator.endpoint.kubernetes;
 
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.MatchRules;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
-import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.profile.ProfileException;
@@ -34,8 +34,7 @@ public final class ClusterProfiles implements ProfileSource {
     private final KubernetesDeviceStore devices;
     private final SharedIndexInformer<PnpProfile> profiles;
     private final String namespace;
-    private final UnknownDevices unknownDevices;
-    private final String defaultProfile;
+    private final ProfileRules rules;
     private final SecretCredentials credentials;
     private final ArtifactCatalog catalog;
 
@@ -44,29 +43,33 @@ public final class ClusterProfiles implements ProfileSource {
      * @param background where a file replaced on the volume is measured again
      */
     public ClusterProfiles(KubernetesDeviceStore devices, SharedIndexInformer<PnpProfile> profiles, String namespace,
-                           UnknownDevices unknownDevices, String defaultProfile, SecretCredentials credentials,
+                           ProfileRules rules, SecretCredentials credentials,
                            Path volume, Executor background) {
         this.catalog = new ArtifactCatalog(() -> artifacts(volume), background);
         this.devices = devices;
         this.credentials = credentials;
         this.profiles = profiles;
         this.namespace = namespace;
-        this.unknownDevices = unknownDevices;
-        this.defaultProfile = defaultProfile;
+        this.rules = rules;
     }
 
     @Override
-    public Assignment assign(String serial) {
+    public Assignment assign(String serial, String pid) {
         Optional<PnpDevice> device = devices.resource(serial);
         String name = KubernetesDeviceStore.nameOf(serial);
-        if (device.isEmpty() && unknownDevices == UnknownDevices.REJECT) {
-            return new Held(noProfile(name), Phase.UNCLAIMED);
-        }
         if (device.map(d -> Boolean.TRUE.equals(d.getSpec().paused())).orElse(false)) {
             return new Held("paused: spec.paused of PnpDevice " + name + " is true", Phase.PENDING);
         }
-        Optional<String> profileName = device.isEmpty() ? Optional.of(defaultProfile)
-                : Optional.ofNullable(device.get().getSpec().profile());
+        Optional<String> profileName = device.map(d -> d.getSpec().profile());
+        // A router nobody named a profile for (new, or registered by the endpoint before the rules could decide)
+        if (profileName.isEmpty() && device.map(KubernetesDeviceStore::discovered).orElse(true)) {
+            MatchRules.Choice choice = rules.choose(serial, pid);
+            if (choice.tie().isPresent()) {
+                return new Held("profiles " + choice.tie().get() + " both match PID " + pid + ": give one of them a "
+                        + "higher spec.match.priority, or set spec.profile of PnpDevice " + name, Phase.PENDING);
+            }
+            profileName = choice.profile();
+        }
         if (profileName.isEmpty()) {
             return new Held(noProfile(name), Phase.UNCLAIMED);
         }
@@ -145,7 +148,9 @@ public final class ClusterProfiles implements ProfileSource {
 
     /** The profile of a device that is provisioned by one, for its day-0 config. */
     public Optional<PnpProfile> profileOf(String serial) {
-        return devices.resource(serial).map(d -> d.getSpec().profile()).or(() -> Optional.of(defaultProfile))
+        return devices.resource(serial).flatMap(d -> Optional.ofNullable(d.getSpec().profile())
+                        .or(() -> rules.choose(serial, d.getStatus() == null || d.getStatus().identity() == null
+                                ? "" : d.getStatus().identity().pid()).profile()))
                 .map(p -> profiles.getStore().getByKey(Keys.of(namespace, p)));
     }
 

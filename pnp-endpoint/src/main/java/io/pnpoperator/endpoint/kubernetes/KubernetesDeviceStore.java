@@ -52,7 +52,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final KubernetesClient client;
     private final String namespace;
     private final SharedIndexInformer<PnpDevice> informer;
-    private final Optional<String> discoveredProfile;
+    private final ProfileRules rules;
     private final Clock clock;
     /** Takes up people's step edits, one at a time, off the informer's thread. */
     private final ExecutorService moves = Executors.newSingleThreadExecutor(r -> {
@@ -64,14 +64,14 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
     private volatile Consumer<Change> onWrite = change -> { };
 
-    /** @param discoveredProfile the profile a device seen for the first time is bound to, if any */
+    /** @param rules the profile a device seen for the first time is bound to (register mode), if any */
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
-                                 Optional<String> discoveredProfile, Clock clock, DeviceEvents events) {
+                                 ProfileRules rules, Clock clock, DeviceEvents events) {
         this.client = client;
         this.events = events;
         this.namespace = namespace;
         this.informer = informer;
-        this.discoveredProfile = discoveredProfile;
+        this.rules = rules;
         this.clock = clock;
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -99,6 +99,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private void forget(PnpDevice resource) {
         written.remove(resource.getMetadata().getName());
         log.info("{} deleted: its router is forgotten here", resource.getMetadata().getName());
+    }
+
+    /** Whether the endpoint created the device on its router's first contact (rather than a person ahead of it). */
+    public static boolean discovered(PnpDevice resource) {
+        return "true".equals(resource.getMetadata().getLabels() == null ? null
+                : resource.getMetadata().getLabels().get(DISCOVERED_LABEL));
     }
 
     /** The resource name of a serial: lower case, as Kubernetes names must be. */
@@ -247,7 +253,9 @@ public final class KubernetesDeviceStore implements DeviceStore {
         PnpDevice fresh = new PnpDevice();
         fresh.setMetadata(new ObjectMetaBuilder().withName(nameOf(device.serial())).withNamespace(namespace)
                 .addToLabels(DISCOVERED_LABEL, "true").build());
-        fresh.setSpec(new PnpDeviceSpec(device.serial(), discoveredProfile.orElse(null), null, null));
+        // Bound to the profile the rules give it now (none on a tie: they choose again once it is resolved).
+        fresh.setSpec(new PnpDeviceSpec(device.serial(), rules.choose(device.serial(), device.identity().pid())
+                .profile().orElse(null), null, null));
         try {
             return remember(client.resource(fresh).create());
         } catch (KubernetesClientException e) {

@@ -2,12 +2,14 @@ package io.pnpoperator.endpoint.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pnpoperator.crds.PnpApi;
 import io.pnpoperator.crds.profile.ArtifactFile;
 import io.pnpoperator.crds.profile.DayZeroConfig;
+import io.pnpoperator.crds.profile.MatchRules;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
@@ -24,16 +26,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * The standalone server's profile: a PnpProfile resource in a local file, checked against the local
- * folders at start. Anything it names that is missing or malformed stops the server with a message
+ * One of the standalone server's profiles: a PnpProfile resource in a local file (several, one a YAML document),
+ * checked against the local folders at start. Anything it names that is missing or malformed stops the server with a message
  * naming the path, before a device is told to fetch it.
  */
 public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profile, ArtifactCatalog catalog,
@@ -48,10 +53,34 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
     public record Folders(Path configs, Path images, Path files) {
     }
 
-    /** @param background where a file replaced while the server runs is measured again */
-    public static StandaloneProfile load(Path file, Folders folders, Executor background) {
-        PnpProfile manifest = read(file);
-        String where = "profile " + file;
+    /**
+     * The profiles of a file (one YAML document each), checked against the folders; their images and files are
+     * measured at once, in one catalog of everything the profiles name.
+     *
+     * @param background where a file replaced while the server runs is measured again
+     */
+    public static List<StandaloneProfile> loadAll(Path file, Folders folders, Executor background) {
+        List<PnpProfile> manifests = read(file);
+        Map<Kind, Map<String, Path>> named = new EnumMap<>(Map.of(Kind.IMAGE, new LinkedHashMap<>(),
+                Kind.FILE, new LinkedHashMap<>()));
+        List<String> places = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            String where = "profile " + file + (manifests.size() > 1 ? " (document " + (i + 1) + ")" : "");
+            places.add(where);
+            collect(manifests.get(i), where, folders, named);
+        }
+        refuseDuplicatesAndConflicts(file, manifests);
+        ArtifactCatalog catalog = new ArtifactCatalog(() -> named, background);
+        named.forEach((kind, byName) -> byName.keySet().forEach(name -> catalog.measure(kind, name)));
+        List<StandaloneProfile> profiles = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            profiles.add(of(manifests.get(i), places.get(i), file, folders, catalog));
+        }
+        return List.copyOf(profiles);
+    }
+
+    /** Checks a profile's spec and adds the paths of the images and files it names to {@code named}. */
+    private static void collect(PnpProfile manifest, String where, Folders folders, Map<Kind, Map<String, Path>> named) {
         if (manifest.getMetadata() == null || blank(manifest.getMetadata().getName())) {
             throw new ProfileException(where + ": metadata.name is required");
         }
@@ -59,17 +88,13 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
         if (spec == null) {
             throw new ProfileException(where + ": spec is required");
         }
-
         SpecCheck.problems(spec).stream().findFirst().ifPresent(problem -> {
             throw new ProfileException(where + ": " + problem);
         });
-
-        Map<String, Path> images = new LinkedHashMap<>();
-        Map<String, Path> files = new LinkedHashMap<>();
         spec.imagesByField().forEach((field, i) -> {
             require(blank(i.url()), where + ": " + field + ".url is for a cluster, where the operator downloads the "
                     + "image; here, put the file in " + folders.images());
-            images.put(i.file(), existing(folders.images(), i.file(), field + ".file", where));
+            named.get(Kind.IMAGE).put(i.file(), existing(folders.images(), i.file(), field + ".file", where));
         });
         List<ArtifactFile> fileSpecs = spec.files() == null ? List.of() : spec.files();
         for (int i = 0; i < fileSpecs.size(); i++) {
@@ -77,18 +102,34 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
             String field = "spec.files[" + i + "]";
             require(blank(f.url()), where + ": " + field + ".url is for a cluster, where the operator downloads the "
                     + "file; here, put the file in " + folders.files());
-            files.put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
+            named.get(Kind.FILE).put(f.name(), existing(folders.files(), f.name(), field + ".name", where));
         }
-        Map<Kind, Map<String, Path>> named = new EnumMap<>(Map.of(Kind.IMAGE, images, Kind.FILE, files));
-        ArtifactCatalog catalog = new ArtifactCatalog(() -> named, background);
-        named.forEach((kind, byName) -> byName.keySet().forEach(name -> catalog.measure(kind, name)));
+    }
 
+    /** Two profiles of one name, or two rules a router could meet at the same priority, stop the server. */
+    private static void refuseDuplicatesAndConflicts(Path file, List<PnpProfile> manifests) {
+        Set<String> names = new HashSet<>();
+        manifests.forEach(m -> require(names.add(m.getMetadata().getName()), "profile " + file + ": two profiles are "
+                + "named " + m.getMetadata().getName()));
+        List<MatchRules.Rule> rules = rules(manifests);
+        for (MatchRules.Rule rule : rules) {
+            List<String> others = MatchRules.conflicts(rule, rules);
+            require(others.isEmpty(), "profile " + file + ": " + MatchRules.conflictMessage(rule.profile(), others));
+        }
+    }
+
+    private static List<MatchRules.Rule> rules(List<PnpProfile> manifests) {
+        return manifests.stream().map(m -> new MatchRules.Rule(m.getMetadata().getName(), m.getSpec().match())).toList();
+    }
+
+    private static StandaloneProfile of(PnpProfile manifest, String where, Path file, Folders folders,
+                                        ArtifactCatalog catalog) {
+        PnpProfileSpec spec = manifest.getSpec();
         spec.imagesByField().forEach((field, i) -> {
             FileDigests.Digest measured = catalog.measure(Kind.IMAGE, i.file()).orElseThrow();
             require(blank(i.md5()) || i.md5().equals(measured.md5()), where + ": " + field + ".md5 is " + i.md5()
                     + " but " + measured.path() + " has MD5 " + measured.md5());
         });
-
         ConfigFolder configs = ConfigFolder.none();
         if (spec.config() != null) {
             DayZeroConfig c = spec.config();
@@ -127,18 +168,29 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
                 catalog.offer(kind, artifact, Optional.empty()).md5(), credentials));
     }
 
-    private static PnpProfile read(Path file) {
+    /** The profiles of the file, one a YAML document ({@code ---} between them). */
+    private static List<PnpProfile> read(Path file) {
         try {
             byte[] yaml = Files.readAllBytes(file);
-            // A resource object takes its kind from its class, so the file's own apiVersion and kind are read first.
-            JsonNode tree = YAML.readTree(yaml);
-            String apiVersion = tree.path("apiVersion").asText();
-            String kind = tree.path("kind").asText();
-            if (!PnpApi.API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
-                throw new ProfileException("profile " + file + ": expected apiVersion " + PnpApi.API_VERSION
-                        + " and kind " + KIND + ", found " + apiVersion + " and " + kind);
+            List<PnpProfile> profiles = new ArrayList<>();
+            try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+                while (documents.hasNext()) {
+                    JsonNode tree = documents.next();
+                    if (tree == null || tree.isNull() || tree.isMissingNode() || tree.isEmpty()) {
+                        continue; // an empty document, as a trailing --- leaves
+                    }
+                    // A resource object takes its kind from its class, so the document's apiVersion and kind are read first.
+                    String apiVersion = tree.path("apiVersion").asText();
+                    String kind = tree.path("kind").asText();
+                    if (!PnpApi.API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
+                        throw new ProfileException("profile " + file + ": expected apiVersion " + PnpApi.API_VERSION
+                                + " and kind " + KIND + ", found " + apiVersion + " and " + kind);
+                    }
+                    profiles.add(YAML.treeToValue(tree, PnpProfile.class));
+                }
             }
-            return YAML.readValue(yaml, PnpProfile.class);
+            require(!profiles.isEmpty(), "profile " + file + " holds no PnpProfile");
+            return profiles;
         } catch (NoSuchFileException e) {
             throw new ProfileException("profile " + file + " not found: set pnp.profile to your PnpProfile file");
         } catch (JsonProcessingException e) {

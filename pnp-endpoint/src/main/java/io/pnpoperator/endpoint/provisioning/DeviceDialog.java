@@ -74,8 +74,8 @@ public final class DeviceDialog {
             if (message instanceof WorkResponse && known.isEmpty()) {
                 return Optional.empty();
             }
-            ProfileSource.Assignment assignment = profiles.assign(serial);
             String pid = message.udi().pid();
+            ProfileSource.Assignment assignment = profiles.assign(serial, pid);
             if (assignment instanceof ProfileSource.Held held && message instanceof WorkResponse response
                     && held.profile().isPresent()) {
                 Profile profile = held.profile().get();

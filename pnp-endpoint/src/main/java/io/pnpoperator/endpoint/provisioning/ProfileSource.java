@@ -7,7 +7,8 @@ import java.util.Optional;
 /** Which profile provisions a device, or why none does yet. */
 public interface ProfileSource {
 
-    Assignment assign(String serial);
+    /** The profile of the router of this serial, whose UDI names this PID (empty when it names none). */
+    Assignment assign(String serial, String pid);
 
     /** The outcome of looking up a device's profile. */
     sealed interface Assignment permits Assigned, Held {

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint.kubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.PnpProfile;
 import java.util.concurrent.TimeUnit;
 
 /** Test helpers for the test API server: a client that fails fast, and a synced PnpDevice informer. */
@@ -21,7 +22,17 @@ final class Cluster {
     }
 
     static SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {
-        SharedIndexInformer<PnpDevice> informer = client.resources(PnpDevice.class).inNamespace(NAMESPACE).inform();
+        return synced(client.resources(PnpDevice.class).inNamespace(NAMESPACE).inform());
+    }
+
+    /** Routers nobody named a profile for get {@code defaultProfile}, or the one a profile's rules give them. */
+    static ProfileRules profileRules(KubernetesClient client, String defaultProfile) {
+        return new ProfileRules(synced(client.resources(PnpProfile.class).inNamespace(NAMESPACE).inform()), NAMESPACE,
+                java.util.Optional.of(defaultProfile));
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> SharedIndexInformer<T> synced(
+            SharedIndexInformer<T> informer) {
         try {
             informer.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -46,7 +46,7 @@ class KubernetesDeviceStoreTest {
     KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
         KubernetesClient endpointClient = Cluster.failFast(kubernetes);
         return new KubernetesDeviceStore(endpointClient, Cluster.NAMESPACE, Cluster.deviceInformer(endpointClient),
-                Optional.of("isr1k"), Clock.systemUTC(), new DeviceEvents(endpointClient));
+                Cluster.profileRules(endpointClient, "isr1k"), Clock.systemUTC(), new DeviceEvents(endpointClient));
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.crds.profile.ProfileMatch;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
@@ -371,6 +372,37 @@ class KubernetesModeTest {
                     .isLessThanOrEqualTo(2 * agents.size() + (int) conflicts);
             assertThat(calls.creates()).isEqualTo(agents.size());
         }
+    }
+
+    @Test
+    void newRoutersGetTheProfileTheRulesGiveTheirModelAndATieIsHeldNamingBoth() throws Exception {
+        matching(createProfile("isr1k"), new ProfileMatch(List.of("C11*"), null, null));
+        matching(createProfile("pilot"), new ProfileMatch(List.of("C1131-*"), List.of("FGL25*"), 10));
+        matching(createProfile("c1111"), new ProfileMatch(List.of("C1111-*"), null, null));
+        endpoint = start("register");
+
+        assertThat(run(agent("FGL2548L0AW", endpoint.deviceUrl()), 60).finished()).isTrue();
+        assertThat(run(agent("FGL1111ISR1", endpoint.deviceUrl()), 60).finished()).isTrue();
+        assertThat(run(agent("FDO0000C8K1", endpoint.deviceUrl(), ROUTER.withPid("C8200-1N-4T")), 60).finished())
+                .isTrue();
+        assertThat(device("fgl2548l0aw").getSpec().profile()).as("the higher priority").isEqualTo("pilot");
+        assertThat(device("fgl1111isr1").getSpec().profile()).isEqualTo("isr1k");
+        assertThat(device("fdo0000c8k1").getSpec().profile()).as("no rule: the default").isEqualTo("default");
+
+        PnpAgent tied = agent("FGL0000TIE1", endpoint.deviceUrl(), ROUTER.withPid("C1111-8P"));
+        assertThat(run(tied, 2).finished()).isFalse();
+        PnpDevice held = device("fgl0000tie1");
+        assertThat(held.getSpec().profile()).isNull();
+        assertThat(held.getStatus().lastError()).isEqualTo("profiles c1111 and isr1k both match PID C1111-8P: give one "
+                + "of them a higher spec.match.priority, or set spec.profile of PnpDevice fgl0000tie1");
+        assertThat(tied.router().executed()).containsOnlyKeys("backoff");
+    }
+
+    private void matching(PnpProfile profile, ProfileMatch match) {
+        PnpProfileSpec s = profile.getSpec();
+        profile.setSpec(new PnpProfileSpec(s.configRegister(), s.image(), s.images(), s.config(), s.files(),
+                s.guestshell(), s.credentialsSecret(), s.identity(), match));
+        client.resource(profile).update();
     }
 
     private PnpServer start(String unknownDevices) {

@@ -78,8 +78,9 @@ class StandaloneProfileTest {
     @Test
     void repositoryProfileLoadsAgainstTheRepositoryFolders() {
         Path repo = Path.of("").toAbsolutePath().getParent();
-        StandaloneProfile loaded = StandaloneProfile.load(repo.resolve("pnp-profile.yaml"), new StandaloneProfile.Folders(
-                repo.resolve("configs"), repo.resolve("images"), repo.resolve("files")), Runnable::run);
+        StandaloneProfile loaded = StandaloneProfile.loadAll(repo.resolve("pnp-profile.yaml"),
+                new StandaloneProfile.Folders(repo.resolve("configs"), repo.resolve("images"), repo.resolve("files")),
+                Runnable::run).get(0);
         assertThat(loaded.profile().guestshell().orElseThrow().eemApplet()).contains("InstallGuestShell");
         assertThat(loaded.configs().enabled()).isTrue();
     }
@@ -143,8 +144,8 @@ class StandaloneProfileTest {
     }
 
     private StandaloneProfile load(Executor background) {
-        return StandaloneProfile.load(lab.path("pnp-profile.yaml"), new StandaloneProfile.Folders(lab.path("configs"),
-                lab.path("images"), lab.path("files")), background);
+        return StandaloneProfile.loadAll(lab.path("pnp-profile.yaml"), new StandaloneProfile.Folders(lab.path("configs"),
+                lab.path("images"), lab.path("files")), background).get(0);
     }
 
     private static String md5(String text) throws Exception {

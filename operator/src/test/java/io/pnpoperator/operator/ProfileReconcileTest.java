@@ -106,9 +106,7 @@ class ProfileReconcileTest {
     }
 
     private static PnpProfile withMatch(PnpProfile profile, ProfileMatch match) {
-        PnpProfileSpec s = profile.getSpec();
-        profile.setSpec(new PnpProfileSpec(s.configRegister(), s.image(), s.images(), s.config(), s.files(),
-                s.guestshell(), s.credentialsSecret(), s.identity(), match));
+        profile.setSpec(profile.getSpec().withMatch(match));
         return profile;
     }
 

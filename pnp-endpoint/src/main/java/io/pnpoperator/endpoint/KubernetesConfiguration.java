@@ -19,6 +19,7 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.provisioning.DeviceDialog;
 import io.pnpoperator.endpoint.kubernetes.ProfileRules;
 import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
 import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
@@ -36,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -94,6 +96,13 @@ class KubernetesConfiguration {
     KubernetesDeviceStore deviceStore(KubernetesClient client, SharedIndexInformer<PnpDevice> devices,
                                       ProfileRules rules, Clock clock, DeviceEvents events) {
         return new KubernetesDeviceStore(client, client.getNamespace(), devices, rules, clock, events);
+    }
+
+    /** The re-provisioning annotation of a PnpDevice is acted on by the device dialog, as the admin API's request. */
+    @Bean
+    SmartInitializingSingleton reprovisionByAnnotation(KubernetesDeviceStore devices, DeviceDialog dialog, Clock clock) {
+        return () -> devices.onReprovision((serial, from, who, wanted) -> dialog.reprovision(serial, from, who,
+                clock.instant(), wanted));
     }
 
     /** In register mode, which profile a router nobody named one for gets; in reject mode, none. */

@@ -118,6 +118,14 @@ public final class PnpServer implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** POST /api/devices/{serial}/reprovision with this body (empty: from NEW_DEVICE). */
+    public HttpResponse<String> reprovision(String serial, String json) {
+        return send(HttpRequest.newBuilder(adminUrl().resolve("/api/devices/" + serial + "/reprovision"))
+                .header("Content-Type", "application/json")
+                .POST(json.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build());
+    }
+
     /** GET /api/devices/{serial} as JSON; null when the server answers 404. */
     public JsonNode device(String serial) {
         HttpResponse<String> response = get(adminUrl(), "/api/devices/" + serial);

@@ -7,6 +7,7 @@ import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.Fleet;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -84,6 +85,27 @@ class ProvisioningEndToEndTest {
         assertThat(metrics).contains("pnp_devices{application=\"pnp-endpoint\",phase=\"Provisioned\"} 1.0");
         assertThat(metrics).contains("pnp_provisioning_duration_seconds_count{application=\"pnp-endpoint\"} 1");
         assertThat(PnpServer.metricValue(metrics, "pnp_artifact_bytes_sent_total")).isGreaterThan(Lab.IMAGE_BYTES);
+    }
+
+    @Test
+    void aProvisionedRouterIsProvisionedAgainWhenAPersonAsksTheAdminApi() throws Exception {
+        PnpAgent agent = agent("FGL0000AGN1", ROUTER);
+        assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
+
+        assertThat(server.reprovision("FGL0000AGN1", "{\"step\":\"NOWHERE\"}").statusCode()).isEqualTo(400);
+        assertThat(server.reprovision("FGL0000NONE", "").statusCode()).isEqualTo(404);
+        assertThat(server.device("FGL0000AGN1").get("phase").asText()).as("nothing changed").isEqualTo("Provisioned");
+
+        HttpResponse<String> again = server.reprovision("FGL0000AGN1", "");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(PnpServer.json(again.body()).get("step").asText()).isEqualTo("NEW_DEVICE");
+        assertThat(history(server.device("FGL0000AGN1"))).last().satisfies(t -> {
+            assertThat(t.get("from").asText()).isEqualTo("FINISHED");
+            assertThat(t.get("work").asText()).isEqualTo("reprovision");
+            assertThat(t.get("result").asText()).isEqualTo("admin-api (loopback)");
+        });
+        assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).as("provisioned again").isTrue();
+        assertThat(agent.router().completed()).containsEntry("config-upgrade", 2);
     }
 
     @Test

@@ -41,7 +41,23 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("What the device last reported of itself") Observed observed,
         @JsonPropertyDescription("The latest transitions, newest last") @Size(max = HISTORY_LIMIT) List<HistoryEntry> history,
         @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
-        Exchange exchange) {
+        Exchange exchange,
+        @JsonPropertyDescription("The value of the annotation " + PnpDeviceStatus.REPROVISION + " the endpoint last "
+                + "acted on: a new value provisions the router again") String reprovisioned) {
+
+    /** Set to a new value (a nonce, e.g. the date) to have the router provisioned again, from NEW_DEVICE. */
+    public static final String REPROVISION = "pnp.pnpoperator.io/reprovision";
+    /** With {@link #REPROVISION}: the step to start again from, e.g. CONFIG_START (default NEW_DEVICE). */
+    public static final String REPROVISION_FROM = "pnp.pnpoperator.io/reprovision-from";
+
+    /** A status without a re-provisioning acted on. */
+    public PnpDeviceStatus(DevicePhase phase, DeviceStep step, Integer attempts, String lastError, String stepSince,
+                           String finishedAt, Boolean backoffDue, Waiting waiting, List<Condition> conditions,
+                           Long observedGeneration, Identity identity, Observed observed, List<HistoryEntry> history,
+                           Exchange exchange) {
+        this(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting, conditions,
+                observedGeneration, identity, observed, history, exchange, null);
+    }
 
     /**
      * The CEL test that no person moved the device: {@code status.step} is the step the endpoint last wrote
@@ -57,13 +73,19 @@ public record PnpDeviceStatus(
     /** The same status with other conditions. */
     public PnpDeviceStatus withConditions(List<Condition> newConditions) {
         return new PnpDeviceStatus(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
-                newConditions, observedGeneration, identity, observed, history, exchange);
+                newConditions, observedGeneration, identity, observed, history, exchange, reprovisioned);
     }
 
     /** The same status at another step (what a person's move looks like). */
     public PnpDeviceStatus withStep(DeviceStep newStep) {
         return new PnpDeviceStatus(phase, newStep, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
-                conditions, observedGeneration, identity, observed, history, exchange);
+                conditions, observedGeneration, identity, observed, history, exchange, reprovisioned);
+    }
+
+    /** The same status having acted on this value of the re-provisioning annotation. */
+    public PnpDeviceStatus withReprovisioned(String nonce) {
+        return new PnpDeviceStatus(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
+                conditions, observedGeneration, identity, observed, history, exchange, nonce);
     }
 
     /** When the device last sent a message, if it ever did. */

@@ -34,33 +34,43 @@ public record PnpProfileSpec(
         @Pattern("^(none|sudi)$") String identity,
         @JsonPropertyDescription("The routers this profile provisions when their PnpDevice names no profile (new "
                 + "routers in register mode): by PID and serial, the highest priority winning")
-        ProfileMatch match) {
+        ProfileMatch match,
+        @JsonPropertyDescription("A router provisioned with this profile that comes back in factory state (no startup "
+                + "configuration): hold (for a person) or reprovision (from NEW_DEVICE); absent: the endpoint's "
+                + "pnp.security.reappeared")
+        @Pattern("^(hold|reprovision)$") String reappeared) {
 
     public static final String IDENTITY_SUDI = "sudi";
 
     /** The spec as earlier releases wrote it, before devices could be asked to prove who they are. */
     public PnpProfileSpec(String configRegister, Image image, DayZeroConfig config, List<ArtifactFile> files,
                           Guestshell guestshell, String credentialsSecret) {
-        this(configRegister, image, null, config, files, guestshell, credentialsSecret, null, null);
+        this(configRegister, image, null, config, files, guestshell, credentialsSecret, null, null, null);
     }
 
     /** The spec as earlier releases wrote it, with one image for every platform. */
     public PnpProfileSpec(String configRegister, Image image, DayZeroConfig config, List<ArtifactFile> files,
                           Guestshell guestshell, String credentialsSecret, String identity) {
-        this(configRegister, image, null, config, files, guestshell, credentialsSecret, identity, null);
+        this(configRegister, image, null, config, files, guestshell, credentialsSecret, identity, null, null);
     }
 
     /** The same spec with another image for all platforms. */
     public PnpProfileSpec withImage(Image newImage) {
         return new PnpProfileSpec(configRegister, newImage, images, config, files, guestshell, credentialsSecret,
-                identity, match);
+                identity, match, reappeared);
+    }
+
+    /** The same spec with these rules for the routers it provisions. */
+    public PnpProfileSpec withMatch(ProfileMatch newMatch) {
+        return new PnpProfileSpec(configRegister, image, images, config, files, guestshell, credentialsSecret,
+                identity, newMatch, reappeared);
     }
 
     /** The same spec with each of its images (that of all platforms and those by platform) changed by {@code change}. */
     public PnpProfileSpec withEachImage(UnaryOperator<Image> change) {
         return new PnpProfileSpec(configRegister, image == null ? null : change.apply(image),
                 images == null ? null : images.stream().map(p -> p.withImage(change.apply(p.image()))).toList(),
-                config, files, guestshell, credentialsSecret, identity, match);
+                config, files, guestshell, credentialsSecret, identity, match, reappeared);
     }
 
     /** Every image the profile names, each file once: the one for all platforms first, then those by platform. */

@@ -39,6 +39,9 @@ public final class SpecCheck {
                 image(entry.image(), field + ".image", problems);
             }
         }
+        if (spec.reappeared() != null && !spec.reappeared().matches("hold|reprovision")) {
+            problems.add("spec.reappeared '" + spec.reappeared() + "' must be hold or reprovision");
+        }
         if (spec.match() != null) {
             patterns(spec.match().platforms(), "spec.match.platforms", false, problems);
             patterns(spec.match().serials(), "spec.match.serials", false, problems);

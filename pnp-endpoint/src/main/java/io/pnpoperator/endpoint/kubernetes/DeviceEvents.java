@@ -5,6 +5,7 @@ import io.pnpoperator.toolkit.kubernetes.Events;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -46,7 +47,8 @@ public final class DeviceEvents implements AutoCloseable {
         String message = t.from() + " → " + t.to() + " (" + t.work() + " " + t.result() + ")"
                 + t.error().map(e -> ": " + e).orElse("");
         try {
-            String reason = t.work().equals(Workflow.WORK_MOVE) ? "MovedByOperator" : failed ? "StepFailed" : "Step";
+            String reason = t.work().equals(Workflow.WORK_MOVE) ? "MovedByOperator"
+                    : t.work().equals(Workflow.WORK_REPROVISION) ? "Reprovisioned" : failed ? "StepFailed" : "Step";
             events.record(device, failed ? "Warning" : "Normal", reason, message, t.at());
         } catch (RuntimeException e) {
             log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
@@ -57,11 +59,20 @@ public final class DeviceEvents implements AutoCloseable {
     void moveRefused(PnpDevice device, PersonsMove move, String why) {
         log.warn("{}: {} moved it from {} to {}: refused, {}", device.getMetadata().getName(), move.who(), move.from(),
                 move.to(), why);
+        warning(device, "StepMoveRefused", move.who() + " moved it from " + move.from() + " to " + move.to()
+                + ": refused, " + why + "; status.step is " + move.from() + " again", move.at());
+    }
+
+    /** A re-provisioning annotation the endpoint cannot act on: said until it is corrected. */
+    void reprovisionRefused(PnpDevice device, String why, Instant at) {
+        log.warn("{}: re-provisioning refused: {}", device.getMetadata().getName(), why);
+        warning(device, "ReprovisionRefused", why, at);
+    }
+
+    private void warning(PnpDevice device, String reason, String message, Instant at) {
         poster.execute(() -> {
             try {
-                events.record(device, "Warning", "StepMoveRefused", move.who() + " moved it from " + move.from()
-                        + " to " + move.to() + ": refused, " + why + "; status.step is " + move.from() + " again",
-                        move.at());
+                events.record(device, "Warning", reason, message, at);
             } catch (RuntimeException e) {
                 log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
             }

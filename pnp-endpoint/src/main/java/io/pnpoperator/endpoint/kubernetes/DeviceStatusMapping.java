@@ -57,7 +57,7 @@ final class DeviceStatusMapping {
                 p.waiting().map(w -> new PnpDeviceStatus.Waiting(DeviceStep.valueOf(w.command().name()),
                         w.since().toString())).orElse(null),
                 List.copyOf(conditions), generation, identity(d.identity()), observed(d.observed()), List.copyOf(latest),
-                exchange(d.exchange(), d.progress()));
+                exchange(d.exchange(), d.progress()), previous.map(PnpDeviceStatus::reprovisioned).orElse(null));
     }
 
     private static PnpDeviceStatus.Identity identity(Device.Identity i) {

@@ -16,6 +16,7 @@ import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
+import io.pnpoperator.endpoint.workflow.Workflow;
 import io.pnpoperator.toolkit.kubernetes.Keys;
 import io.pnpoperator.toolkit.kubernetes.StatusPatch;
 import java.net.HttpURLConnection;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -63,6 +65,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
     private final DeviceEvents events;
     private final Map<String, PnpDevice> written = new ConcurrentHashMap<>();
     private volatile Consumer<Change> onWrite = change -> { };
+    private volatile Reprovisioner reprovisioner = (serial, from, who, wanted) -> { };
+
+    /** Provisions a device again from a step, for someone, while {@code wanted} still says so. */
+    public interface Reprovisioner {
+        void reprovision(String serial, Step from, String who, BooleanSupplier wanted);
+    }
 
     /** @param rules the profile a device seen for the first time is bound to (register mode), if any */
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
@@ -77,11 +85,13 @@ public final class KubernetesDeviceStore implements DeviceStore {
             @Override
             public void onAdd(PnpDevice resource) {
                 takeUpMoves(resource);
+                takeUpReprovisioning(resource);
             }
 
             @Override
             public void onUpdate(PnpDevice before, PnpDevice resource) {
                 takeUpMoves(resource);
+                takeUpReprovisioning(resource);
             }
 
             @Override
@@ -173,8 +183,11 @@ public final class KubernetesDeviceStore implements DeviceStore {
         move.filter(m -> m.refusal().isEmpty()).ifPresent(m -> transitions.add(m.transition(device.serial())));
         transitions.addAll(change.transitions());
         Change stored = new Change(device, List.copyOf(transitions));
-        PnpDeviceStatus status = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
+        PnpDeviceStatus mapped = DeviceStatusMapping.toStatus(device, Optional.ofNullable(base.getStatus()),
                 stored.transitions(), base.getMetadata().getGeneration(), clock.instant());
+        // A re-provisioning acted on in this very write records the annotation's value: it is not acted on again.
+        PnpDeviceStatus status = stored.transitions().stream().anyMatch(t -> t.work().equals(Workflow.WORK_REPROVISION))
+                ? ReprovisionRequest.of(base).map(r -> mapped.withReprovisioned(r.nonce())).orElse(mapped) : mapped;
         PnpDevice written;
         try {
             written = remember(writeStatus(base, status));
@@ -213,6 +226,37 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 }
             }
         });
+    }
+
+    /**
+     * Acts on a new value of the re-provisioning annotation as soon as the informer shows it: the device starts again
+     * (history, a {@code Reprovisioned} Event naming who), and the value is recorded in the same status write, so it
+     * is acted on once across replicas and restarts. An unknown step is refused with a Warning Event.
+     */
+    private void takeUpReprovisioning(PnpDevice resource) {
+        Optional<ReprovisionRequest> request = ReprovisionRequest.of(resource).filter(r -> provisioning(resource));
+        if (request.isEmpty()) {
+            return;
+        }
+        if (request.get().refusal().isPresent()) {
+            events.reprovisionRefused(resource, request.get().refusal().get(), clock.instant());
+            return;
+        }
+        String serial = resource.getSpec().serialNumber();
+        String nonce = request.get().nonce();
+        moves.execute(() -> {
+            try {
+                reprovisioner.reprovision(serial, request.get().from(), request.get().requestedBy(), () -> resource(serial)
+                        .flatMap(ReprovisionRequest::of).filter(r -> r.nonce().equals(nonce)).isPresent());
+            } catch (RuntimeException e) {
+                log.warn("could not re-provision {}: {}", serial, e.getMessage());
+            }
+        });
+    }
+
+    /** Is told to provision a device again when its annotation asks for it (the device dialog listens). */
+    public void onReprovision(Reprovisioner listener) {
+        reprovisioner = listener;
     }
 
     /** Is told of every change once the API server has accepted it (the history mirror listens). */

@@ -7,8 +7,10 @@ import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog.Kind;
 import io.pnpoperator.endpoint.protocol.Credentials;
 import io.pnpoperator.endpoint.workflow.Profile;
+import io.pnpoperator.endpoint.workflow.Security;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -39,7 +41,8 @@ public final class ProfileMapping {
                         Duration.ofSeconds(g.startTimeoutSeconds() == null ? Guestshell.DEFAULT_START_TIMEOUT_SECONDS
                                 : g.startTimeoutSeconds())));
         return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
-                spec.config() != null, guestshell, credentials, spec.requiresSudi(), images);
+                spec.config() != null, guestshell, credentials, spec.requiresSudi(), images,
+                Optional.ofNullable(spec.reappeared()).map(r -> Security.Reappeared.valueOf(r.toUpperCase(Locale.ROOT))));
     }
 
     private static Profile.Image image(Image image, BiFunction<Kind, String, Optional<String>> md5) {

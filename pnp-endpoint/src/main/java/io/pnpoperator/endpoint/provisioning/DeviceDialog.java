@@ -18,6 +18,7 @@ import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +128,17 @@ public final class DeviceDialog {
     public Optional<Workflow.Move> moveByOperator(String serial, Step step, String who, Instant now) {
         return retrying(serial, read -> read.map(stored -> workflow.moveByOperator(stored.device(), step, who, now)),
                 Workflow.Move::change);
+    }
+
+    /**
+     * Provisions a known device again from {@code step}, for {@code who}, as long as {@code wanted} says so when the
+     * write is decided (another replica may have acted on the same request meanwhile); empty when there is no such
+     * device or it is no longer wanted.
+     */
+    public Optional<Workflow.Move> reprovision(String serial, Step step, String who, Instant now,
+                                               BooleanSupplier wanted) {
+        return retrying(serial, read -> read.filter(stored -> wanted.getAsBoolean())
+                .map(stored -> workflow.reprovision(stored.device(), step, who, now)), Workflow.Move::change);
     }
 
     /** One line a transition, once it is stored: what a person debugging a router reads first. */

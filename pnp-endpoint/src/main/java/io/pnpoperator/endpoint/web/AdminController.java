@@ -14,13 +14,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin API: list devices, look at one with its history, and move one to a step (unblock, retry). */
+/**
+ * The admin API: list devices, look at one with its history, move one to a step (unblock, retry), provision one
+ * again.
+ */
 @RestController
 @RequestMapping("/api/devices")
 class AdminController {
@@ -72,6 +76,27 @@ class AdminController {
             log.info("device {} moved to {} by {}", sn, name, who);
             return ResponseEntity.ok(DeviceView.of(move.change().device()));
         }).orElseGet(() -> noSuchDevice(sn));
+    }
+
+    /**
+     * Provisions a device again: from NEW_DEVICE, or from the step of the body {@code {"step":"CONFIG_START"}},
+     * whatever its phase (provisioned, failed, held). Recorded in its history with who asked.
+     */
+    @PostMapping("/{serial}/reprovision")
+    ResponseEntity<?> reprovision(@PathVariable String serial, @RequestBody(required = false) Map<String, Object> body,
+                                  @RequestAttribute(name = AdminAccess.CALLER, required = false) String caller) {
+        Object requested = body == null || !body.containsKey("step") ? Step.NEW_DEVICE.name() : body.get("step");
+        if (!(requested instanceof String name) || !STEPS.contains(name)) {
+            return ResponseEntity.badRequest().body(Map.of("error", "unknown step '" + requested + "'",
+                    "validSteps", STEPS));
+        }
+        String sn = serial.toUpperCase(Locale.ROOT);
+        String who = caller == null ? "admin-api" : caller;
+        return dialog.reprovision(sn, Step.valueOf(name), who, clock.instant(), () -> true)
+                .<ResponseEntity<?>>map(done -> {
+                    log.info("device {} to be provisioned again from {}, for {}", sn, name, who);
+                    return ResponseEntity.ok(DeviceView.of(done.change().device()));
+                }).orElseGet(() -> noSuchDevice(sn));
     }
 
     private static ResponseEntity<Map<String, String>> noSuchDevice(String serial) {

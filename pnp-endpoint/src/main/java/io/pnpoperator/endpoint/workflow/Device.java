@@ -180,6 +180,11 @@ public record Device(Identity identity, Progress progress, Observation observed,
                     bootflashFree, guestshell, configApplied, scriptRan);
         }
 
+        /** What the device reported of itself, without the work it reported done: for a device starting over. */
+        public Observation forgetWork() {
+            return new Observation(version, image, bootflashFree, guestshell, false, false);
+        }
+
         public Observation withBootflashFree(long bytes) {
             return new Observation(version, image, OptionalLong.of(bytes), guestshell, configApplied, scriptRan);
         }

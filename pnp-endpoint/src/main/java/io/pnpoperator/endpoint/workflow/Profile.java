@@ -17,15 +17,16 @@ import java.util.Optional;
  * @param credentials    the login sent to devices that ask for one ({@code authRequired})
  * @param proveIdentity  a device proves it is the device its UDI names (its SUDI) before anything is sent to it
  * @param images         images by platform: a device gets the first whose patterns match its PID, else {@code image}
+ * @param reappeared     what happens to a provisioned device back in factory state; empty: the server's setting
  */
 public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
                       Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity,
-                      List<ForPlatforms> images) {
+                      List<ForPlatforms> images, Optional<Security.Reappeared> reappeared) {
 
     /** A profile with one image (or none) for every platform. */
     public Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
                    Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity) {
-        this(name, configRegister, image, config, guestshell, credentials, proveIdentity, List.of());
+        this(name, configRegister, image, config, guestshell, credentials, proveIdentity, List.of(), Optional.empty());
     }
 
     /** A profile that asks no proof of identity. */
@@ -48,12 +49,18 @@ public record Profile(String name, Optional<String> configRegister, Optional<Ima
         if (chosen.isEmpty() && !images.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Profile(name, configRegister, chosen, config, guestshell, credentials, proveIdentity));
+        return Optional.of(withImage(chosen));
     }
 
     /** The profile for a device past its upgrade, whose platform has no image here: nothing to install. */
     public Profile withoutImage() {
-        return new Profile(name, configRegister, Optional.empty(), config, guestshell, credentials, proveIdentity);
+        return withImage(Optional.empty());
+    }
+
+    /** This profile with one image for all platforms (or none), none by platform. */
+    private Profile withImage(Optional<Image> only) {
+        return new Profile(name, configRegister, only, config, guestshell, credentials, proveIdentity, List.of(),
+                reappeared);
     }
 
     /** Why a device of this PID waits (see {@link #forPlatform}): what it is and what to add. */

@@ -32,6 +32,8 @@ public final class Workflow {
     public static final String RESULT_FAULT = "fault";
     /** The work of a transition a person made; its result names who. */
     public static final String WORK_MOVE = "operator";
+    /** The work of a re-provisioning a person asked for; its result names who. */
+    public static final String WORK_REPROVISION = "reprovision";
     /** A provisioned device came back without a startup configuration. */
     public static final String RESULT_FACTORY_STATE = "factory-state";
 
@@ -78,7 +80,7 @@ public final class Workflow {
         Optional<Credentials> credentials = request.authRequired() ? profile.credentials() : Optional.empty();
 
         if (device.phase() == Phase.PROVISIONED && request.noStartupConfig()) {
-            if (security.reappeared() == Security.Reappeared.HOLD) {
+            if (profile.reappeared().orElse(security.reappeared()) == Security.Reappeared.HOLD) {
                 String reason = "came back without a startup configuration after it was provisioned (finished "
                         + device.progress().finishedAt().map(Instant::toString).orElse("earlier") + ", from "
                         + device.identity().ipAddress() + "; now from " + contact.ipAddress() + "): erased, replaced, "
@@ -317,6 +319,21 @@ public final class Workflow {
         }
         Draft draft = new Draft(device.movedTo(step, now));
         draft.record(device.step(), step, WORK_MOVE, Optional.empty(), who, Optional.empty(), now);
+        return new Move(draft.change(), Optional.empty());
+    }
+
+    /**
+     * A person ({@code who}) has a device provisioned again from {@code step} (NEW_DEVICE: from the start), whatever
+     * its phase: provisioned, failed or held. What it reported it had done (config applied, script run) is forgotten
+     * when it starts over; a request in flight is no longer awaited.
+     */
+    public Move reprovision(Device device, Step step, String who, Instant now) {
+        Device restarted = device.movedTo(step, now);
+        if (step == Step.NEW_DEVICE) {
+            restarted = restarted.with(restarted.observed().forgetWork());
+        }
+        Draft draft = new Draft(restarted);
+        draft.record(device.step(), step, WORK_REPROVISION, Optional.empty(), who, Optional.empty(), now);
         return new Move(draft.change(), Optional.empty());
     }
 

@@ -398,10 +398,56 @@ class KubernetesModeTest {
         assertThat(tied.router().executed()).containsOnlyKeys("backoff");
     }
 
+    @Test
+    void theReprovisionAnnotationStartsAProvisionedRouterOverOncePerValue() throws Exception {
+        endpoint = start("register");
+        PnpAgent agent = agent("FGL0000AGN1", endpoint.deviceUrl());
+        assertThat(run(agent, 60).finished()).isTrue();
+
+        annotate("fgl0000agn1", Map.of(PnpDeviceStatus.REPROVISION, "2026-11-30"));
+        await("fgl0000agn1", d -> "2026-11-30".equals(d.getStatus().reprovisioned()));
+        PnpDevice restarted = device("fgl0000agn1");
+        assertThat(restarted.getStatus().step()).isEqualTo(DeviceStep.NEW_DEVICE);
+        assertThat(restarted.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONING);
+        assertThat(restarted.getStatus().history()).last().satisfies(h -> {
+            assertThat(h.from()).isEqualTo(DeviceStep.FINISHED);
+            assertThat(h.work()).isEqualTo("reprovision");
+            assertThat(h.result()).endsWith("(pnp.pnpoperator.io/reprovision=2026-11-30)");
+        });
+        awaitEvent("fgl0000agn1", "Reprovisioned", "FINISHED → NEW_DEVICE (reprovision fabric8-kubernetes-client (pnp.pnpoperator.io/reprovision=2026-11-30))");
+
+        assertThat(run(agent, 60).finished()).as("provisioned again at its next contact").isTrue();
+        assertThat(agent.router().completed()).containsEntry("config-upgrade", 2).containsEntry("cli-config", 2);
+        int transitions = device("fgl0000agn1").getStatus().history().size();
+
+        annotate("fgl0000agn1", Map.of(PnpDeviceStatus.REPROVISION, "2026-11-30", "unrelated", "edit"));
+        annotate("fgl0000agn1", Map.of(PnpDeviceStatus.REPROVISION, "second", PnpDeviceStatus.REPROVISION_FROM,
+                "CONFIG_START"));
+        await("fgl0000agn1", d -> "second".equals(d.getStatus().reprovisioned()));
+        assertThat(device("fgl0000agn1").getStatus().history()).as("the same value again did nothing")
+                .hasSize(transitions + 1).last().satisfies(h -> assertThat(h.to()).isEqualTo(DeviceStep.CONFIG_START));
+        assertThat(run(agent, 60).finished()).isTrue();
+        assertThat(agent.router().completed()).as("from CONFIG_START: no image again")
+                .containsEntry("config-upgrade", 3).containsEntry("image-install", 1);
+
+        annotate("fgl0000agn1", Map.of(PnpDeviceStatus.REPROVISION, "third", PnpDeviceStatus.REPROVISION_FROM, "NOWHERE"));
+        awaitEvent("fgl0000agn1", "ReprovisionRefused", "pnp.pnpoperator.io/reprovision-from 'NOWHERE' is not a step: "
+                + "give one of " + java.util.Arrays.toString(DeviceStep.values()));
+        assertThat(device("fgl0000agn1").getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
+    }
+
+    private void annotate(String name, Map<String, String> annotations) {
+        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).edit(d -> {
+            Map<String, String> all = new java.util.HashMap<>(d.getMetadata().getAnnotations() == null ? Map.of()
+                    : d.getMetadata().getAnnotations());
+            all.putAll(annotations);
+            d.getMetadata().setAnnotations(all);
+            return d;
+        });
+    }
+
     private void matching(PnpProfile profile, ProfileMatch match) {
-        PnpProfileSpec s = profile.getSpec();
-        profile.setSpec(new PnpProfileSpec(s.configRegister(), s.image(), s.images(), s.config(), s.files(),
-                s.guestshell(), s.credentialsSecret(), s.identity(), match));
+        profile.setSpec(profile.getSpec().withMatch(match));
         client.resource(profile).update();
     }
 

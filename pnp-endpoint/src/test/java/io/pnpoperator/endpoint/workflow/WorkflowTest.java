@@ -655,6 +655,42 @@ class WorkflowTest {
     }
 
     @Test
+    void aProfileDecidesForItsDevicesWhatFactoryStateMeansOverTheServersSetting() {
+        Profile reprovisioning = new Profile(FULL.name(), FULL.configRegister(), FULL.image(), true, FULL.guestshell(),
+                Optional.empty(), false, List.of(), Optional.of(Security.Reappeared.REPROVISION));
+        WorkRequest factoryState = new WorkRequest(UDI, "c-9", "Router", false, true);
+
+        assertThat(apply(workflow.onWorkRequest(profile, Optional.of(at(Step.FINISHED)), factoryState, contact())).phase())
+                .as("the server's setting: hold").isEqualTo(Phase.HELD);
+        assertThat(apply(workflow.onWorkRequest(reprovisioning, Optional.of(at(Step.FINISHED)), factoryState,
+                contact())).step()).isEqualTo(Step.NEW_DEVICE);
+    }
+
+    @Test
+    void aPersonHasAnyDeviceProvisionedAgainFromTheStartOrFromAStep() {
+        Device done = at(Step.FINISHED);
+        done = done.with(done.observed().withConfigApplied());
+        Workflow.Move again = workflow.reprovision(done, Step.NEW_DEVICE, "alice", now);
+
+        Device restarted = again.change().device();
+        assertThat(again.refusal()).isEmpty();
+        assertThat(restarted.step()).isEqualTo(Step.NEW_DEVICE);
+        assertThat(restarted.phase()).isEqualTo(Phase.PROVISIONING);
+        assertThat(restarted.progress().finishedAt()).isEmpty();
+        assertThat(restarted.observed().configApplied()).as("done again from the start").isFalse();
+        assertThat(again.change().transitions()).singleElement().satisfies(t -> {
+            assertThat(t.work()).isEqualTo(Workflow.WORK_REPROVISION);
+            assertThat(t.result()).isEqualTo("alice");
+        });
+        assertThat(workOf(ask(restarted, "c-20"))).isInstanceOf(Work.CliConfig.class);
+
+        Device failed = workflow.reprovision(done, Step.CONFIG_START, "bob", now).change().device();
+        assertThat(failed.step()).isEqualTo(Step.CONFIG_START);
+        assertThat(failed.observed().configApplied()).as("what came before is kept").isTrue();
+        assertThat(workOf(ask(failed, "c-21"))).isInstanceOf(Work.ConfigUpgrade.class);
+    }
+
+    @Test
     void aProvisionedDeviceStillConfiguredIsNotHeld() {
         Decision routine = workflow.onWorkRequest(profile, Optional.of(at(Step.FINISHED)), new WorkRequest(UDI, "c-9",
                 "branch-7", false, false), contact());

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
@@ -59,6 +60,9 @@ public final class SimulatedRouter {
     private final Deque<String> guestshellComing = new ArrayDeque<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private int scriptRuns;
+    /** Its image installs as it lived them: from the install request to its report after the reload. */
+    private final List<Instant[]> installs = new CopyOnWriteArrayList<>();
+    private Instant installing;
     private PrivateKey sudiKey;
     private String sudiCertificate;
 
@@ -172,7 +176,7 @@ public final class SimulatedRouter {
             Answer answer = switch (service) {
                 case "cli-config" -> new Answer(cliConfig(request, correlator), false);
                 case "cli-exec" -> new Answer(cliExec(request, correlator), false);
-                case "device-info" -> new Answer(success(service, correlator, deviceInfo()), false);
+                case "device-info" -> new Answer(success(service, correlator, reportAfterInstall(deviceInfo())), false);
                 case "image-install" -> imageInstall(request, correlator, downloads);
                 case "file-transfer" -> new Answer(fileTransfer(request, correlator, downloads), false);
                 case "config-upgrade" -> new Answer(configUpgrade(request, correlator, downloads), false);
@@ -307,6 +311,20 @@ public final class SimulatedRouter {
         return table.toString();
     }
 
+    /** The first report after an image install ends it (the router is running its new image). */
+    private String reportAfterInstall(String report) {
+        if (installing != null) {
+            installs.add(new Instant[] {installing, Instant.now()});
+            installing = null;
+        }
+        return report;
+    }
+
+    /** Each image install from its request to the router's first report after it, in the router's own time. */
+    public List<Instant[]> installs() {
+        return List.copyOf(installs);
+    }
+
     private String deviceInfo() {
         return "<udi><primary-chassis>" + udi() + "</primary-chassis></udi>"
                 + "<imageInfo><versionString>" + versionString() + "</versionString>"
@@ -328,6 +346,7 @@ public final class SimulatedRouter {
     }
 
     private Answer imageInstall(Element request, String correlator, Downloads downloads) throws DeviceException {
+        installing = Instant.now();
         Copy copy = copy(Xml.child(request, "image").orElseThrow(() -> new DeviceException("XML", "no image")));
         byte[] image = fetch(copy.source(), downloads, "PnP Service Error 1829");
         if (options.corruptImage()) {

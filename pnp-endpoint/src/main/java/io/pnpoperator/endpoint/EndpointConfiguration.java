@@ -6,6 +6,7 @@ import io.pnpoperator.endpoint.metrics.ExpositionFilter;
 import io.pnpoperator.endpoint.metrics.PnpMetrics;
 import io.pnpoperator.endpoint.protocol.PnpCodec;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.provisioning.Registrations;
 import io.pnpoperator.endpoint.store.DeviceStore;
@@ -54,7 +55,7 @@ class EndpointConfiguration {
     }
 
     @Bean
-    DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, PnpProperties properties) {
+    DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, InstallSlots slots, PnpProperties properties) {
         SecureRandom random = new SecureRandom();
         Registrations registrations = new Registrations(properties.limits().registrationsPerMinute(),
                 properties.limits().maxUnclaimed(), () -> store.countByPhaseAndStep().getOrDefault(Phase.UNCLAIMED,
@@ -63,7 +64,7 @@ class EndpointConfiguration {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             return HexFormat.of().formatHex(secret);
-        }, identityProof(properties.security())), profiles, registrations);
+        }, identityProof(properties.security())), profiles, registrations, slots);
     }
 
     /** The SUDI trust bundle, read at start: a file that cannot be read stops the server, naming it. */

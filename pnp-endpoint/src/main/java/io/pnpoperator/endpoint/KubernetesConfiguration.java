@@ -19,6 +19,8 @@ import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
+import io.pnpoperator.endpoint.kubernetes.LeaseInstallSlots;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
 import io.pnpoperator.endpoint.kubernetes.ProfileRules;
 import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
@@ -103,6 +105,12 @@ class KubernetesConfiguration {
     SmartInitializingSingleton reprovisionByAnnotation(KubernetesDeviceStore devices, DeviceDialog dialog, Clock clock) {
         return () -> devices.onReprovision((serial, from, who, wanted) -> dialog.reprovision(serial, from, who,
                 clock.instant(), wanted));
+    }
+
+    /** Image install slots of the profiles' rollouts: a Lease per profile, shared by the replicas. */
+    @Bean
+    InstallSlots installSlots(KubernetesClient client, KubernetesDeviceStore devices) {
+        return new LeaseInstallSlots(client, client.getNamespace(), devices);
     }
 
     /** In register mode, which profile a router nobody named one for gets; in reject mode, none. */

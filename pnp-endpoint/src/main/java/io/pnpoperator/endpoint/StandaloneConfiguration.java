@@ -6,10 +6,12 @@ import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import io.pnpoperator.endpoint.profile.ClaimedSerials;
 import io.pnpoperator.endpoint.profile.StandaloneProfile;
 import io.pnpoperator.endpoint.profile.StandaloneProfiles;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.H2Compaction;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
+import io.pnpoperator.endpoint.store.JdbcInstallSlots;
 import io.pnpoperator.endpoint.store.SchemaMigration;
 import io.pnpoperator.endpoint.store.WriteCheck;
 import io.pnpoperator.endpoint.web.AdminGate;
@@ -65,6 +67,12 @@ class StandaloneConfiguration {
     @Bean
     DeviceStore deviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, DataSource dataSource) {
         return new JdbcDeviceStore(jdbc, transactions, () -> replaceConnections(dataSource));
+    }
+
+    /** Image install slots of the profiles' rollouts, in the database (shared by servers on one MariaDB). */
+    @Bean
+    InstallSlots installSlots(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        return new JdbcInstallSlots(jdbc, transactions);
     }
 
     /** The embedded database's file, kept proportional to its data (nothing to do for MariaDB). */

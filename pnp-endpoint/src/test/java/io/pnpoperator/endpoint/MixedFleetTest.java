@@ -7,6 +7,7 @@ import io.pnpoperator.sim.PnpAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,50 @@ class MixedFleetTest {
                 .hasMessage("profile " + lab.path("pnp-profile.yaml") + ": spec.match of lab and of pilot can both match "
                         + "one router at the same priority: give one of them a higher spec.match.priority, or narrow "
                         + "their platforms or serials");
+    }
+
+    @Test
+    void aRolloutLetsAtMostItsLimitOfRoutersInstallAtOnceTheOthersWaitInLine() throws Exception {
+        lab = Lab.create(folder);
+        lab.write("pnp-profile.yaml", Lab.PROFILE.replace("spec:\n", "spec:\n  rollout: {maxConcurrentImageInstalls: 2}\n"));
+        server = PnpServer.start(lab);
+
+        List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(i -> Routers.router(
+                String.format("FGL0000RL%02d", i), server.deviceUrl(), Routers.FAST)).toList();
+        List<java.util.concurrent.CompletableFuture<PnpAgent.Result>> runs = agents.stream()
+                .map(a -> Routers.inBackground(a, 90)).toList();
+        int mostWaiting = 0;
+        while (!runs.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+            int waiting = 0;
+            for (JsonNode d : server.devices()) {
+                waiting += d.hasNonNull("inLine") ? 1 : 0;
+            }
+            mostWaiting = Math.max(mostWaiting, waiting);
+            Thread.sleep(20);
+        }
+        assertThat(runs).allSatisfy(r -> assertThat(r.get().finished()).isTrue());
+
+        List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
+        assertThat(installs).hasSize(8);
+        assertThat(installs.stream().mapToLong(w -> installs.stream()
+                .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0))
+                .as("installs at once, as the routers saw them").isEqualTo(2);
+        assertThat(mostWaiting).as("routers were made to wait in line").isPositive();
+    }
+
+    @Test
+    void aPausedRolloutSendsNoNewWorkAndSaysWhy() throws Exception {
+        lab = Lab.create(folder);
+        lab.write("pnp-profile.yaml", Lab.PROFILE.replace("spec:\n", "spec:\n  rollout: {paused: true}\n"));
+        server = PnpServer.start(lab);
+
+        PnpAgent agent = Routers.router("FGL0000PAU1", server.deviceUrl(), Routers.FAST);
+        Routers.run(agent, 2);
+        JsonNode device = server.device("FGL0000PAU1");
+        assertThat(device.get("phase").asText()).isEqualTo("Pending");
+        assertThat(device.get("lastError").asText()).isEqualTo("rollout paused: profile lab (spec.rollout.paused): set "
+                + "it to false to go on");
+        assertThat(agent.router().executed()).containsOnlyKeys("backoff");
     }
 
     @Test

@@ -36,10 +36,15 @@ final class Refusals {
     }
 
     static MockResponse conflict(CustomResourceKind kind, String name) {
-        ObjectNode status = status(409, "Conflict", "Operation cannot be fulfilled on " + kind.plural() + "."
-                + kind.group() + " \"" + name + "\": the object has been modified; please apply your changes to the "
-                + "latest version and try again");
-        status.putObject("details").put("name", name).put("group", kind.group()).put("kind", kind.plural());
+        return conflict(kind.plural(), kind.group(), name);
+    }
+
+    /** 409: an update of an object as read at a resourceVersion that is no longer its own. */
+    static MockResponse conflict(String plural, String group, String name) {
+        String resource = group.isEmpty() ? plural : plural + "." + group;
+        ObjectNode status = status(409, "Conflict", "Operation cannot be fulfilled on " + resource + " \"" + name
+                + "\": the object has been modified; please apply your changes to the latest version and try again");
+        status.putObject("details").put("name", name).put("group", group).put("kind", plural);
         return answer(status);
     }
 

@@ -106,10 +106,28 @@ final class StrictDispatcher extends Dispatcher {
         Optional<CustomResourceKind> kind = resources.find(api.group(), api.version(), api.plural());
         return switch (request.method()) {
             case POST, PUT, PATCH -> withJsonType(kind.map(k -> write(request, api, k))
-                    .orElseGet(() -> store.dispatch(request)));
+                    .orElseGet(() -> builtIn(request, api)));
             case GET -> read(request, api, kind);
             default -> withJsonType(store.dispatch(request));
         };
+    }
+
+    /**
+     * A write of a built-in object (a Lease, a ConfigMap, an Event) as the CRUD store does it, but refused with 409,
+     * as the API server refuses it, when it is a replacement naming a resourceVersion that is no longer the object's:
+     * that is what makes a read-modify-write of a Lease safe between replicas. Checked and written in one step.
+     */
+    private synchronized MockResponse builtIn(RecordedRequest request, ApiPath api) {
+        if (request.method() == HttpMethod.PUT && api.name() != null) {
+            String expected = parse(text(request.getBody())).path("metadata").path("resourceVersion").asText("");
+            MockResponse read = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, api.objectPath(),
+                    Headers.builder().build(), new Buffer()));
+            if (!expected.isEmpty() && read.code() == 200 && !expected.equals(parse(text(read.getBody()))
+                    .path("metadata").path("resourceVersion").asText())) {
+                return Refusals.conflict(api.plural(), api.group(), api.name());
+            }
+        }
+        return store.dispatch(request);
     }
 
     /** CRDs are stored as any object; the server learns each kind's schema, columns and names from them. */

@@ -1,6 +1,7 @@
 package io.pnpoperator.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,28 @@ class StrictApiServerTest {
     void stop() {
         client.close();
         server.destroy();
+    }
+
+    @Test
+    void aBuiltInObjectReplacedAsReadAtAnOlderVersionIsRefusedWithAConflict() {
+        io.fabric8.kubernetes.api.model.coordination.v1.Lease lease = client.resource(
+                new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata().withName("slots")
+                        .withNamespace("test").endMetadata().withNewSpec().withHolderIdentity("a").endSpec().build())
+                .create();
+        lease.getSpec().setHolderIdentity("b");
+        io.fabric8.kubernetes.api.model.coordination.v1.Lease updated = client.resource(lease).update();
+        assertThat(updated.getSpec().getHolderIdentity()).isEqualTo("b");
+
+        lease.getSpec().setHolderIdentity("c");
+        assertThatThrownBy(() -> client.resource(lease).update())
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getMessage()).isEqualTo("Operation cannot be fulfilled on "
+                            + "leases.coordination.k8s.io \"slots\": the object has been modified; please apply your "
+                            + "changes to the latest version and try again");
+                });
+        assertThat(client.leases().inNamespace("test").withName("slots").get().getSpec().getHolderIdentity())
+                .as("nothing stored").isEqualTo("b");
     }
 
     @Test

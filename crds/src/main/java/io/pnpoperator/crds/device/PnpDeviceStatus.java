@@ -43,7 +43,9 @@ public record PnpDeviceStatus(
         @JsonPropertyDescription("The exchange in flight, kept so any endpoint replica can answer the next message")
         Exchange exchange,
         @JsonPropertyDescription("The value of the annotation " + PnpDeviceStatus.REPROVISION + " the endpoint last "
-                + "acted on: a new value provisions the router again") String reprovisioned) {
+                + "acted on: a new value provisions the router again") String reprovisioned,
+        @JsonPropertyDescription("Its place in line for an image install slot of its profile's rollout (1: next); "
+                + "absent when it is not waiting for one") Integer inLine) {
 
     /** Set to a new value (a nonce, e.g. the date) to have the router provisioned again, from NEW_DEVICE. */
     public static final String REPROVISION = "pnp.pnpoperator.io/reprovision";
@@ -56,7 +58,7 @@ public record PnpDeviceStatus(
                            Long observedGeneration, Identity identity, Observed observed, List<HistoryEntry> history,
                            Exchange exchange) {
         this(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting, conditions,
-                observedGeneration, identity, observed, history, exchange, null);
+                observedGeneration, identity, observed, history, exchange, null, null);
     }
 
     /**
@@ -73,19 +75,19 @@ public record PnpDeviceStatus(
     /** The same status with other conditions. */
     public PnpDeviceStatus withConditions(List<Condition> newConditions) {
         return new PnpDeviceStatus(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
-                newConditions, observedGeneration, identity, observed, history, exchange, reprovisioned);
+                newConditions, observedGeneration, identity, observed, history, exchange, reprovisioned, inLine);
     }
 
     /** The same status at another step (what a person's move looks like). */
     public PnpDeviceStatus withStep(DeviceStep newStep) {
         return new PnpDeviceStatus(phase, newStep, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
-                conditions, observedGeneration, identity, observed, history, exchange, reprovisioned);
+                conditions, observedGeneration, identity, observed, history, exchange, reprovisioned, inLine);
     }
 
     /** The same status having acted on this value of the re-provisioning annotation. */
     public PnpDeviceStatus withReprovisioned(String nonce) {
         return new PnpDeviceStatus(phase, step, attempts, lastError, stepSince, finishedAt, backoffDue, waiting,
-                conditions, observedGeneration, identity, observed, history, exchange, nonce);
+                conditions, observedGeneration, identity, observed, history, exchange, nonce, inLine);
     }
 
     /** When the device last sent a message, if it ever did. */

@@ -38,39 +38,47 @@ public record PnpProfileSpec(
         @JsonPropertyDescription("A router provisioned with this profile that comes back in factory state (no startup "
                 + "configuration): hold (for a person) or reprovision (from NEW_DEVICE); absent: the endpoint's "
                 + "pnp.security.reappeared")
-        @Pattern("^(hold|reprovision)$") String reappeared) {
+        @Pattern("^(hold|reprovision)$") String reappeared,
+        @JsonPropertyDescription("How the profile's routers are let through: a pause, and how many may install their "
+                + "image at once") Rollout rollout) {
 
     public static final String IDENTITY_SUDI = "sudi";
 
     /** The spec as earlier releases wrote it, before devices could be asked to prove who they are. */
     public PnpProfileSpec(String configRegister, Image image, DayZeroConfig config, List<ArtifactFile> files,
                           Guestshell guestshell, String credentialsSecret) {
-        this(configRegister, image, null, config, files, guestshell, credentialsSecret, null, null, null);
+        this(configRegister, image, null, config, files, guestshell, credentialsSecret, null, null, null, null);
     }
 
     /** The spec as earlier releases wrote it, with one image for every platform. */
     public PnpProfileSpec(String configRegister, Image image, DayZeroConfig config, List<ArtifactFile> files,
                           Guestshell guestshell, String credentialsSecret, String identity) {
-        this(configRegister, image, null, config, files, guestshell, credentialsSecret, identity, null, null);
+        this(configRegister, image, null, config, files, guestshell, credentialsSecret, identity, null, null, null);
     }
 
     /** The same spec with another image for all platforms. */
     public PnpProfileSpec withImage(Image newImage) {
         return new PnpProfileSpec(configRegister, newImage, images, config, files, guestshell, credentialsSecret,
-                identity, match, reappeared);
+                identity, match, reappeared, rollout);
     }
 
     /** The same spec with these rules for the routers it provisions. */
     public PnpProfileSpec withMatch(ProfileMatch newMatch) {
         return new PnpProfileSpec(configRegister, image, images, config, files, guestshell, credentialsSecret,
-                identity, newMatch, reappeared);
+                identity, newMatch, reappeared, rollout);
+    }
+
+    /** The same spec with this rollout. */
+    public PnpProfileSpec withRollout(Rollout newRollout) {
+        return new PnpProfileSpec(configRegister, image, images, config, files, guestshell, credentialsSecret,
+                identity, match, reappeared, newRollout);
     }
 
     /** The same spec with each of its images (that of all platforms and those by platform) changed by {@code change}. */
     public PnpProfileSpec withEachImage(UnaryOperator<Image> change) {
         return new PnpProfileSpec(configRegister, image == null ? null : change.apply(image),
                 images == null ? null : images.stream().map(p -> p.withImage(change.apply(p.image()))).toList(),
-                config, files, guestshell, credentialsSecret, identity, match, reappeared);
+                config, files, guestshell, credentialsSecret, identity, match, reappeared, rollout);
     }
 
     /** Every image the profile names, each file once: the one for all platforms first, then those by platform. */

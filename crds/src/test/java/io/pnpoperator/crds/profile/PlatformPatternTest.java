@@ -32,7 +32,7 @@ class PlatformPatternTest {
         PnpProfileSpec spec = new PnpProfileSpec(null, null, List.of(
                 new PlatformImage(List.of(), new Image("c8000be.bin", "17.12.04", null, null, null)),
                 new PlatformImage(List.of("C8300 *"), new Image("../x.bin", "", "ABC", null, null))),
-                null, null, null, null, null, new ProfileMatch(List.of("C11*"), List.of("FGL 1"), 5), null);
+                null, null, null, null, null, new ProfileMatch(List.of("C11*"), List.of("FGL 1"), 5), null, null);
 
         assertThat(SpecCheck.problems(spec)).containsExactly(
                 "spec.images[0].platforms needs at least one PID pattern, e.g. C1111-*",

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -44,10 +45,10 @@ final class DeviceStatusMapping {
                 - PnpDeviceStatus.HISTORY_LIMIT), history.size());
         List<Condition> before = previous.map(PnpDeviceStatus::conditions).orElse(List.of());
         Device.Progress p = d.progress();
-        boolean held = (p.phase() == Phase.PENDING && !waitsForImage(p)) || p.phase() == Phase.UNCLAIMED;
+        boolean held = (p.phase() == Phase.PENDING && pendingReason(p).equals(NO_PROFILE)) || p.phase() == Phase.UNCLAIMED;
         List<Condition> conditions = new ArrayList<>(List.of(
                 condition(before, "ProfileResolved", !held, "ProfileReady", "provisioned with its profile", generation,
-                        now, "NoProfile", p.lastError().orElse("")),
+                        now, NO_PROFILE, p.lastError().orElse("")),
                 ready(before, d, generation, now)));
         // Conditions of other writers (the operator's Stalled) are theirs: kept as they are.
         before.stream().filter(c -> !ENDPOINT_CONDITIONS.contains(c.getType())).forEach(conditions::add);
@@ -57,7 +58,8 @@ final class DeviceStatusMapping {
                 p.waiting().map(w -> new PnpDeviceStatus.Waiting(DeviceStep.valueOf(w.command().name()),
                         w.since().toString())).orElse(null),
                 List.copyOf(conditions), generation, identity(d.identity()), observed(d.observed()), List.copyOf(latest),
-                exchange(d.exchange(), d.progress()), previous.map(PnpDeviceStatus::reprovisioned).orElse(null));
+                exchange(d.exchange(), d.progress()), previous.map(PnpDeviceStatus::reprovisioned).orElse(null),
+                p.inLine().isPresent() ? p.inLine().getAsInt() : null);
     }
 
     private static PnpDeviceStatus.Identity identity(Device.Identity i) {
@@ -111,7 +113,8 @@ final class DeviceStatusMapping {
                         x.transitions() == null ? 0 : x.transitions(),
                         Boolean.TRUE.equals(s.backoffDue()),
                         Optional.ofNullable(s.waiting()).map(w -> new Device.Waiting(Step.valueOf(w.command().name()),
-                                Instant.parse(w.since())))),
+                                Instant.parse(w.since()))),
+                        s.inLine() == null ? OptionalInt.empty() : OptionalInt.of(s.inLine())),
                 new Device.Observation(Optional.ofNullable(o.version()), Optional.ofNullable(o.image()),
                         o.bootflashFree() == null ? OptionalLong.empty() : OptionalLong.of(o.bootflashFree()),
                         Optional.ofNullable(o.guestshell()), Boolean.TRUE.equals(o.configApplied()),
@@ -161,8 +164,10 @@ final class DeviceStatusMapping {
         String error = p.lastError().orElse("");
         Why why = switch (p.phase()) {
             case PROVISIONED -> new Why("Provisioned", "provisioned: " + p.step() + " reached");
-            case PROVISIONING -> new Why("Provisioning", "at " + p.step());
-            case PENDING -> new Why(waitsForImage(p) ? "NoImageForPlatform" : "NoProfile", error);
+            case PROVISIONING -> p.inLine().isPresent() ? new Why("WaitingForInstallSlot", "number "
+                    + p.inLine().getAsInt() + " in line for an image install slot of profile " + d.identity().profile())
+                    : new Why("Provisioning", "at " + p.step());
+            case PENDING -> new Why(pendingReason(p), error);
             case UNCLAIMED -> new Why("Unclaimed", "not registered: create this PnpDevice with spec.profile to "
                     + "provision it");
             case BLOCKED -> new Why("BootflashNoSpace", "bootflash has " + d.observed().bootflashFree().orElse(0)
@@ -174,10 +179,16 @@ final class DeviceStatusMapping {
                 why.message(), generation, now);
     }
 
-    /** A device whose profile has no image for its platform: said by the start of its reason, having no phase. */
-    private static boolean waitsForImage(Device.Progress p) {
-        return p.phase() == Phase.PENDING && p.lastError().filter(e -> e.startsWith(Profile.NO_IMAGE_FOR_PLATFORM))
-                .isPresent();
+    private static final String NO_PROFILE = "NoProfile";
+
+    /**
+     * Why a Pending device waits, for its conditions: no usable profile, no image for its platform, or its profile's
+     * rollout paused — told apart by the start of its reason, these having no phase of their own.
+     */
+    private static String pendingReason(Device.Progress p) {
+        String error = p.lastError().orElse("");
+        return error.startsWith(Profile.NO_IMAGE_FOR_PLATFORM) ? "NoImageForPlatform"
+                : error.startsWith(Profile.ROLLOUT_PAUSED) ? "RolloutPaused" : NO_PROFILE;
     }
 
     private static String orEmpty(String text) {

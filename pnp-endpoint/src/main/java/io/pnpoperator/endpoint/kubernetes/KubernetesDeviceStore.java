@@ -165,6 +165,11 @@ public final class KubernetesDeviceStore implements DeviceStore {
     }
 
     @Override
+    public long countInLine() {
+        return begun().filter(r -> r.getStatus().inLine() != null).count();
+    }
+
+    @Override
     public List<Transition> history(String serial) {
         return resource(serial).filter(KubernetesDeviceStore::provisioning).map(KubernetesDeviceStore::historyOf)
                 .orElse(List.of());

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pnpoperator.endpoint.protocol.DeviceMessage;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.store.FleetCounts;
 import io.pnpoperator.endpoint.workflow.Decision;
 import io.pnpoperator.endpoint.workflow.Device;
@@ -54,6 +55,12 @@ public class PnpMetrics {
             Gauge.builder("pnp.devices.in.step", () -> counts.in(step)).tag("step", step.name())
                     .description("Devices by workflow step").register(registry);
         }
+        Gauge.builder("pnp.image.installs.active", () -> InstallSlots.INSTALLING.stream().mapToLong(counts::in).sum())
+                .description("Devices installing their image, reloading into it or being checked on it")
+                .register(registry);
+        Gauge.builder("pnp.image.installs.waiting", counts::inLine)
+                .description("Devices waiting in line for an image install slot of their profile's rollout")
+                .register(registry);
     }
 
     public void exchanged(DeviceMessage message, DeviceDialog.Exchange exchange) {

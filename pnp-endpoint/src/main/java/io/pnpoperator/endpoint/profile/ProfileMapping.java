@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BiFunction;
 
 /**
@@ -42,7 +43,10 @@ public final class ProfileMapping {
                                 : g.startTimeoutSeconds())));
         return new Profile(name, Optional.ofNullable(spec.configRegister()).filter(r -> !r.isBlank()), image,
                 spec.config() != null, guestshell, credentials, spec.requiresSudi(), images,
-                Optional.ofNullable(spec.reappeared()).map(r -> Security.Reappeared.valueOf(r.toUpperCase(Locale.ROOT))));
+                Optional.ofNullable(spec.reappeared()).map(r -> Security.Reappeared.valueOf(r.toUpperCase(Locale.ROOT))),
+                Optional.ofNullable(spec.rollout()).map(r -> new Profile.Rollout(r.isPaused(),
+                        r.maxConcurrentImageInstalls() == null ? OptionalInt.empty()
+                                : OptionalInt.of(r.maxConcurrentImageInstalls()))).orElse(Profile.Rollout.OPEN));
     }
 
     private static Profile.Image image(Image image, BiFunction<Kind, String, Optional<String>> md5) {

@@ -17,6 +17,7 @@ import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -39,12 +40,15 @@ public final class DeviceDialog {
     private final AtomicLong conflicts = new AtomicLong();
 
     private final Registrations registrations;
+    private final InstallSlots slots;
 
-    public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, Registrations registrations) {
+    public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, Registrations registrations,
+                        InstallSlots slots) {
         this.store = store;
         this.workflow = workflow;
         this.profiles = profiles;
         this.registrations = registrations;
+        this.slots = slots;
     }
 
     public Registrations registrations() {
@@ -95,7 +99,13 @@ public final class DeviceDialog {
             }
             Profile profile = forPlatform.orElseGet(assigned::withoutImage);
             if (message instanceof WorkRequest request) {
-                return Optional.of(workflow.onWorkRequest(profile, known, request, contact));
+                if (profile.rollout().paused() && known.map(d -> d.phase() != Phase.PROVISIONED).orElse(true)) {
+                    // Work sent before the pause is still taken back (responses are read); no new work is sent.
+                    return Optional.of(workflow.onHeld(known, message, Profile.ROLLOUT_PAUSED + profile.name()
+                            + " (spec.rollout.paused): set it to false to go on", Phase.PENDING, contact));
+                }
+                return Optional.of(inLineForInstall(profile, known, request, contact)
+                        .orElseGet(() -> workflow.onWorkRequest(profile, known, request, contact)));
             }
             return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact));
         }, Decision::change).map(d -> {
@@ -107,6 +117,26 @@ public final class DeviceDialog {
         })
                 .orElseGet(() -> new Exchange(Optional.empty(), new ServerMessage.Bye(message.udi(),
                         ((WorkResponse) message).correlator().orElse(""), Optional.empty())));
+    }
+
+    /**
+     * A device about to be sent its image install, under a profile that limits installs at once: it takes a slot,
+     * or waits in line (told its place, asked back after the retry backoff).
+     */
+    private Optional<Decision> inLineForInstall(Profile profile, Optional<Device> known, WorkRequest request,
+                                                Contact contact) {
+        OptionalInt limit = profile.rollout().maxConcurrentInstalls();
+        Optional<Device> due = known.filter(d -> limit.isPresent() && profile.image().isPresent()
+                && d.step() == Step.UPGRADE_NEEDED && d.phase() == Phase.PROVISIONING && !d.progress().backoffDue());
+        if (due.isEmpty()) {
+            return Optional.empty();
+        }
+        InstallSlots.Admission admission = slots.admit(profile.name(), due.get().serial(), limit.getAsInt(),
+                contact.now());
+        return admission instanceof InstallSlots.InLine line
+                ? Optional.of(workflow.waitForInstallSlot(profile, due.get(), request, line.place(), line.inUse(),
+                        contact))
+                : Optional.empty();
     }
 
     /**

@@ -26,6 +26,9 @@ public interface DeviceStore {
     /** How many devices are in each phase, and within it in each step (one query, for the gauges). */
     Map<Phase, Map<Step, Long>> countByPhaseAndStep();
 
+    /** How many devices wait in line for an image install slot of their profile's rollout. */
+    long countInLine();
+
     /** The device's transitions, oldest first. */
     List<Transition> history(String serial);
 

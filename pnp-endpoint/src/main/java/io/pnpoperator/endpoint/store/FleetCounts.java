@@ -16,9 +16,9 @@ public final class FleetCounts {
     static final Duration COUNT_EVERY = Duration.ofSeconds(5);
 
     private final DeviceStore store;
-    private final AtomicReference<Counted> counted = new AtomicReference<>(new Counted(Instant.EPOCH, Map.of()));
+    private final AtomicReference<Counted> counted = new AtomicReference<>(new Counted(Instant.EPOCH, Map.of(), 0));
 
-    private record Counted(Instant at, Map<Phase, Map<Step, Long>> byPhaseAndStep) {
+    private record Counted(Instant at, Map<Phase, Map<Step, Long>> byPhaseAndStep, long inLine) {
     }
 
     public FleetCounts(DeviceStore store) {
@@ -28,6 +28,11 @@ public final class FleetCounts {
     public long in(Phase phase) {
         return counted().byPhaseAndStep().getOrDefault(phase, Map.of()).values().stream().mapToLong(Long::longValue)
                 .sum();
+    }
+
+    /** Devices waiting in line for an image install slot. */
+    public long inLine() {
+        return counted().inLine();
     }
 
     public long in(Step step) {
@@ -45,9 +50,9 @@ public final class FleetCounts {
         }
         Counted now;
         try {
-            now = new Counted(Instant.now(), store.countByPhaseAndStep());
+            now = new Counted(Instant.now(), store.countByPhaseAndStep(), store.countInLine());
         } catch (StoreUnavailableException e) {
-            now = new Counted(Instant.now(), last.byPhaseAndStep());
+            now = new Counted(Instant.now(), last.byPhaseAndStep(), last.inLine());
         }
         counted.set(now);
         return now;

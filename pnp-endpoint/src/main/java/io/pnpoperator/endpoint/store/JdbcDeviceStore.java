@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -33,7 +34,7 @@ public class JdbcDeviceStore implements DeviceStore {
     private static final List<String> IDENTITY = List.of("serial", "pid", "vid", "hostname", "ip_address",
             "first_seen", "last_contact", "profile", "udi");
     private static final List<String> PROGRESS = List.of("step", "phase", "attempts", "last_error", "step_since",
-            "finished_at", "transition_count", "backoff_due", "waiting_step", "waiting_since");
+            "finished_at", "transition_count", "backoff_due", "waiting_step", "waiting_since", "in_line");
     private static final List<String> OBSERVATION = List.of("running_version", "running_image", "bootflash_free",
             "guestshell", "config_applied", "script_ran");
     private static final List<String> EXCHANGE = List.of("pending_correlator", "pending_service", "last_correlator",
@@ -71,6 +72,11 @@ public class JdbcDeviceStore implements DeviceStore {
     public List<Device> list() {
         return guarded(() -> jdbc.query("SELECT " + COLUMNS + " FROM devices ORDER BY first_seen, serial",
                 (rs, n) -> device(rs)));
+    }
+
+    @Override
+    public long countInLine() {
+        return guarded(() -> jdbc.queryForObject("SELECT COUNT(*) FROM devices WHERE in_line IS NOT NULL", Long.class));
     }
 
     @Override
@@ -191,6 +197,7 @@ public class JdbcDeviceStore implements DeviceStore {
             p.backoffDue(),
             p.waiting().map(w -> w.command().name()).orElse(null),
             p.waiting().map(w -> time(w.since())).orElse(null),
+            p.inLine().isPresent() ? p.inLine().getAsInt() : null,
             o.version().orElse(null), o.image().orElse(null),
             o.bootflashFree().isPresent() ? o.bootflashFree().getAsLong() : null, o.guestshell().orElse(null),
             o.configApplied(), o.scriptRan(),
@@ -211,7 +218,8 @@ public class JdbcDeviceStore implements DeviceStore {
                 Optional.ofNullable(rs.getString("last_error")), instant(rs, "step_since"),
                 optionalInstant(rs, "finished_at"), rs.getLong("transition_count"), rs.getBoolean("backoff_due"),
                 Optional.ofNullable(rs.getString("waiting_step"))
-                        .map(step -> new Device.Waiting(Step.valueOf(step), waitingSince.orElseThrow())));
+                        .map(step -> new Device.Waiting(Step.valueOf(step), waitingSince.orElseThrow())),
+                rs.getObject("in_line") == null ? OptionalInt.empty() : OptionalInt.of(rs.getInt("in_line")));
         long free = rs.getLong("bootflash_free");
         OptionalLong bootflashFree = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(free);
         Device.Observation observed = new Device.Observation(Optional.ofNullable(rs.getString("running_version")),
@@ -239,11 +247,12 @@ public class JdbcDeviceStore implements DeviceStore {
         }
     }
 
-    private static LocalDateTime time(Instant instant) {
+    /** A time as the tables keep it: UTC, without a zone. */
+    static LocalDateTime time(Instant instant) {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
     }
 

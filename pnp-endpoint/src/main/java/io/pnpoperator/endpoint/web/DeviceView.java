@@ -1,19 +1,22 @@
 package io.pnpoperator.endpoint.web;
 
 import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
  * A device as the admin API shows it: what people need, without the exchange internals (correlators,
  * the config URL's hash, a challenge in flight); who it proved to be with its SUDI ({@code provenAs}) when it did.
- * {@code history} is only filled for a single device.
+ * {@code history} is only filled for a single device. {@code stepNumber} of {@code steps}: where its step is in
+ * the workflow's order (a profile may skip some); {@code inLine}: its place in line for an image install slot.
  */
 record DeviceView(String serial, String udi, String profile, String pid, String vid, String hostname, String ipAddress,
-                  String phase, String step,
+                  String phase, String step, int stepNumber, int steps, OptionalInt inLine,
                   int attempts, Optional<String> lastError, Instant firstSeen, Instant lastContact, Instant stepSince,
                   Optional<Instant> finishedAt, Optional<String> version, Optional<String> image,
                   OptionalLong bootflashFree, Optional<String> guestshell, boolean configApplied, boolean scriptRan,
@@ -28,13 +31,15 @@ record DeviceView(String serial, String udi, String profile, String pid, String 
         Device.Progress p = d.progress();
         Device.Observation o = d.observed();
         return new DeviceView(i.serial(), i.udi(), i.profile(), i.pid(), i.vid(), i.hostname(), i.ipAddress(),
-                p.phase().label(), p.step().name(), p.attempts(), p.lastError(), i.firstSeen(), i.lastContact(),
+                p.phase().label(), p.step().name(), p.step().ordinal() + 1, Step.values().length, p.inLine(),
+                p.attempts(), p.lastError(), i.firstSeen(), i.lastContact(),
                 p.stepSince(), p.finishedAt(), o.version(), o.image(), o.bootflashFree(), o.guestshell(),
                 o.configApplied(), o.scriptRan(), d.exchange().provenAs(), Optional.empty());
     }
 
     DeviceView withHistory(List<Transition> transitions) {
-        return new DeviceView(serial, udi, profile, pid, vid, hostname, ipAddress, phase, step, attempts, lastError,
+        return new DeviceView(serial, udi, profile, pid, vid, hostname, ipAddress, phase, step, stepNumber, steps, inLine,
+                attempts, lastError,
                 firstSeen,
                 lastContact, stepSince, finishedAt, version, image, bootflashFree, guestshell, configApplied, scriptRan,
                 provenAs, Optional.of(transitions.stream().map(t -> new HistoryEntry(t.sequence(), t.from().name(), t.to().name(),

@@ -5,6 +5,7 @@ import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.Udi;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -110,13 +111,22 @@ public record Device(Identity identity, Progress progress, Observation observed,
      * @param transitions how many transitions the device has had: the sequence number of the last one
      * @param backoffDue  after a failed try: the device's next work request is answered with the retry backoff
      * @param waiting     the command whose result the device is waiting for, bounded by a time budget
+     * @param inLine      its place in line for an image install slot of its profile's rollout (1: next); empty
+     *                    when it is not waiting for one
      */
     public record Progress(Step step, Phase phase, int attempts, Optional<String> lastError, Instant stepSince,
                            Optional<Instant> finishedAt, long transitions, boolean backoffDue,
-                           Optional<Waiting> waiting) {
+                           Optional<Waiting> waiting, OptionalInt inLine) {
 
         public Progress {
             lastError = lastError.map(e -> Limits.clip(e, Limits.ERROR_TEXT));
+        }
+
+        /** Progress not waiting in line for an install slot. */
+        public Progress(Step step, Phase phase, int attempts, Optional<String> lastError, Instant stepSince,
+                        Optional<Instant> finishedAt, long transitions, boolean backoffDue, Optional<Waiting> waiting) {
+            this(step, phase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue, waiting,
+                    OptionalInt.empty());
         }
 
         /** In {@code newStep} from {@code now} (unchanged when already there); FINISHED is remembered. */
@@ -125,41 +135,51 @@ public record Device(Identity identity, Progress progress, Observation observed,
                 return this;
             }
             Optional<Instant> finished = newStep == Step.FINISHED && finishedAt.isEmpty() ? Optional.of(now) : finishedAt;
-            return new Progress(newStep, phase, attempts, lastError, now, finished, transitions, backoffDue, waiting);
+            return new Progress(newStep, phase, attempts, lastError, now, finished, transitions, backoffDue, waiting,
+                    OptionalInt.empty());
         }
 
         public Progress in(Phase newPhase) {
             return new Progress(step, newPhase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
-                    waiting);
+                    waiting, inLine);
         }
 
         public Progress tried(int newAttempts, Optional<String> error) {
-            return new Progress(step, phase, newAttempts, error, stepSince, finishedAt, transitions, backoffDue, waiting);
+            return new Progress(step, phase, newAttempts, error, stepSince, finishedAt, transitions, backoffDue, waiting,
+                    inLine);
         }
 
         /** Progress made, or a person moved the device: no failed tries, no error, nothing to wait out. */
         public Progress cleared() {
-            return new Progress(step, phase, 0, Optional.empty(), stepSince, finishedAt, transitions, false, waiting);
+            return new Progress(step, phase, 0, Optional.empty(), stepSince, finishedAt, transitions, false, waiting,
+                    OptionalInt.empty());
         }
 
         public Progress withBackoffDue(boolean due) {
-            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, due, waiting);
+            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, due, waiting,
+                    inLine);
         }
 
         public Progress waitingFor(Optional<Waiting> newWaiting) {
             return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
-                    newWaiting);
+                    newWaiting, inLine);
+        }
+
+        /** Waiting in line for an image install slot, at this place (empty: not, or no longer). */
+        public Progress inLine(OptionalInt place) {
+            return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions, backoffDue,
+                    waiting, place);
         }
 
         /** To be provisioned again: the time it last finished no longer says when it will. */
         public Progress unfinished() {
             return new Progress(step, phase, attempts, lastError, stepSince, Optional.empty(), transitions, backoffDue,
-                    waiting);
+                    waiting, inLine);
         }
 
         public Progress counted() {
             return new Progress(step, phase, attempts, lastError, stepSince, finishedAt, transitions + 1, backoffDue,
-                    waiting);
+                    waiting, inLine);
         }
     }
 

@@ -5,6 +5,7 @@ import io.pnpoperator.crds.profile.PlatformPattern;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a device is provisioned with, and so which steps run. An absent part switches its steps off:
@@ -18,15 +19,17 @@ import java.util.Optional;
  * @param proveIdentity  a device proves it is the device its UDI names (its SUDI) before anything is sent to it
  * @param images         images by platform: a device gets the first whose patterns match its PID, else {@code image}
  * @param reappeared     what happens to a provisioned device back in factory state; empty: the server's setting
+ * @param rollout        how its devices are let through: a pause, a limit on image installs at once
  */
 public record Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
                       Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity,
-                      List<ForPlatforms> images, Optional<Security.Reappeared> reappeared) {
+                      List<ForPlatforms> images, Optional<Security.Reappeared> reappeared, Rollout rollout) {
 
     /** A profile with one image (or none) for every platform. */
     public Profile(String name, Optional<String> configRegister, Optional<Image> image, boolean config,
                    Optional<Guestshell> guestshell, Optional<Credentials> credentials, boolean proveIdentity) {
-        this(name, configRegister, image, config, guestshell, credentials, proveIdentity, List.of(), Optional.empty());
+        this(name, configRegister, image, config, guestshell, credentials, proveIdentity, List.of(), Optional.empty(),
+                Rollout.OPEN);
     }
 
     /** A profile that asks no proof of identity. */
@@ -34,6 +37,9 @@ public record Profile(String name, Optional<String> configRegister, Optional<Ima
                    Optional<Guestshell> guestshell, Optional<Credentials> credentials) {
         this(name, configRegister, image, config, guestshell, credentials, false);
     }
+
+    /** Starts the reason a device waits while its profile's rollout is paused (the Ready condition's). */
+    public static final String ROLLOUT_PAUSED = "rollout paused: profile ";
 
     /** Starts the reason a device waits when no image of its profile is for its platform (the Ready condition's). */
     public static final String NO_IMAGE_FOR_PLATFORM = "no image for platform ";
@@ -60,7 +66,7 @@ public record Profile(String name, Optional<String> configRegister, Optional<Ima
     /** This profile with one image for all platforms (or none), none by platform. */
     private Profile withImage(Optional<Image> only) {
         return new Profile(name, configRegister, only, config, guestshell, credentials, proveIdentity, List.of(),
-                reappeared);
+                reappeared, rollout);
     }
 
     /** Why a device of this PID waits (see {@link #forPlatform}): what it is and what to add. */
@@ -68,6 +74,18 @@ public record Profile(String name, Optional<String> configRegister, Optional<Ima
         return NO_IMAGE_FOR_PLATFORM + pid + " in profile " + name + " (its images are for "
                 + String.join(", ", images.stream().flatMap(i -> i.platforms().stream()).toList())
                 + "): add one to spec.images, or give spec.image for every other platform";
+    }
+
+    /**
+     * How a profile's devices are let through.
+     *
+     * @param paused              new work is held for its devices not provisioned yet
+     * @param maxConcurrentInstalls at most this many of its devices install their image at once, across replicas
+     */
+    public record Rollout(boolean paused, OptionalInt maxConcurrentInstalls) {
+
+        /** No pause, no limit. */
+        public static final Rollout OPEN = new Rollout(false, OptionalInt.empty());
     }
 
     /** An image for the devices whose PID matches one of {@code platforms} ({@link PlatformPattern}). */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -335,6 +336,22 @@ public final class Workflow {
         Draft draft = new Draft(restarted);
         draft.record(device.step(), step, WORK_REPROVISION, Optional.empty(), who, Optional.empty(), now);
         return new Move(draft.change(), Optional.empty());
+    }
+
+    /**
+     * A device whose image install has to wait for a slot of its profile's rollout: told its place in line and to
+     * come back after the retry backoff; it stays in UPGRADE_NEEDED, nothing sent that could be answered.
+     *
+     * @param inUse installs of the profile going on now (its limit, or more while a lowered limit drains)
+     */
+    public Decision waitForInstallSlot(Profile profile, Device device, WorkRequest request, int place, int inUse,
+                                       Contact contact) {
+        Device waiting = device.with(device.identity().seenAs(request.udi(), request.hostname())
+                .contacted(contact, profile.name())).with(device.progress().inLine(OptionalInt.of(place)));
+        String reason = "waiting for an image install slot of profile " + profile.name() + ": " + inUse + " of "
+                + profile.rollout().maxConcurrentInstalls().orElse(inUse) + " in use, number " + place + " in line";
+        return new Decision(new Change(waiting, List.of()), backoff(request,
+                request.authRequired() ? profile.credentials() : Optional.empty(), reason, timings.retry()));
     }
 
     /** A person's move: the change to store, or why it is refused. */

@@ -12,6 +12,7 @@ import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.endpoint.protocol.Udi;
 import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Contact;
 import io.pnpoperator.endpoint.workflow.Device;
@@ -70,6 +71,39 @@ class KubernetesDeviceStoreTest {
         assertThat(store.find("FGL2548L0AW").map(DeviceStore.Stored::device)).as("every part comes back as written")
                 .contains(device.with(new Device.Identity("FGL2548L0AW", "C1131-8PWB", "V01", "Router", "10.0.0.7", T0, T0,
                         "isr1k")));
+    }
+
+    @Test
+    void twoReplicasAdmittingTwentyRoutersAtOnceLetExactlyTheLimitThrough() throws Exception {
+        List<String> serials = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> String.format("SLT%05d", i))
+                .toList();
+        Instant now = Instant.now();
+        for (String serial : serials) {
+            Device d = discovered(serial);
+            store.save(Optional.empty(), new Change(d.with(d.progress().at(Step.UPGRADE_NEEDED, now)), List.of()));
+        }
+        KubernetesDeviceStore other = newStore(client);
+        List<InstallSlots> replicas = List.of(new LeaseInstallSlots(Cluster.failFast(client), Cluster.NAMESPACE, store),
+                new LeaseInstallSlots(Cluster.failFast(client), Cluster.NAMESPACE, other));
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        List<java.util.concurrent.Future<InstallSlots.Admission>> asked = new java.util.ArrayList<>();
+        for (int i = 0; i < serials.size(); i++) {
+            InstallSlots replica = replicas.get(i % 2);
+            String serial = serials.get(i);
+            asked.add(pool.submit(() -> replica.admit("isr1k", serial, 5, now)));
+        }
+        List<InstallSlots.Admission> admissions = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<InstallSlots.Admission> a : asked) {
+            admissions.add(a.get());
+        }
+        pool.shutdown();
+
+        assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.Admitted).hasSize(5);
+        assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.InLine).hasSize(15)
+                .allSatisfy(a -> assertThat(((InstallSlots.InLine) a).inUse()).isEqualTo(5));
+        assertThat(client.leases().inNamespace(Cluster.NAMESPACE).withName("pnp-installs-isr1k").get().getMetadata()
+                .getAnnotations().get(LeaseInstallSlots.HOLDERS)).as("five holders").matches("\\{(\"SLT\\d+\":\"[^\"]+\",?){5}}");
     }
 
     @Test

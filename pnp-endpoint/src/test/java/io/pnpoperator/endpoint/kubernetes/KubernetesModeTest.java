@@ -22,6 +22,7 @@ import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.ProfileMatch;
+import io.pnpoperator.crds.profile.Rollout;
 import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.endpoint.Lab;
 import io.pnpoperator.endpoint.PnpServer;
@@ -444,6 +445,48 @@ class KubernetesModeTest {
             d.getMetadata().setAnnotations(all);
             return d;
         });
+    }
+
+    @Test
+    void fiftyRoutersOnTwoEndpointsNeverInstallMoreImagesAtOnceThanTheRolloutAllows() throws Exception {
+        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").get();
+        profile.setSpec(profile.getSpec().withRollout(new Rollout(null, 5)));
+        client.resource(profile).update();
+        // 50 routers from one address at once: the per-address limits are for the field, not for this bench
+        String[] many = args("register", "--pnp.limits.requests-per-address=500",
+                "--pnp.limits.registrations-per-minute=500");
+        endpoint = PnpServer.start(lab, many);
+        try (PnpServer second = PnpServer.start(lab, many)) {
+            List<URI> both = List.of(endpoint.deviceUrl(), second.deviceUrl());
+            List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 50)
+                    .mapToObj(i -> Routers.routerOf(String.format("ROL%05d", i), both, ROUTER)).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
+                    .map(a -> CompletableFuture.supplyAsync(() -> run(a, 120))).toList();
+            double mostWaiting = 0;
+            while (!runs.stream().allMatch(CompletableFuture::isDone)) {
+                mostWaiting = Math.max(mostWaiting, endpoint.metric("pnp_image_installs_waiting"));
+                Thread.sleep(50);
+            }
+            for (CompletableFuture<PnpAgent.Result> r : runs) {
+                assertThat(r.get().finished()).isTrue();
+            }
+
+            // As the routers lived them: from the install request to their first report on the new image.
+            List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
+            int most = mostAtOnce(installs);
+            System.out.printf("50 routers, two endpoints, maxConcurrentImageInstalls 5: at most %d installs at once, "
+                    + "at most %.0f routers waiting in line%n", most, mostWaiting);
+            assertThat(installs).hasSize(50);
+            assertThat(most).as("installs at once, as the routers saw them").isEqualTo(5);
+            assertThat(mostWaiting).as("routers were made to wait").isPositive();
+            assertThat(agents).allSatisfy(a -> assertThat(a.router().completed()).containsEntry("image-install", 1));
+            assertThat(device("rol00050").getStatus().inLine()).as("no longer in line").isNull();
+        }
+    }
+
+    private static int mostAtOnce(List<Instant[]> windows) {
+        return windows.stream().mapToInt(w -> (int) windows.stream()
+                .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0);
     }
 
     private void matching(PnpProfile profile, ProfileMatch match) {

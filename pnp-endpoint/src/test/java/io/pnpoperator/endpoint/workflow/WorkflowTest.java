@@ -657,7 +657,7 @@ class WorkflowTest {
     @Test
     void aProfileDecidesForItsDevicesWhatFactoryStateMeansOverTheServersSetting() {
         Profile reprovisioning = new Profile(FULL.name(), FULL.configRegister(), FULL.image(), true, FULL.guestshell(),
-                Optional.empty(), false, List.of(), Optional.of(Security.Reappeared.REPROVISION));
+                Optional.empty(), false, List.of(), Optional.of(Security.Reappeared.REPROVISION), Profile.Rollout.OPEN);
         WorkRequest factoryState = new WorkRequest(UDI, "c-9", "Router", false, true);
 
         assertThat(apply(workflow.onWorkRequest(profile, Optional.of(at(Step.FINISHED)), factoryState, contact())).phase())

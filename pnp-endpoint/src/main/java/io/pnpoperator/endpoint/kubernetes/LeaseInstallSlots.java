@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.store.StoreUnavailableException;
 import io.pnpoperator.endpoint.workflow.Device;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +51,7 @@ public final class LeaseInstallSlots implements InstallSlots {
             for (int attempt = 0; attempt < TRIES; attempt++) {
                 Lease lease = client.leases().inNamespace(namespace).withName(leaseName(profile)).get();
                 TreeMap<String, String> holders = lease == null ? new TreeMap<>() : holders(lease);
-                boolean freed = holders.entrySet().removeIf(h -> !InstallSlots.holds(stepOf(h.getKey()),
-                        Instant.parse(h.getValue()), now));
+                boolean freed = holders.entrySet().removeIf(h -> !holds(h.getKey(), Instant.parse(h.getValue()), now));
                 if (!holders.containsKey(serial) && holders.size() >= limit) {
                     return new InLine(placeInLine(profile, serial, holders), holders.size());
                 }
@@ -89,9 +91,12 @@ public final class LeaseInstallSlots implements InstallSlots {
         }
     }
 
-    private Optional<Step> stepOf(String serial) {
-        return devices.resource(serial).filter(r -> r.getStatus() != null && r.getStatus().step() != null)
-                .map(r -> Step.valueOf(r.getStatus().step().name()));
+    /** {@link InstallSlots#holds} of the router as this replica knows it. */
+    private boolean holds(String serial, Instant takenAt, Instant now) {
+        Optional<PnpDeviceStatus> status = devices.resource(serial).map(PnpDevice::getStatus)
+                .filter(s -> s.step() != null && s.phase() != null);
+        return InstallSlots.holds(status.map(s -> Step.valueOf(s.step().name())),
+                status.map(s -> Phase.valueOf(s.phase().name())), takenAt, now);
     }
 
     /** Among the profile's routers waiting in UPGRADE_NEEDED without a slot, longest waiting first. */

@@ -1,5 +1,6 @@
 package io.pnpoperator.endpoint.provisioning;
 
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,10 +26,13 @@ public interface InstallSlots {
 
     /**
      * Whether a device still holds the slot it took at {@code takenAt}: while it installs, and while it waits in
-     * UPGRADE_NEEDED for the install to be sent, for {@link #CLAIM_GRACE}. A device past its install, or gone, holds
-     * none.
+     * UPGRADE_NEEDED for the install to be sent, for {@link #CLAIM_GRACE}. A device past its install, failed, or gone
+     * holds none.
      */
-    static boolean holds(Optional<Step> step, Instant takenAt, Instant now) {
+    static boolean holds(Optional<Step> step, Optional<Phase> phase, Instant takenAt, Instant now) {
+        if (phase.filter(p -> p == Phase.FAILED).isPresent()) {
+            return false;
+        }
         return step.filter(INSTALLING::contains).isPresent()
                 || step.filter(s -> s == Step.UPGRADE_NEEDED).isPresent() && takenAt.isAfter(now.minus(CLAIM_GRACE));
     }

@@ -1,6 +1,7 @@
 package io.pnpoperator.endpoint.store;
 
 import io.pnpoperator.endpoint.provisioning.InstallSlots;
+import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +36,11 @@ public final class JdbcInstallSlots implements InstallSlots {
             return transactions.execute(tx -> {
                 jdbc.queryForList("SELECT profile FROM rollouts WHERE profile = ? FOR UPDATE", String.class, profile);
                 List<String> holders = new ArrayList<>();
-                jdbc.query("SELECT s.serial, s.taken_at, d.step FROM install_slots s LEFT JOIN devices d "
+                jdbc.query("SELECT s.serial, s.taken_at, d.step, d.phase FROM install_slots s LEFT JOIN devices d "
                         + "ON d.serial = s.serial WHERE s.profile = ?", rs -> {
                             String holder = rs.getString("serial");
                             if (InstallSlots.holds(Optional.ofNullable(rs.getString("step")).map(Step::valueOf),
+                                    Optional.ofNullable(rs.getString("phase")).map(Phase::fromLabel),
                                     JdbcDeviceStore.instant(rs, "taken_at"), now)) {
                                 holders.add(holder);
                             } else {

@@ -74,6 +74,11 @@ public record DeviceOptions(String pid, String version, boolean longVersionStrin
                 Duration.ofMinutes(30), Optional.empty());
     }
 
+    public DeviceOptions withParkAfter(Duration newParkAfter) {
+        return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, newParkAfter, credentials);
+    }
+
     public DeviceOptions withPid(String newPid) {
         return new DeviceOptions(newPid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
                 reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);

@@ -1,8 +1,12 @@
 package io.pnpoperator.sim;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +18,12 @@ public final class Main {
 
     static final String USAGE = """
             usage: pnp-device-sim --server URL [options]
+               or: pnp-device-sim --profile FILE --platforms PID,PID,... [--server-jar JAR] [options]
+              --profile FILE          dry run: try this profile (configs/, images/, files/ beside it) on a
+                                      throwaway local server, one simulated router per platform, and print
+                                      what each got: profile, steps, image, day-0 config, or where it stopped
+              --platforms PIDS        the models to try, e.g. C1111-8P,C1131-8PWB,C8200-1N-4T
+              --server-jar JAR        the packaged server (default pnp-endpoint/target/pnp-endpoint.jar)
               --server URL            the PnP server, e.g. http://127.0.0.1:8080 (required)
               --devices N             simulated routers (default 1)
               --concurrency C         routers in their dialog at once (default: min(N, 100))
@@ -35,6 +45,10 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = parse(args);
+        if (flags != null && flags.containsKey("profile") && flags.containsKey("platforms")) {
+            dryRun(flags);
+            return;
+        }
         if (flags == null || !flags.containsKey("server")) {
             System.err.print(USAGE);
             System.exit(2);
@@ -74,6 +88,24 @@ public final class Main {
                 Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout", "3600"))));
         System.out.print(summary.print());
         System.exit(summary.finished() == devices ? 0 : 1);
+    }
+
+    private static void dryRun(Map<String, String> flags) throws Exception {
+        List<String> platforms = Arrays.stream(flags.get("platforms").split(",")).map(String::strip)
+                .filter(p -> !p.isEmpty()).toList();
+        DeviceOptions options = DeviceOptions.defaults()
+                .withVersion(flags.getOrDefault("version", DeviceOptions.defaults().version()))
+                .withSpeed(Double.parseDouble(flags.getOrDefault("speed", "5000")));
+        try {
+            List<DryRun.Outcome> outcomes = DryRun.run(Path.of(flags.getOrDefault("server-jar",
+                            "pnp-endpoint/target/pnp-endpoint.jar")), Path.of(flags.get("profile")), platforms, options,
+                    Duration.ofSeconds(Long.parseLong(flags.getOrDefault("timeout", "120"))));
+            System.out.print(DryRun.print(outcomes));
+            System.exit(outcomes.stream().allMatch(DryRun.Outcome::finished) ? 0 : 1);
+        } catch (IOException e) {
+            System.err.println("dry run not possible: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     private static Map<String, String> parse(String[] args) {

@@ -320,6 +320,11 @@ public final class SimulatedRouter {
         return report;
     }
 
+    /** The file of the image the router was last told to install, if any (bootflash:…). */
+    public Optional<String> installedImage() {
+        return Optional.ofNullable(bootImage);
+    }
+
     /** Each image install from its request to the router's first report after it, in the router's own time. */
     public List<Instant[]> installs() {
         return List.copyOf(installs);

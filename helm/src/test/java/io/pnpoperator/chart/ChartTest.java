@@ -163,7 +163,8 @@ class ChartTest {
                 "pnp.pnpoperator.io/pnpdevices/status: patch",
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch",
                 "/configmaps: get,list,watch",
-                "/events: create,get,patch");
+                "/events: create,get,patch",
+                "coordination.k8s.io/leases: create,get,update");
         assertThat(rules(named(objects, Role.class, OPERATOR).getRules())).containsExactlyInAnyOrder(
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: get,list,watch",
                 "pnp.pnpoperator.io/pnpprofiles: patch",

@@ -3,14 +3,15 @@ package io.pnpoperator.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pnpoperator.endpoint.protocol.Samples;
+import io.pnpoperator.sim.PnpAgent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,16 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardPageTest {
 
     @TempDir
-    static Path folder;
-    static PnpServer server;
+    Path folder;
+    PnpServer server;
 
-    @BeforeAll
-    static void start() {
+    @BeforeEach
+    void start() {
         server = PnpServer.start(Lab.create(folder));
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
@@ -47,6 +48,55 @@ class DashboardPageTest {
                 "<td>BOOTFLASH_NO_SPACE</td>");
         assertThat(dom).contains("1 devices — 1 Blocked");
         assertThat(dom).contains("<td>&lt;img src=x onerror=alert(1)&gt;</td>").doesNotContain("<img src=\"x\"");
+    }
+
+    @Test
+    void aPersonFiltersTheFleetReadsADevicesHistoryAndUnblocksOrReprovisionsItFromThePage() throws Exception {
+        PnpAgent provisioned = Routers.router("FGL0000WEB1", server.deviceUrl(), Routers.FAST);
+        assertThat(provisioned.run(java.time.Instant.now().plusSeconds(60)).finished()).isTrue();
+        PnpAgent blocked = Routers.router("FGL0000WEB2", server.deviceUrl(), Routers.FAST.withBootflashFree(
+                612_368_384L + Lab.IMAGE_BYTES + 100_000));
+        java.util.concurrent.CompletableFuture<PnpAgent.Result> running = Routers.inBackground(blocked, 60);
+        while (server.device("FGL0000WEB2") == null
+                || !server.device("FGL0000WEB2").get("step").asText().equals("BOOTFLASH_NO_SPACE")) {
+            Thread.sleep(20);
+        }
+
+        try (Browser browser = Browser.start(folder.resolve("chromium-driven"))) {
+            browser.open(server.adminUrl() + "/dashboard");
+            browser.waitFor("document.querySelector('tr[data-serial=FGL0000WEB2]')");
+            assertThat(browser.texts("tr[data-serial=FGL0000WEB2] td:nth-child(14)")).as("progress")
+                    .isEqualTo("16 of 23");
+
+            browser.select("#phase-filter", "Blocked");
+            browser.waitFor("!document.querySelector('tr[data-serial=FGL0000WEB1]')");
+            assertThat(browser.texts("#devices tr td:first-child")).as("only the blocked one")
+                    .isEqualTo("FGL0000WEB2");
+
+            browser.click("tr[data-serial=FGL0000WEB2]");
+            browser.waitFor("!document.getElementById('detail').hidden");
+            assertThat(browser.texts("#detail-title")).startsWith("FGL0000WEB2 — Blocked, BOOTFLASH_NO_SPACE (16 of 23)");
+            assertThat(browser.texts("#history tr:first-child td:nth-child(3)")).as("newest first")
+                    .isEqualTo("BOOTFLASH_NO_SPACE");
+            assertThat(browser.evaluate("[...document.querySelectorAll('#move-step option')].map(o => o.value)"))
+                    .contains("RUN_EVENT_MANAGER").doesNotContain("FINISHED");
+
+            browser.select("#move-step", "RUN_EVENT_MANAGER");
+            browser.click("#move");
+            browser.waitFor("document.getElementById('action-result').innerText === 'moved to RUN_EVENT_MANAGER'");
+            assertThat(running.get(60, java.util.concurrent.TimeUnit.SECONDS).finished()).as("unblocked from the page")
+                    .isTrue();
+
+            browser.select("#phase-filter", "Provisioned");
+            browser.waitFor("document.querySelector('tr[data-serial=FGL0000WEB1]')");
+            browser.click("tr[data-serial=FGL0000WEB1]");
+            browser.waitFor("document.getElementById('detail-title').innerText.startsWith('FGL0000WEB1')");
+            browser.click("#reprovision");
+            browser.waitFor("document.getElementById('action-result').innerText.startsWith('to be provisioned again')");
+            assertThat(server.device("FGL0000WEB1").get("step").asText()).isEqualTo("NEW_DEVICE");
+            assertThat(ProvisioningEndToEndTest.history(server.device("FGL0000WEB1"))).last()
+                    .satisfies(t -> assertThat(t.get("work").asText()).isEqualTo("reprovision"));
+        }
     }
 
     @Test

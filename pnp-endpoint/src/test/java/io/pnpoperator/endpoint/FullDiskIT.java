@@ -35,7 +35,7 @@ class FullDiskIT {
     final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         server.close();
     }
 

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pnpoperator.sim.DeviceOptions;
+import io.pnpoperator.sim.LocalServer;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
 import io.pnpoperator.sim.Stats;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,68 +27,46 @@ import java.util.stream.LongStream;
  */
 final class PackagedServer implements AutoCloseable {
 
-    private final Lab lab;
-    private final String[] extraArgs;
     private final HttpClient http = HttpClient.newHttpClient();
-    final int devicePort = PnpServer.freePort();
-    final int adminPort = PnpServer.freePort();
-    private Process process;
+    private final LocalServer server;
 
-    private PackagedServer(Lab lab, String[] extraArgs) {
-        this.lab = lab;
-        this.extraArgs = extraArgs;
+    private PackagedServer(LocalServer server) {
+        this.server = server;
     }
 
     static PackagedServer start(Lab lab, String... extraArgs) throws Exception {
-        PackagedServer server = new PackagedServer(lab, extraArgs);
-        server.start();
-        return server;
-    }
-
-    /** Starts the process, on the same ports and data as before, and waits until it is ready. */
-    void start() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx256m", "-jar", Path.of("target/pnp-endpoint.jar").toAbsolutePath().toString(),
-                "--pnp.device-port=" + devicePort, "--pnp.admin-port=" + adminPort,
+        List<String> args = new ArrayList<>(List.of(
                 "--pnp.data-dir=" + lab.path("data"), "--pnp.profile=" + lab.path("pnp-profile.yaml"),
                 "--pnp.configs-dir=" + lab.path("configs"), "--pnp.images-dir=" + lab.path("images"),
                 "--pnp.files-dir=" + lab.path("files"), "--logging.level.root=WARN",
                 // The simulated routers all call from 127.0.0.1.
                 "--pnp.limits.requests-per-address=1000", "--pnp.limits.registrations-per-minute=1000"));
-        command.addAll(List.of(extraArgs));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(lab.path("server.log").toFile())).start();
-        Instant until = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(until)) {
-            try {
-                if (get("/actuator/health/readiness").contains("UP")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("server did not become ready; see " + lab.path("server.log"));
+        args.addAll(List.of(extraArgs));
+        return new PackagedServer(LocalServer.start(Path.of("target/pnp-endpoint.jar"), args,
+                lab.path("server.log")));
+    }
+
+    /** Starts the process again, on the same ports and data as before, and waits until it is ready. */
+    void start() throws Exception {
+        server.start();
     }
 
     /** SIGKILL, as a crash or an OOM killer would. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.kill()).as("gone within 30 s").isTrue();
     }
 
     long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     URI deviceUrl() {
-        return URI.create("http://127.0.0.1:" + devicePort);
+        return server.deviceUrl();
     }
 
     /** GET on the admin port: the body. */
     String get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return server.get(path);
     }
 
     /** Routers with serials {@code <prefix>00001…}, ready to run against this server. */
@@ -147,9 +123,7 @@ final class PackagedServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (process != null) {
-            process.destroyForcibly();
-        }
+    public void close() throws InterruptedException {
+        server.kill();
     }
 }

@@ -26,7 +26,7 @@ class ServerKilledIT {
     PackagedServer server;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         server.close();
     }
 

@@ -50,8 +50,8 @@ class AdminController {
     @GetMapping("/{serial}")
     ResponseEntity<?> device(@PathVariable String serial) {
         String sn = serial.toUpperCase(Locale.ROOT);
-        return store.find(sn).<ResponseEntity<?>>map(s -> ResponseEntity.ok(DeviceView.of(s.device())
-                .withHistory(store.history(sn)))).orElseGet(() -> noSuchDevice(sn));
+        return store.find(sn).<ResponseEntity<?>>map(s -> ResponseEntity.ok(DeviceView.detailed(s.device(),
+                store.history(sn)))).orElseGet(() -> noSuchDevice(sn));
     }
 
     /**

@@ -125,7 +125,10 @@ public record PnpDeviceStatus(
                            @JsonPropertyDescription("The device-auth challenge sent and not yet answered")
                            String authChallenge,
                            @JsonPropertyDescription("Who the device proved to be with its SUDI certificate, e.g. "
-                                   + "PID:C1131-8PWB SN:FGL2548L0AW") String provenAs) {
+                                   + "PID:C1131-8PWB SN:FGL2548L0AW") String provenAs,
+                           @JsonPropertyDescription("The last write applied the router's own answer: its next request "
+                                   + "follows from this status, so handing it out is not written")
+                           Boolean requestImplied) {
     }
 
     /**

@@ -78,7 +78,7 @@ final class DeviceStatusMapping {
                 x.pending().map(pending -> pending.service().name()).orElse(null), x.lastCorrelator().orElse(null),
                 x.configGrant().map(g -> new PnpDeviceStatus.ConfigUrl(g.tokenSha256(), g.issuedAt().toString(),
                         g.boundTo())).orElse(null), p.transitions(), DeviceStep.valueOf(p.step().name()),
-                x.authRequired(), x.challenge().orElse(null), x.provenAs().orElse(null));
+                x.authRequired(), x.challenge().orElse(null), x.provenAs().orElse(null), x.requestImplied() ? true : null);
     }
 
     /**
@@ -90,7 +90,7 @@ final class DeviceStatusMapping {
      */
     static Device toDevice(String serial, String profile, PnpDeviceStatus s) {
         PnpDeviceStatus.Exchange x = s.exchange() == null
-                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false, null, null) : s.exchange();
+                ? new PnpDeviceStatus.Exchange(null, null, null, null, 0L, s.step(), false, null, null, null) : s.exchange();
         if (x.step() != null && x.step() != s.step()) {
             Device written = toDevice(serial, profile, s.withStep(x.step()));
             Step to = Step.valueOf(s.step().name());
@@ -124,7 +124,7 @@ final class DeviceStatusMapping {
                         Optional.ofNullable(x.lastCorrelator()), Optional.ofNullable(x.configUrl()).map(u ->
                                 new ConfigGrant(u.secretSha256(), Instant.parse(u.issuedAt()), u.boundTo())),
                         Boolean.TRUE.equals(x.authRequired()), Optional.ofNullable(x.authChallenge()),
-                        Optional.ofNullable(x.provenAs())));
+                        Optional.ofNullable(x.provenAs()), Boolean.TRUE.equals(x.requestImplied())));
     }
 
     static Transition toTransition(String serial, PnpDeviceStatus.HistoryEntry h) {

@@ -164,6 +164,21 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 Collectors.groupingBy(Device::step, () -> new EnumMap<>(Step.class), Collectors.counting())));
     }
 
+    /** One read of the resource (the informer's copy may lag another replica's write by a moment). */
+    @Override
+    public void confirm(Stored read) throws ConcurrentUpdateException {
+        String serial = read.device().serial();
+        PnpDevice latest;
+        try {
+            latest = remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(serial)).get());
+        } catch (KubernetesClientException e) {
+            throw new StoreUnavailableException("the API server", e);
+        }
+        if (latest == null || !latest.getMetadata().getResourceVersion().equals(read.revision())) {
+            throw new ConcurrentUpdateException(serial);
+        }
+    }
+
     @Override
     public long countInLine() {
         return begun().filter(r -> r.getStatus().inLine() != null).count();

@@ -15,9 +15,12 @@ import io.pnpoperator.endpoint.workflow.Profile;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -33,14 +36,26 @@ public final class DeviceDialog {
 
     private static final Logger log = LoggerFactory.getLogger(DeviceDialog.class);
     static final int MAX_TRIES = 8;
+    /**
+     * A contact is written at least this often even when nothing else would be: a router's last contact as stored
+     * (LAST-CONTACT, the operator's check for routers that stopped calling) is never older than this.
+     */
+    static final Duration CONTACT_REFRESH = Duration.ofMinutes(5);
 
     private final DeviceStore store;
     private final Workflow workflow;
     private final ProfileSource profiles;
     private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong implied = new AtomicLong();
 
     private final Registrations registrations;
     private final InstallSlots slots;
+    /**
+     * Requests this replica handed out without storing them (the stored state implies them), by serial, until the
+     * device's next stored change: their answers must carry their correlators. After a restart, or on another
+     * replica, an answer is recognised by its service instead.
+     */
+    private final Map<String, Device.Pending> handedOut = new ConcurrentHashMap<>();
 
     public DeviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, Registrations registrations,
                         InstallSlots slots) {
@@ -64,6 +79,11 @@ public final class DeviceDialog {
         return conflicts.get();
     }
 
+    /** Requests handed out that the stored state implied: the read confirmed, nothing written. */
+    public long impliedRequests() {
+        return implied.get();
+    }
+
     public Exchange handle(DeviceMessage message, Contact contact) {
         String serial = message.udi().serial();
         Optional<DeviceStore.Stored> first = store.find(serial);
@@ -85,7 +105,7 @@ public final class DeviceDialog {
                     && held.profile().isPresent()) {
                 Profile profile = held.profile().get();
                 return Optional.of(workflow.onWorkResponse(profile.forPlatform(pid).orElseGet(profile::withoutImage),
-                        known.get(), response, contact));
+                        known.get(), response, contact, Optional.ofNullable(handedOut.get(serial))));
             }
             if (assignment instanceof ProfileSource.Held held) {
                 return Optional.of(workflow.onHeld(known, message, held.reason(), held.phase(), held.briefly(),
@@ -107,7 +127,8 @@ public final class DeviceDialog {
                 return Optional.of(inLineForInstall(profile, known, request, contact)
                         .orElseGet(() -> workflow.onWorkRequest(profile, known, request, contact)));
             }
-            return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact));
+            return Optional.of(workflow.onWorkResponse(profile, known.get(), (WorkResponse) message, contact,
+                    Optional.ofNullable(handedOut.get(serial))));
         }, Decision::change).map(d -> {
             d.ignored().filter(i -> i != Decision.Ignored.REPEATED).ifPresent(i -> log.warn(
                     "{} response from {} ignored ({}): {} correlator {}", serial, contact.ipAddress(), i.label(),
@@ -196,9 +217,20 @@ public final class DeviceDialog {
             }
             try {
                 Change change = changeOf.apply(decided.get());
+                if (read.isPresent() && change.transitions().isEmpty()
+                        && change.device().needsNoWrite(read.get().device(), CONTACT_REFRESH)) {
+                    // The stored state implies this request, or the answer to it changed nothing: only that the read
+                    // is current is confirmed.
+                    store.confirm(read.get());
+                    change.device().exchange().pending().ifPresentOrElse(p -> handedOut.put(serial, p),
+                            () -> handedOut.remove(serial));
+                    implied.incrementAndGet();
+                    return decided;
+                }
                 // Stored even when nothing changed: the write is what proves the read was current (a replica's
                 // cache may lag), and a refused write makes the decision again from a fresh read.
                 store.save(read, change);
+                handedOut.remove(serial);
                 change.transitions().forEach(DeviceDialog::logTransition);
                 return decided;
             } catch (ConcurrentUpdateException e) {

@@ -2,6 +2,7 @@ package io.pnpoperator.endpoint.provisioning;
 
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
+import io.pnpoperator.endpoint.workflow.StepMoves;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import java.util.Set;
 public interface InstallSlots {
 
     /** The steps of an image install: a device in one of them holds its slot. */
-    Set<Step> INSTALLING = Set.of(Step.UPGRADE_INPROGRESS, Step.UPGRADE_RELOAD_NEEDED, Step.UPGRADE_RELOADING);
+    Set<Step> INSTALLING = StepMoves.IMAGE_IN_FLIGHT;
 
     /**
      * How long a slot taken by a device that is not installing yet stays its own: long enough for the install to be

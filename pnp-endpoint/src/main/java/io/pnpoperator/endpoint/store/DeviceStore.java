@@ -33,6 +33,14 @@ public interface DeviceStore {
     List<Transition> history(String serial);
 
     /**
+     * Confirms that the device is still as read, without writing: what a decision that needs no write (a request
+     * handed out that the stored state implies) rests on.
+     *
+     * @throws ConcurrentUpdateException when another writer changed it since (the caller reads and decides again)
+     */
+    void confirm(Stored read) throws ConcurrentUpdateException;
+
+    /**
      * Stores a change and its transitions in one transaction.
      *
      * @param read the state the change was decided from; empty for a device not stored yet

@@ -38,7 +38,8 @@ public class JdbcDeviceStore implements DeviceStore {
     private static final List<String> OBSERVATION = List.of("running_version", "running_image", "bootflash_free",
             "guestshell", "config_applied", "script_ran");
     private static final List<String> EXCHANGE = List.of("pending_correlator", "pending_service", "last_correlator",
-            "config_token", "config_issued_at", "config_bound_to", "auth_required", "auth_challenge", "proven_as");
+            "config_token", "config_issued_at", "config_bound_to", "auth_required", "auth_challenge", "proven_as",
+            "request_implied");
     private static final List<String> ALL = Stream.of(IDENTITY, PROGRESS, OBSERVATION, EXCHANGE)
             .flatMap(List::stream).toList();
 
@@ -72,6 +73,16 @@ public class JdbcDeviceStore implements DeviceStore {
     public List<Device> list() {
         return guarded(() -> jdbc.query("SELECT " + COLUMNS + " FROM devices ORDER BY first_seen, serial",
                 (rs, n) -> device(rs)));
+    }
+
+    @Override
+    public void confirm(Stored read) throws ConcurrentUpdateException {
+        String serial = read.device().serial();
+        List<Long> revision = guarded(() -> jdbc.queryForList("SELECT revision FROM devices WHERE serial = ?",
+                Long.class, serial));
+        if (!revision.equals(List.of(Long.parseLong(read.revision())))) {
+            throw new ConcurrentUpdateException(serial);
+        }
     }
 
     @Override
@@ -205,7 +216,7 @@ public class JdbcDeviceStore implements DeviceStore {
             x.lastCorrelator().orElse(null), x.configGrant().map(ConfigGrant::tokenSha256).orElse(null),
             x.configGrant().map(g -> time(g.issuedAt())).orElse(null),
             x.configGrant().map(ConfigGrant::boundTo).orElse(null), x.authRequired(), x.challenge().orElse(null),
-            x.provenAs().orElse(null)};
+            x.provenAs().orElse(null), x.requestImplied()};
     }
 
     private static Device device(ResultSet rs) throws SQLException {
@@ -229,7 +240,7 @@ public class JdbcDeviceStore implements DeviceStore {
         Device.Exchange exchange = new Device.Exchange(Optional.ofNullable(rs.getString("pending_correlator"))
                 .map(c -> new Device.Pending(c, serviceOf(rs))), Optional.ofNullable(rs.getString("last_correlator")),
                 configGrant(rs), rs.getBoolean("auth_required"), Optional.ofNullable(rs.getString("auth_challenge")),
-                Optional.ofNullable(rs.getString("proven_as")));
+                Optional.ofNullable(rs.getString("proven_as")), rs.getBoolean("request_implied"));
         return new Device(identity, progress, observed, exchange);
     }
 

@@ -3,6 +3,7 @@ package io.pnpoperator.endpoint.workflow;
 import io.pnpoperator.endpoint.protocol.Limits;
 import io.pnpoperator.endpoint.protocol.Service;
 import io.pnpoperator.endpoint.protocol.Udi;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -30,6 +31,35 @@ public record Device(Identity identity, Progress progress, Observation observed,
         return identity.serial();
     }
 
+    /**
+     * Whether this device need not be stored, being {@code read} — whose request was implied — with nothing changed
+     * but the time of contact (stored at least every {@code contactRefresh}) and either its step's request handed out
+     * ({@link #onlyHandedOut}) or the answer to it applied without changing anything else (a wait acknowledged in
+     * its own step, as a provisioned router's daily call): the next answer is recognised by its service, and a repeat
+     * of one that changed nothing changes nothing.
+     */
+    public boolean needsNoWrite(Device read, Duration contactRefresh) {
+        if (!read.exchange().requestImplied() || read.exchange().pending().isPresent()
+                || !identity.lastContact().isBefore(read.identity().lastContact().plus(contactRefresh))) {
+            return false;
+        }
+        Device contacted = read.with(read.identity().at(identity.lastContact()));
+        return onlyHandedOut(read) || exchange.pending().isEmpty()
+                && equals(contacted.with(read.exchange().answered(exchange.lastCorrelator().orElse(""))));
+    }
+
+    /**
+     * Whether this device is {@code read} with nothing but its step's request handed out — the request awaited and
+     * the time of contact — while {@code read}'s request was implied: such a change need not be stored (the next
+     * answer is recognised by its service), in the steps where that is safe ({@link Steps#requestMayGoUnstored}).
+     */
+    public boolean onlyHandedOut(Device read) {
+        return read.exchange().requestImplied() && read.exchange().pending().isEmpty() && exchange.pending().isPresent()
+                && Steps.requestMayGoUnstored(step())
+                && equals(read.with(read.identity().at(identity.lastContact())).with(read.exchange()
+                        .awaiting(exchange.pending())));
+    }
+
     /** Whether the device has yet to be checked or upgraded to its image (it is not provisioned, not past it). */
     public boolean upgradeAhead() {
         return phase() != Phase.PROVISIONED && step().compareTo(Step.UPGRADE_DONE) < 0;
@@ -50,7 +80,7 @@ public record Device(Identity identity, Progress progress, Observation observed,
     public Device movedTo(Step step, Instant now) {
         Progress moved = progress.cleared().waitingFor(Optional.empty()).at(step, now).in(Phase.of(step));
         return with(step == Step.FINISHED ? moved : moved.unfinished())
-                .with(exchange.awaiting(Optional.empty()).withConfigGrant(Optional.empty()));
+                .with(exchange.awaiting(Optional.empty()).withConfigGrant(Optional.empty()).withRequestImplied(false));
     }
 
     public Device with(Identity newIdentity) {
@@ -87,6 +117,11 @@ public record Device(Identity identity, Progress progress, Observation observed,
             return new Identity(serial, udi.pid().isEmpty() ? pid : udi.pid(), udi.vid().isEmpty() ? vid : udi.vid(),
                     newHostname == null || newHostname.isEmpty() ? hostname : newHostname, ipAddress, firstSeen,
                     lastContact, profile);
+        }
+
+        /** The same device last heard from at this time. */
+        public Identity at(Instant contactTime) {
+            return new Identity(serial, pid, vid, hostname, ipAddress, firstSeen, contactTime, profile);
         }
 
         public Identity contacted(Contact contact, String profileName) {
@@ -232,37 +267,53 @@ public record Device(Identity identity, Progress progress, Observation observed,
      * @param challenge      the device-auth challenge sent and not yet answered
      * @param provenAs       who the device proved to be with its SUDI certificate (its subject's serial number
      *                       attribute, e.g. {@code PID:C1131-8PWB SN:FGL2548L0AW}); empty until it has
+     * @param requestImplied the last change stored was the router's own answer being applied: its next work
+     *                       request gets its step's request, which the stored state alone determines, so handing it
+     *                       out need not be stored and its answer is recognised by its service (see
+     *                       {@link Device#onlyHandedOut}); false after anything else (a person's move, a hold, a
+     *                       retry's wait), until a handed-out request is stored and answered again
      */
     public record Exchange(Optional<Pending> pending, Optional<String> lastCorrelator, Optional<ConfigGrant> configGrant,
-                           boolean authRequired, Optional<String> challenge, Optional<String> provenAs) {
+                           boolean authRequired, Optional<String> challenge, Optional<String> provenAs,
+                           boolean requestImplied) {
 
         static final Exchange NONE = new Exchange(Optional.empty(), Optional.empty(), Optional.empty(), false,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), false);
 
         public Exchange awaiting(Optional<Pending> newPending) {
-            return new Exchange(newPending, lastCorrelator, configGrant, authRequired, challenge, provenAs);
+            return new Exchange(newPending, lastCorrelator, configGrant, authRequired, challenge, provenAs,
+                    requestImplied);
         }
 
-        /** The response with this correlator is applied: nothing is awaited, a repeat of it changes nothing. */
+        /**
+         * The response with this correlator is applied: nothing is awaited, a repeat of it changes nothing, and the
+         * device's next request is implied by what is stored.
+         */
         public Exchange answered(String correlator) {
             return new Exchange(Optional.empty(), Optional.of(correlator), configGrant, authRequired, Optional.empty(),
-                    provenAs);
+                    provenAs, true);
         }
 
         public Exchange withConfigGrant(Optional<ConfigGrant> grant) {
-            return new Exchange(pending, lastCorrelator, grant, authRequired, challenge, provenAs);
+            return new Exchange(pending, lastCorrelator, grant, authRequired, challenge, provenAs, requestImplied);
         }
 
         public Exchange withAuthRequired(boolean required) {
-            return new Exchange(pending, lastCorrelator, configGrant, required, challenge, provenAs);
+            return new Exchange(pending, lastCorrelator, configGrant, required, challenge, provenAs, requestImplied);
         }
 
         public Exchange withChallenge(Optional<String> newChallenge) {
-            return new Exchange(pending, lastCorrelator, configGrant, authRequired, newChallenge, provenAs);
+            return new Exchange(pending, lastCorrelator, configGrant, authRequired, newChallenge, provenAs,
+                    requestImplied);
         }
 
         public Exchange provenAs(String subject) {
-            return new Exchange(pending, lastCorrelator, configGrant, authRequired, challenge, Optional.of(subject));
+            return new Exchange(pending, lastCorrelator, configGrant, authRequired, challenge, Optional.of(subject),
+                    requestImplied);
+        }
+
+        public Exchange withRequestImplied(boolean implied) {
+            return new Exchange(pending, lastCorrelator, configGrant, authRequired, challenge, provenAs, implied);
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Set;
 public final class StepMoves {
 
     /** The router is busy with its image: a move would lose track of a reload in progress. */
-    static final Set<Step> IMAGE_IN_FLIGHT = Set.of(Step.UPGRADE_INPROGRESS, Step.UPGRADE_RELOAD_NEEDED,
+    public static final Set<Step> IMAGE_IN_FLIGHT = Set.of(Step.UPGRADE_INPROGRESS, Step.UPGRADE_RELOAD_NEEDED,
             Step.UPGRADE_RELOADING);
 
     private StepMoves() {

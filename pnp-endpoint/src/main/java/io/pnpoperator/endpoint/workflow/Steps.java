@@ -107,6 +107,16 @@ final class Steps {
         return TABLE.get(step);
     }
 
+    /**
+     * Whether handing out this step's request may go unstored when it is implied (see {@link Device#onlyHandedOut}):
+     * not in the image steps (a request awaited there keeps people's moves away), not where sending the request is
+     * itself a transition, not for the day-0 config (its one-time URL is stored).
+     */
+    static boolean requestMayGoUnstored(Step step) {
+        return !StepMoves.IMAGE_IN_FLIGHT.contains(step) && rule(step).onSend().isEmpty() && step != Step.CONFIG_START
+                && rule(step).request().isPresent();
+    }
+
     /** The first step from {@code step} on that the profile switches on. */
     static Step firstActive(Step step, Profile profile) {
         Step at = step;

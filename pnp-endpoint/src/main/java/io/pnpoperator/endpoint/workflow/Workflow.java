@@ -71,8 +71,11 @@ public final class Workflow {
                     + profile.name() + "' has none: set spec.credentialsSecret", Phase.PENDING, contact);
         }
         Device device = known.orElseGet(() -> Device.discovered(request.udi(), request.hostname(), contact));
+        // Whatever this answer is — a hold, a wait, a request — the next one is not implied any more, unless it is
+        // the step's own request handed out (below).
         Draft draft = new Draft(device.with(device.identity().seenAs(request.udi(), request.hostname())
-                .contacted(contact, profile.name())).with(device.exchange().withAuthRequired(request.authRequired())));
+                .contacted(contact, profile.name())).with(device.exchange().withAuthRequired(request.authRequired())
+                .withRequestImplied(false)));
         if (device.phase() == Phase.PENDING || device.phase() == Phase.UNCLAIMED) {
             // Its profile is usable now: the device resumes where it was held.
             draft.progress(draft.device.progress().in(Phase.of(device.step())).tried(device.progress().attempts(),
@@ -140,7 +143,7 @@ public final class Workflow {
                     RESULT_SENT, Optional.empty(), contact.now());
         }
         draft.exchange(draft.device.exchange().awaiting(Optional.of(new Device.Pending(request.correlator(),
-                work.service()))));
+                work.service()))).withRequestImplied(device.exchange().requestImplied() && draft.transitions.isEmpty()));
         return draft.answer(new ServerMessage.Request(request.udi(), request.correlator(), work, credentials));
     }
 
@@ -152,21 +155,30 @@ public final class Workflow {
      * of its progress, and says why. Always answered bye.
      */
     public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
-        String correlator = response.correlator()
-                .or(() -> device.exchange().pending().map(Device.Pending::correlator)).orElse("");
+        return onWorkResponse(profile, device, response, contact, Optional.empty());
+    }
+
+    /**
+     * @param handedOut the request this replica handed out to the device without storing it, if it did (its answer
+     *                  must carry its correlator)
+     */
+    public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact,
+                                   Optional<Device.Pending> handedOut) {
+        Optional<Device.Pending> awaited = awaited(profile, device, response, contact, handedOut);
+        String correlator = response.correlator().or(() -> awaited.map(Device.Pending::correlator)).orElse("");
         ServerMessage bye = new ServerMessage.Bye(response.udi(), correlator,
                 device.exchange().authRequired() ? profile.credentials() : Optional.empty());
-        Optional<Decision.Ignored> ignored = ignored(device, response, contact);
+        Optional<Decision.Ignored> ignored = ignored(device, awaited, response, contact);
         if (ignored.isPresent()) {
             // Not even the time of contact is kept: it may not be the device's.
             return new Decision(new Change(device, List.of()), bye, ignored);
         }
         Draft draft = new Draft(device.with(device.identity().seenAs(response.udi(), "")
                 .contacted(contact, profile.name())));
-        if (device.exchange().pending().isEmpty()) {
+        if (awaited.isEmpty()) {
             return draft.answer(bye); // a backoff's acknowledgement
         }
-        Device.Pending pending = device.exchange().pending().get();
+        Device.Pending pending = awaited.get();
         Optional<String> challenge = device.exchange().challenge();
         draft.exchange(draft.device.exchange().answered(correlator));
 
@@ -239,7 +251,8 @@ public final class Workflow {
                 : new ServerMessage.Bye(message.udi(), ((WorkResponse) message).correlator().orElse(""),
                         Optional.empty());
         Device device = known.orElseGet(() -> Device.discovered(message.udi(), "", contact));
-        device = device.with(device.identity().contacted(contact));
+        // Its next request is handed out and stored as before: a wait's acknowledgement is never taken for an answer.
+        device = device.with(device.identity().contacted(contact)).with(device.exchange().withRequestImplied(false));
         if (device.phase() != Phase.FAILED && device.phase() != Phase.HELD) {
             // A failed or held device waits for a person whatever its profile does meanwhile.
             device = device.with(device.progress().in(phase).tried(device.progress().attempts(), Optional.of(reason)));
@@ -273,9 +286,31 @@ public final class Workflow {
     public record ConfigHandout(Change change, Optional<String> refusal) {
     }
 
+    /**
+     * The request a response may answer: the one stored; else, when the device's request is implied by its stored
+     * state, the one this replica handed out (its correlator must match), or — handed out by another replica, or
+     * before a restart — its step's request, recognised by its service.
+     */
+    private Optional<Device.Pending> awaited(Profile profile, Device device, WorkResponse response, Contact contact,
+                                             Optional<Device.Pending> handedOut) {
+        if (device.exchange().pending().isPresent() || !device.exchange().requestImplied()) {
+            return device.exchange().pending();
+        }
+        if (handedOut.isPresent()) {
+            return handedOut;
+        }
+        Rule rule = Steps.rule(device.step());
+        if (!Steps.requestMayGoUnstored(device.step()) || !rule.active().test(profile)) {
+            return Optional.empty();
+        }
+        return rule.request().map(r -> r.build(profile, timings, device, contact.links()).service())
+                .filter(service -> service == response.service())
+                .map(service -> new Device.Pending(response.correlator().orElse(""), service));
+    }
+
     /** Why a response is not applied, if it is not; a backoff's acknowledgement with nothing awaited is fine. */
-    private Optional<Decision.Ignored> ignored(Device device, WorkResponse response, Contact contact) {
-        Optional<Device.Pending> pending = device.exchange().pending();
+    private Optional<Decision.Ignored> ignored(Device device, Optional<Device.Pending> pending, WorkResponse response,
+                                              Contact contact) {
         boolean acknowledged = response.service() == Service.BACKOFF && response.success();
         if ((device.phase() == Phase.PROVISIONED || device.phase() == Phase.HELD) && !acknowledged) {
             return Optional.of(Decision.Ignored.SETTLED);

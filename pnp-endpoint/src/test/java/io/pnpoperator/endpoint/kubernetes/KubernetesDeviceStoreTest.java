@@ -57,7 +57,7 @@ class KubernetesDeviceStoreTest {
                         OptionalLong.of(612368384L), Optional.of("NONE"), false, false))
                 .with(new Device.Exchange(Optional.of(new Device.Pending("c-1",
                         io.pnpoperator.endpoint.protocol.Service.CLI_CONFIG)), Optional.empty(), Optional.empty(), true,
-                        Optional.of("c7a1d0e2"), Optional.of("PID:C1131-8PWB SN:FGL2548L0AW")))
+                        Optional.of("c7a1d0e2"), Optional.of("PID:C1131-8PWB SN:FGL2548L0AW"), true))
                 .with(new Device.Progress(Step.CHECK_GUESTSHELL, Phase.PROVISIONING, 1, Optional.of("late"), T0,
                         Optional.empty(), 4, true,
                         Optional.of(new Device.Waiting(Step.ENABLE_GUESTSHELL, T0))));

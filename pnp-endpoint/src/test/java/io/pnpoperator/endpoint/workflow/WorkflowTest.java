@@ -691,6 +691,48 @@ class WorkflowTest {
     }
 
     @Test
+    void aRequestTheStoredStateImpliesNeedsNoWriteAndItsAnswerIsKnownByItsServiceAfterARestart() {
+        Device registered = expect(expect(newDevice(), Service.CLI_CONFIG, "config-register 0x2102",
+                new Report.Nothing(), Step.CONFIG_REG), Service.CLI_EXEC, "write memory", new Report.Nothing(),
+                Step.CHECK_IMAGE_VER);
+        assertThat(registered.exchange().requestImplied()).as("its own answer was the last change").isTrue();
+
+        Device handedOut = apply(ask(registered, "c-50"));
+        assertThat(handedOut.onlyHandedOut(registered)).as("nothing to store").isTrue();
+
+        // The server restarted (or another replica answers): nothing of c-50 is known but what the stored state says.
+        WorkResponse info = new WorkResponse(UDI, Service.DEVICE_INFO, Optional.of("c-50"), true, Optional.empty(),
+                new Report.DeviceInfo("17.14.1a", "bootflash:packages.conf", "0x2102", "C1131-8PWB", "FGL2548L0AW",
+                        List.of()));
+        Device checked = apply(workflow.onWorkResponse(profile, registered, info, contact()));
+        assertThat(checked.step()).isEqualTo(Step.UPGRADE_DONE);
+
+        Decision otherService = workflow.onWorkResponse(profile, registered, new WorkResponse(UDI, Service.CLI_EXEC,
+                Optional.of("c-51"), true, Optional.empty(), new Report.Nothing()), contact());
+        assertThat(otherService.ignored()).as("not what its step asks").contains(Decision.Ignored.NOT_AWAITED);
+        assertThat(workflow.onWorkResponse(profile, registered, info, contact(), Optional.of(new Device.Pending("c-49",
+                Service.DEVICE_INFO))).ignored()).as("this replica handed out c-49: c-50 answers nothing it sent")
+                .contains(Decision.Ignored.NOT_AWAITED);
+        assertThat(workflow.onWorkResponse(profile, checked, info, contact()).ignored()).as("a repeat")
+                .contains(Decision.Ignored.REPEATED);
+    }
+
+    @Test
+    void afterAPersonsMoveAHoldOrAnImageStepTheRequestHandedOutIsStored() {
+        Device implied = expect(newDevice(), Service.CLI_CONFIG, "config-register 0x2102", new Report.Nothing(),
+                Step.CONFIG_REG);
+        Device moved = workflow.moveByOperator(implied, Step.CHECK_IMAGE_VER, "admin-api", now).change().device();
+        assertThat(apply(ask(moved, "c-60")).onlyHandedOut(moved)).as("after a person's move").isFalse();
+
+        Device held = apply(workflow.onHeld(Optional.of(implied), new WorkRequest(UDI, "c-61", "Router", false, false),
+                "profile isr1k is not ready", Phase.PENDING, contact()));
+        assertThat(held.exchange().requestImplied()).as("after a hold").isFalse();
+
+        Device reloading = implied.with(implied.progress().at(Step.UPGRADE_RELOADING, now));
+        assertThat(apply(ask(reloading, "c-62")).onlyHandedOut(reloading)).as("in an image step").isFalse();
+    }
+
+    @Test
     void aProvisionedDeviceStillConfiguredIsNotHeld() {
         Decision routine = workflow.onWorkRequest(profile, Optional.of(at(Step.FINISHED)), new WorkRequest(UDI, "c-9",
                 "branch-7", false, false), contact());

@@ -25,8 +25,10 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.Image;
+import io.pnpoperator.crds.profile.PlatformImage;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
+import io.pnpoperator.crds.profile.PnpProfileStatus;
 import io.pnpoperator.crds.profile.ProfileMatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +145,30 @@ class ProfileReconcileTest {
             assertThat(ready.getReason()).isEqualTo("NotReady");
             assertThat(ready.getMessage()).isEqualTo(missing + "; " + noKey);
         });
+    }
+
+    @Test
+    void everyImageOfEveryPlatformIsCheckedAndMeasured() throws Exception {
+        String c8000 = "c8000be-universalk9.17.12.04.SPA.bin";
+        Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
+        PnpProfile profile = profile("mixed", "", "default.cfg");
+        profile.setSpec(new PnpProfileSpec(profile.getSpec().configRegister(), null, List.of(
+                new PlatformImage(List.of("C11*"), new Image(IMAGE, "17.14.01a", null, null, null)),
+                new PlatformImage(List.of("C8200-*"), new Image(c8000, "17.12.04", null, null, null))),
+                profile.getSpec().config(), profile.getSpec().files(), null, null, null, null, null, null));
+        Map<Class<?>, List<?>> secondaries = Map.of(ConfigMap.class, List.of(templates));
+
+        reconciler.reconcile(profile, context(profile, secondaries));
+        assertThat(profile.getStatus().ready()).isFalse();
+        assertThat(condition(profile, "ArtifactsReady").getMessage())
+                .isEqualTo("images/" + c8000 + " not found on volume pnp-artifacts");
+
+        Files.writeString(volume.resolve("images").resolve(c8000), "another image");
+        reconciler.reconcile(profile, context(profile, secondaries));
+        assertThat(profile.getStatus().ready()).isTrue();
+        assertThat(profile.getStatus().artifacts()).extracting(PnpProfileStatus.ArtifactStatus::name)
+                .contains(IMAGE, c8000);
+        assertThat(profile.getStatus().artifacts()).allSatisfy(a -> assertThat(a.md5()).hasSize(32));
     }
 
     @Test

@@ -32,14 +32,26 @@ public final class PnpAgent {
     static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
     static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(100);
 
-    private final List<URI> servers;
+    /**
+     * How the agent reaches its server: over HTTP ({@link HttpTransport}), or within one process (a dry run inside
+     * the server).
+     */
+    public interface Transport {
+        /** The server's HELLO: whether it is there. */
+        void hello() throws IOException, InterruptedException;
+
+        /** Posts a PnP message and reads the answer (XML), trying again as a real agent does until {@code deadline}. */
+        byte[] post(String path, String xml, Instant deadline) throws IOException, InterruptedException;
+
+        /** Copies what the server asked the router to copy. */
+        byte[] download(URI source) throws IOException;
+    }
+
+    private final Transport transport;
     private final SimulatedRouter router;
     private final DeviceOptions options;
-    private final HttpClient http;
-    private final Stats stats;
     private int counter;
     private int exchanges;
-    private int posts;
     private Instant deadline = Instant.MAX;
 
     public PnpAgent(URI server, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
@@ -48,11 +60,13 @@ public final class PnpAgent {
 
     /** A router that sends each message to the next of several servers, as behind a load balancer. */
     public PnpAgent(List<URI> servers, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
-        this.servers = List.copyOf(servers);
+        this(new HttpTransport(servers, options, http, stats), router, options);
+    }
+
+    public PnpAgent(Transport transport, SimulatedRouter router, DeviceOptions options) {
+        this.transport = transport;
         this.router = router;
         this.options = options;
-        this.http = http;
-        this.stats = stats;
     }
 
     public SimulatedRouter router() {
@@ -63,7 +77,7 @@ public final class PnpAgent {
     public Result run(Instant until) throws InterruptedException {
         deadline = until;
         try {
-            get(servers.get(0).resolve("/pnp/HELLO"));
+            transport.hello();
             while (Instant.now().isBefore(deadline)) {
                 String correlator = "CiscoPnP-1.0-" + router.serial() + "-" + (++counter);
                 Element answer = post("/pnp/WORK-REQUEST", workRequest(correlator));
@@ -71,7 +85,7 @@ public final class PnpAgent {
                 if (request.isEmpty()) {
                     continue;
                 }
-                SimulatedRouter.Answer done = router.handle(answer, correlator, this::download);
+                SimulatedRouter.Answer done = router.handle(answer, correlator, transport::download);
                 Element reply = post("/pnp/WORK-RESPONSE", done.xml());
                 if (options.repeatResponses()) {
                     reply = post("/pnp/WORK-RESPONSE", done.xml());
@@ -124,62 +138,88 @@ public final class PnpAgent {
                 + "</info></pnp>";
     }
 
-    /**
-     * Posts a message and reads the answer. Like a real agent, a device whose server is unreachable or
-     * answers 5xx sends the same message again after a pause, until the deadline; a 4xx is final.
-     */
     private Element post(String path, String xml) throws IOException, InterruptedException {
-        URI server = servers.get(posts++ % servers.size());
-        HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
-        while (true) {
-            long start = System.nanoTime();
-            String failure;
-            HttpResponse<byte[]> response = null;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                failure = path + " answered HTTP " + response.statusCode() + ": "
-                        + new String(response.body(), StandardCharsets.UTF_8).trim();
-            } catch (IOException e) {
-                failure = path + ": " + e;
-            }
-            if (response != null && response.statusCode() == 200) {
-                stats.exchanged(System.nanoTime() - start);
-                exchanges++;
-                return Xml.parse(response.body());
-            }
-            if (response != null && response.statusCode() < 500) {
-                throw new IOException(failure);
-            }
-            stats.httpError(failure);
-            if (Instant.now().isAfter(deadline)) {
-                throw new IOException(failure);
-            }
-            Thread.sleep(Math.max(RETRY_PAUSE_MIN.toMillis(), options.scaled(RETRY_PAUSE).toMillis()));
-        }
+        Element answer = Xml.parse(transport.post(path, xml, deadline));
+        exchanges++;
+        return answer;
     }
 
-    private void get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() != 200) {
-            throw new IOException(uri + " answered HTTP " + response.statusCode());
-        }
-    }
+    /** The agent's server over HTTP, one server after the other when there are several (a load balancer). */
+    public static final class HttpTransport implements Transport {
 
-    private byte[] download(URI source) throws IOException {
-        try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(source).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        private final List<URI> servers;
+        private final DeviceOptions options;
+        private final HttpClient http;
+        private final Stats stats;
+        private int posts;
+
+        public HttpTransport(List<URI> servers, DeviceOptions options, HttpClient http, Stats stats) {
+            this.servers = List.copyOf(servers);
+            this.options = options;
+            this.http = http;
+            this.stats = stats;
+        }
+
+        @Override
+        public void hello() throws IOException, InterruptedException {
+            URI uri = servers.get(0).resolve("/pnp/HELLO");
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
+                throw new IOException(uri + " answered HTTP " + response.statusCode());
             }
-            stats.downloaded(response.body().length);
-            return response.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        }
+
+        /**
+         * Posts a message and reads the answer. Like a real agent, a device whose server is unreachable or
+         * answers 5xx sends the same message again after a pause, until the deadline; a 4xx is final.
+         */
+        @Override
+        public byte[] post(String path, String xml, Instant deadline) throws IOException, InterruptedException {
+            URI server = servers.get(posts++ % servers.size());
+            HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "text/xml; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
+            while (true) {
+                long start = System.nanoTime();
+                String failure;
+                HttpResponse<byte[]> response = null;
+                try {
+                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    failure = path + " answered HTTP " + response.statusCode() + ": "
+                            + new String(response.body(), StandardCharsets.UTF_8).trim();
+                } catch (IOException e) {
+                    failure = path + ": " + e;
+                }
+                if (response != null && response.statusCode() == 200) {
+                    stats.exchanged(System.nanoTime() - start);
+                    return response.body();
+                }
+                if (response != null && response.statusCode() < 500) {
+                    throw new IOException(failure);
+                }
+                stats.httpError(failure);
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IOException(failure);
+                }
+                Thread.sleep(Math.max(RETRY_PAUSE_MIN.toMillis(), options.scaled(RETRY_PAUSE).toMillis()));
+            }
+        }
+
+        @Override
+        public byte[] download(URI source) throws IOException {
+            try {
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(source).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    throw new IOException("HTTP " + response.statusCode());
+                }
+                stats.downloaded(response.body().length);
+                return response.body();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
         }
     }
 }

@@ -54,17 +54,24 @@ class EndpointConfiguration {
         return new FleetCounts(store);
     }
 
+    /** The workflow: its timings and security settings, secrets from a secure random source, the SUDI check. */
     @Bean
-    DeviceDialog deviceDialog(DeviceStore store, ProfileSource profiles, InstallSlots slots, PnpProperties properties) {
+    Workflow workflow(PnpProperties properties) {
         SecureRandom random = new SecureRandom();
-        Registrations registrations = new Registrations(properties.limits().registrationsPerMinute(),
-                properties.limits().maxUnclaimed(), () -> store.countByPhaseAndStep().getOrDefault(Phase.UNCLAIMED,
-                        Map.of()).values().stream().mapToLong(Long::longValue).sum());
-        return new DeviceDialog(store, new Workflow(properties.workflow(), properties.security(), () -> {
+        return new Workflow(properties.workflow(), properties.security(), () -> {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
             return HexFormat.of().formatHex(secret);
-        }, identityProof(properties.security())), profiles, registrations, slots);
+        }, identityProof(properties.security()));
+    }
+
+    @Bean
+    DeviceDialog deviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, InstallSlots slots,
+                              PnpProperties properties) {
+        Registrations registrations = new Registrations(properties.limits().registrationsPerMinute(),
+                properties.limits().maxUnclaimed(), () -> store.countByPhaseAndStep().getOrDefault(Phase.UNCLAIMED,
+                        Map.of()).values().stream().mapToLong(Long::longValue).sum());
+        return new DeviceDialog(store, workflow, profiles, registrations, slots);
     }
 
     /** The SUDI trust bundle, read at start: a file that cannot be read stops the server, naming it. */

@@ -13,22 +13,24 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.endpoint.PnpProperties.UnknownDevices;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
-import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import io.pnpoperator.endpoint.kubernetes.ArtifactMirror;
 import io.pnpoperator.endpoint.kubernetes.ClusterProfiles;
 import io.pnpoperator.endpoint.kubernetes.ConfigMapConfigs;
 import io.pnpoperator.endpoint.kubernetes.DeviceEvents;
 import io.pnpoperator.endpoint.kubernetes.KubernetesDeviceStore;
 import io.pnpoperator.endpoint.kubernetes.LeaseInstallSlots;
-import io.pnpoperator.endpoint.provisioning.InstallSlots;
-import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.kubernetes.ProfileDryRun;
 import io.pnpoperator.endpoint.kubernetes.ProfileRules;
 import io.pnpoperator.endpoint.kubernetes.ReviewedAccess;
 import io.pnpoperator.endpoint.kubernetes.SecretCredentials;
+import io.pnpoperator.endpoint.protocol.PnpCodec;
+import io.pnpoperator.endpoint.provisioning.DeviceDialog;
+import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.store.HistoryMirror;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.SchemaMigration;
 import io.pnpoperator.endpoint.web.AdminGate;
+import io.pnpoperator.endpoint.workflow.Workflow;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,9 +39,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.DataSourceBuilder;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -186,9 +188,18 @@ class KubernetesConfiguration {
     }
 
     @Bean
-    DayZeroConfigs dayZeroConfigs(ClusterProfiles profiles, KubernetesDeviceStore devices,
-                                  SharedIndexInformer<ConfigMap> configMaps, KubernetesClient client) {
+    ConfigMapConfigs dayZeroConfigs(ClusterProfiles profiles, KubernetesDeviceStore devices,
+                                    SharedIndexInformer<ConfigMap> configMaps, KubernetesClient client) {
         return new ConfigMapConfigs(profiles, devices, configMaps, client.getNamespace());
+    }
+
+    /** A PnpProfile annotated pnp.pnpoperator.io/dry-run is tried on simulated routers inside this endpoint. */
+    @Bean(destroyMethod = "close")
+    ProfileDryRun profileDryRun(ClusterProfiles profiles, ConfigMapConfigs configs, PnpCodec codec, Workflow workflow,
+                                DeviceEvents events, Clock clock, SharedIndexInformer<PnpProfile> informer) {
+        ProfileDryRun dryRun = new ProfileDryRun(profiles, configs, codec, workflow, events, clock);
+        dryRun.watch(informer);
+        return dryRun;
     }
 
     private static <T> SharedIndexInformer<T> synced(SharedIndexInformer<T> informer, String kind) {

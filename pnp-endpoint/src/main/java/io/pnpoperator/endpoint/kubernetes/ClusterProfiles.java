@@ -73,29 +73,34 @@ public final class ClusterProfiles implements ProfileSource {
         if (profileName.isEmpty()) {
             return new Held(noProfile(name), Phase.UNCLAIMED);
         }
-        PnpProfile profile = profiles.getStore().getByKey(Keys.of(namespace, profileName.get()));
+        return assignment(profileName.get());
+    }
+
+    /** The profile of this name as devices get it now: its images, files and login, or why it holds them. */
+    public Assignment assignment(String profileName) {
+        PnpProfile profile = profiles.getStore().getByKey(Keys.of(namespace, profileName));
         if (profile == null) {
-            return new Held("profile " + profileName.get() + " not found in namespace " + namespace, Phase.PENDING);
+            return new Held("profile " + profileName + " not found in namespace " + namespace, Phase.PENDING);
         }
         PnpProfileStatus status = profile.getStatus();
         if (status == null || !Boolean.TRUE.equals(status.ready())) {
-            return new Held("profile " + profileName.get() + " is not ready: " + PnpProfileStatus.whyNotReady(status), Phase.PENDING);
+            return new Held("profile " + profileName + " is not ready: " + PnpProfileStatus.whyNotReady(status), Phase.PENDING);
         }
         Optional<Credentials> login;
         try {
             login = Optional.ofNullable(profile.getSpec().credentialsSecret()).map(credentials::of);
         } catch (ProfileException e) {
-            return new Held("profile " + profileName.get() + ": " + e.getMessage(), Phase.PENDING);
+            return new Held("profile " + profileName + ": " + e.getMessage(), Phase.PENDING);
         }
         BiFunction<Kind, String, Optional<String>> measured = (kind, file) -> artifacts(status).stream()
                 .filter(a -> file.equals(a.name()) && a.md5() != null).map(PnpProfileStatus.ArtifactStatus::md5)
                 .findFirst();
         // The operator measured the files when it found the profile ready; one replaced since waits for it to look
         // again, rather than routers being offered a download that fails its MD5.
-        Profile workflowProfile = ProfileMapping.toWorkflow(profileName.get(), profile.getSpec(), measured, login);
+        Profile workflowProfile = ProfileMapping.toWorkflow(profileName, profile.getSpec(), measured, login);
         Optional<ArtifactCatalog.Unavailable> changed = catalog.problem(profile.getSpec(), measured);
         if (changed.isPresent()) {
-            return new Held("profile " + profileName.get() + ": " + changed.get().reason(), Phase.PENDING,
+            return new Held("profile " + profileName + ": " + changed.get().reason(), Phase.PENDING,
                     changed.get().measuring(), Optional.of(workflowProfile));
         }
         return new Assigned(workflowProfile);
@@ -147,11 +152,16 @@ public final class ClusterProfiles implements ProfileSource {
     }
 
     /** The profile of a device that is provisioned by one, for its day-0 config. */
+    /** The PnpProfile of this name, as the informer has it. */
+    public Optional<PnpProfile> named(String name) {
+        return Optional.ofNullable(profiles.getStore().getByKey(Keys.of(namespace, name)));
+    }
+
     public Optional<PnpProfile> profileOf(String serial) {
         return devices.resource(serial).flatMap(d -> Optional.ofNullable(d.getSpec().profile())
                         .or(() -> rules.choose(serial, d.getStatus() == null || d.getStatus().identity() == null
                                 ? "" : d.getStatus().identity().pid()).profile()))
-                .map(p -> profiles.getStore().getByKey(Keys.of(namespace, p)));
+                .flatMap(this::named);
     }
 
     private static String noProfile(String name) {

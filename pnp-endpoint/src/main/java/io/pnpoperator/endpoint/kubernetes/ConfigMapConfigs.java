@@ -39,7 +39,13 @@ public final class ConfigMapConfigs implements DayZeroConfigs {
 
     @Override
     public Optional<byte[]> forDevice(String serial) {
-        Optional<PnpProfile> profile = profiles.profileOf(serial);
+        Map<String, String> variables = devices.resource(serial).map(PnpDevice::getSpec)
+                .map(s -> s.variables() == null ? Map.<String, String>of() : s.variables()).orElse(Map.of());
+        return forDevice(profiles.profileOf(serial), serial, variables);
+    }
+
+    /** The configuration a device of this serial and these variables gets from this profile. */
+    public Optional<byte[]> forDevice(Optional<PnpProfile> profile, String serial, Map<String, String> variables) {
         Optional<DayZeroConfig> config = profile.map(p -> p.getSpec().config());
         // The operator's checked copy (status.configMap) when it has published one, else the ConfigMap itself.
         Optional<String> name = profile.map(PnpProfile::getStatus).map(PnpProfileStatus::configMap)
@@ -55,8 +61,6 @@ public final class ConfigMapConfigs implements DayZeroConfigs {
         if (template == null) {
             return Optional.empty();
         }
-        Map<String, String> variables = devices.resource(serial).map(PnpDevice::getSpec)
-                .map(s -> s.variables() == null ? Map.<String, String>of() : s.variables()).orElse(Map.of());
         return Optional.of(render(template, serial, variables).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,10 +1,12 @@
 package io.pnpoperator.endpoint.kubernetes;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.toolkit.kubernetes.Events;
 import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
+import io.pnpoperator.toolkit.kubernetes.Events;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -63,6 +65,11 @@ public final class DeviceEvents implements AutoCloseable {
                 + ": refused, " + why + "; status.step is " + move.from() + " again", move.at());
     }
 
+    /** What a dry run of a profile found, on the profile: Normal when every model was provisioned, else Warning. */
+    void dryRun(PnpProfile profile, boolean allProvisioned, String report, Instant at) {
+        later(profile, allProvisioned ? "Normal" : "Warning", "DryRun", report, at);
+    }
+
     /** A re-provisioning annotation the endpoint cannot act on: said until it is corrected. */
     void reprovisionRefused(PnpDevice device, String why, Instant at) {
         log.warn("{}: re-provisioning refused: {}", device.getMetadata().getName(), why);
@@ -70,11 +77,16 @@ public final class DeviceEvents implements AutoCloseable {
     }
 
     private void warning(PnpDevice device, String reason, String message, Instant at) {
+        later(device, "Warning", reason, message, at);
+    }
+
+    /** Recorded off the caller's thread: an Event is a courtesy, never worth a router's wait. */
+    private void later(HasMetadata resource, String type, String reason, String message, Instant at) {
         poster.execute(() -> {
             try {
-                events.record(device, "Warning", reason, message, at);
+                events.record(resource, type, reason, message, at);
             } catch (RuntimeException e) {
-                log.warn("could not record event for {}: {}", device.getMetadata().getName(), e.getMessage());
+                log.warn("could not record event for {}: {}", resource.getMetadata().getName(), e.getMessage());
             }
         });
     }

@@ -20,6 +20,7 @@ import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.DayZeroConfig;
 import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.crds.profile.PlatformImage;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
 import io.pnpoperator.crds.profile.ProfileMatch;
 import io.pnpoperator.crds.profile.Rollout;
@@ -39,6 +40,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -496,6 +498,39 @@ class KubernetesModeTest {
     private static int mostAtOnce(List<Instant[]> windows) {
         return windows.stream().mapToInt(w -> (int) windows.stream()
                 .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0);
+    }
+
+    @Test
+    void aProfileAnnotatedForADryRunIsTriedOnEachModelInsideTheEndpointLeavingNoDevices() throws Exception {
+        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").get();
+        PnpProfileSpec s = profile.getSpec();
+        profile.setSpec(new PnpProfileSpec(s.configRegister(), null, List.of(new PlatformImage(List.of("C11*"),
+                s.image())), s.config(), s.files(), s.guestshell(), s.credentialsSecret(), s.identity(), null, null,
+                null));
+        client.resource(profile).update();
+        endpoint = start("register");
+
+        client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").edit(p -> {
+            p.getMetadata().setAnnotations(Map.of(ProfileDryRun.ANNOTATION, "C1131-8PWB,ISR4331/K9"));
+            return p;
+        });
+        Instant until = Instant.now().plusSeconds(30);
+        Optional<io.fabric8.kubernetes.api.model.Event> report = Optional.empty();
+        while (report.isEmpty()) {
+            assertThat(Instant.now()).as("a DryRun Event on the profile").isBefore(until);
+            Thread.sleep(50);
+            report = client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream()
+                    .filter(e -> e.getInvolvedObject().getName().equals("default") && e.getReason().equals("DryRun"))
+                    .findFirst();
+        }
+        System.out.println("DryRun Event: " + report.get().getMessage());
+        assertThat(report.get().getType()).isEqualTo("Warning");
+        assertThat(report.get().getMessage()).startsWith("dry run of C1131-8PWB,ISR4331/K9: C1131-8PWB: provisioned, "
+                + "image " + Lab.IMAGE + ", running 17.14.01a, " + Routers.TRANSITIONS + " transitions, day-0 config of ")
+                .contains("; ISR4331/K9: stops at NEW_DEVICE (Pending): no image for platform ISR4331/K9 in profile "
+                        + "default", "no image installed, running 17.06.01a");
+        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).list().getItems())
+                .as("the dry run's routers are not the fleet's").isEmpty();
     }
 
     private void matching(PnpProfile profile, ProfileMatch match) {

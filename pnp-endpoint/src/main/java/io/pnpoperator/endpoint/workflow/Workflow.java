@@ -150,15 +150,12 @@ public final class Workflow {
     /**
      * A device reports the result of its work: move it on, or count a failed attempt and have it wait before
      * the step is tried again. Only the answer to the request in flight counts: it carries that request's
-     * correlator (a fault may carry none) and comes from the address the request went to. Anything else — a
+     * correlator (a fault may carry none) — the request stored, or the one this replica handed out, or, when neither
+     * is known here, the step's request the stored state implies, recognised by its service — and comes from the
+     * address the request went to. Anything else — a
      * repeat, an answer to nothing awaited, a report about a device already provisioned or held — changes nothing
      * of its progress, and says why. Always answered bye.
-     */
-    public Decision onWorkResponse(Profile profile, Device device, WorkResponse response, Contact contact) {
-        return onWorkResponse(profile, device, response, contact, Optional.empty());
-    }
-
-    /**
+     *
      * @param handedOut the request this replica handed out to the device without storing it, if it did (its answer
      *                  must carry its correlator)
      */

@@ -121,7 +121,7 @@ class WorkflowTest {
     void everyWorkResponseIsAcknowledgedWithBye() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
         assertThat(respond(d, Service.CLI_EXEC, output("[OK]")).answer()).isInstanceOf(ServerMessage.Bye.class);
-        Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
+        Decision failed = answer(workflow, profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
                 "boom"), contact());
         assertThat(failed.answer()).as("a failure too: the wait comes with the next work request")
                 .isEqualTo(new ServerMessage.Bye(UDI, "c-1", Optional.empty()));
@@ -145,7 +145,7 @@ class WorkflowTest {
         Device d = apply(ask(at(Step.CHECK_IMAGE_VER), "c-1"));
         WorkResponse installMode = response(d, Service.DEVICE_INFO, new Report.DeviceInfo("17.14.1a",
                 "bootflash:packages.conf", "0x2102", "C1131-8PWB", "FGL2548L0AW", List.of()));
-        assertThat(workflow.onWorkResponse(profile, d, installMode, contact()).change().device().step())
+        assertThat(answer(workflow, profile, d, installMode, contact()).change().device().step())
                 .isEqualTo(Step.UPGRADE_DONE);
     }
 
@@ -243,7 +243,7 @@ class WorkflowTest {
                 "", "", List.of(new Report.FileSystem("nvram", "nvram", 33554432L, 33548287L),
                 new Report.FileSystem("bootflash", "disk", 7194652672L, 612368384L),
                 new Report.FileSystem("usb0", "disk", 8_000_000_000L, 8_000_000_000L))));
-        d = apply(workflow.onWorkResponse(profile, d, severalFileSystems, contact()));
+        d = apply(answer(workflow, profile, d, severalFileSystems, contact()));
         assertThat(d.step()).isEqualTo(Step.BOOTFLASH_NO_SPACE);
         assertThat(d.phase()).isEqualTo(Phase.BLOCKED);
         assertThat(d.observed().bootflashFree()).hasValue(612368384L);
@@ -404,7 +404,7 @@ class WorkflowTest {
     void imageChecksumFailureIsRetriedThenMarkedFailedWithTheDevicesErrorText() {
         Device d = apply(ask(at(Step.UPGRADE_NEEDED), "c-0"));
         for (int attempt = 1; attempt <= TIMINGS.maxAttempts(); attempt++) {
-            Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.IMAGE_INSTALL,
+            Decision failed = answer(workflow, profile, d, failure(d, Service.IMAGE_INSTALL,
                     "PnP Service Error 1816", "Error verifying checksum for Image"), contact());
             d = apply(failed);
             assertThat(failed.answer()).isInstanceOf(ServerMessage.Bye.class);
@@ -431,10 +431,10 @@ class WorkflowTest {
     @Test
     void theAcknowledgementOfARetryWaitChangesNothing() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
-        d = apply(workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300", "x"),
+        d = apply(answer(workflow, profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300", "x"),
                 contact()));
         Device waiting = apply(ask(d, "c-2"));
-        Decision ack = workflow.onWorkResponse(profile, waiting, new WorkResponse(UDI, Service.BACKOFF,
+        Decision ack = answer(workflow, profile, waiting, new WorkResponse(UDI, Service.BACKOFF,
                 Optional.of("c-2"), true, Optional.empty(), ok()), contact());
         assertThat(ack.change().transitions()).isEmpty();
         assertThat(ack.change().device().progress()).isEqualTo(waiting.progress());
@@ -443,7 +443,7 @@ class WorkflowTest {
     @Test
     void faultWithoutCorrelatorCountsAsAFailedAttemptOfThePendingRequest() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
-        Decision fault = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.FAULT, Optional.empty(), false,
+        Decision fault = answer(workflow, profile, d, new WorkResponse(UDI, Service.FAULT, Optional.empty(), false,
                 Optional.of(new DeviceError("FAULT", "XSVC:Client", "An unknown XML tag has been received")),
                 new Report.Nothing()), contact());
         assertThat(fault.change().device().progress().attempts()).isEqualTo(1);
@@ -499,8 +499,8 @@ class WorkflowTest {
     void repeatedResponseIsAnsweredWithoutASecondTransition() {
         Device d = apply(ask(newDevice(), "c-1"));
         WorkResponse done = response(d, Service.CLI_CONFIG, new Report.ConfigResult(List.of()));
-        Device once = apply(workflow.onWorkResponse(profile, d, done, contact()));
-        Decision again = workflow.onWorkResponse(profile, once, done, contact());
+        Device once = apply(answer(workflow, profile, d, done, contact()));
+        Decision again = answer(workflow, profile, once, done, contact());
         assertThat(again.change().transitions()).isEmpty();
         assertThat(again.change().device().step()).isEqualTo(Step.CONFIG_REG);
         assertThat(again.change().device().progress().transitions()).isEqualTo(once.progress().transitions());
@@ -520,7 +520,7 @@ class WorkflowTest {
     void answerToARequestSupersededByAnOperatorIsIgnored() {
         Device d = apply(ask(at(Step.CHECK_GUESTSHELL), "c-old"));
         Device moved = workflow.moveByOperator(d, Step.RUN_PY_SCRIPT, "admin-api", now).change().device();
-        Decision late = workflow.onWorkResponse(profile, moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
+        Decision late = answer(workflow, profile, moved, new WorkResponse(UDI, Service.CLI_EXEC, Optional.of("c-old"), true,
                 Optional.empty(), output(appList("DEPLOYED"))), contact());
         assertThat(late.change().device().step()).isEqualTo(Step.RUN_PY_SCRIPT);
         assertThat(late.change().transitions()).isEmpty();
@@ -529,7 +529,7 @@ class WorkflowTest {
     @Test
     void operatorMoveClearsAFailureAndItsWait() {
         Device sent = apply(ask(at(Step.UPGRADE_NEEDED), "c-0"));
-        Device failed = apply(workflow.onWorkResponse(profile, sent, failure(sent, Service.IMAGE_INSTALL,
+        Device failed = apply(answer(workflow, profile, sent, failure(sent, Service.IMAGE_INSTALL,
                 "PnP Service Error 1816", "checksum"), contact()));
         assertThat(failed.progress().backoffDue()).isTrue();
         Device moved = workflow.moveByOperator(failed, Step.UPGRADE_NEEDED, "admin-api", now).change().device();
@@ -586,7 +586,7 @@ class WorkflowTest {
     @Test
     void aResponseWithoutCorrelatorChangesNothing() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
-        Decision forged = workflow.onWorkResponse(profile, d, new WorkResponse(UDI, Service.CLI_EXEC, Optional.empty(),
+        Decision forged = answer(workflow, profile, d, new WorkResponse(UDI, Service.CLI_EXEC, Optional.empty(),
                 false, Optional.of(new DeviceError("ERROR", "PnP Service Error 1300", "forged")), ok()), contact());
         assertThat(forged.ignored()).contains(Decision.Ignored.NO_CORRELATOR);
         assertThat(forged.change().device()).isEqualTo(d);
@@ -601,13 +601,13 @@ class WorkflowTest {
         for (WorkResponse forged : List.of(failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "forged"),
                 new WorkResponse(UDI, Service.FAULT, Optional.empty(), false, Optional.of(new DeviceError("FAULT",
                         "XSVC:Client", "forged")), new Report.Nothing()))) {
-            Decision decision = workflow.onWorkResponse(profile, d, forged, new Contact("203.0.113.66", now, LINKS));
+            Decision decision = answer(workflow, profile, d, forged, new Contact("203.0.113.66", now, LINKS));
             assertThat(decision.ignored()).contains(Decision.Ignored.OTHER_ADDRESS);
             assertThat(decision.change().device()).isEqualTo(d);
         }
         Workflow unbound = new Workflow(TIMINGS, new Security(false, Duration.ofMinutes(10),
                 Security.Reappeared.HOLD, null), () -> "t");
-        assertThat(unbound.onWorkResponse(profile, d, failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "x"),
+        assertThat(answer(unbound, profile, d, failure(d, Service.IMAGE_INSTALL, "PnP Service Error 1816", "x"),
                 new Contact("203.0.113.66", now, LINKS)).change().device().progress().attempts())
                 .as("with pnp.security.bind-to-address=false the address is not checked").isEqualTo(1);
     }
@@ -616,7 +616,7 @@ class WorkflowTest {
     void forgedFailuresNeverMoveAProvisionedDevice() {
         Device d = apply(ask(at(Step.FINISHED), "c-1"));
         for (int i = 0; i < TIMINGS.maxAttempts() + 1; i++) {
-            Decision forged = workflow.onWorkResponse(profile, d, failure(d, Service.BACKOFF, "PnP Service Error 1300",
+            Decision forged = answer(workflow, profile, d, failure(d, Service.BACKOFF, "PnP Service Error 1300",
                     "forged"), contact());
             assertThat(forged.ignored()).contains(Decision.Ignored.SETTLED);
             d = apply(forged);
@@ -704,16 +704,16 @@ class WorkflowTest {
         WorkResponse info = new WorkResponse(UDI, Service.DEVICE_INFO, Optional.of("c-50"), true, Optional.empty(),
                 new Report.DeviceInfo("17.14.1a", "bootflash:packages.conf", "0x2102", "C1131-8PWB", "FGL2548L0AW",
                         List.of()));
-        Device checked = apply(workflow.onWorkResponse(profile, registered, info, contact()));
+        Device checked = apply(answer(workflow, profile, registered, info, contact()));
         assertThat(checked.step()).isEqualTo(Step.UPGRADE_DONE);
 
-        Decision otherService = workflow.onWorkResponse(profile, registered, new WorkResponse(UDI, Service.CLI_EXEC,
+        Decision otherService = answer(workflow, profile, registered, new WorkResponse(UDI, Service.CLI_EXEC,
                 Optional.of("c-51"), true, Optional.empty(), new Report.Nothing()), contact());
         assertThat(otherService.ignored()).as("not what its step asks").contains(Decision.Ignored.NOT_AWAITED);
         assertThat(workflow.onWorkResponse(profile, registered, info, contact(), Optional.of(new Device.Pending("c-49",
                 Service.DEVICE_INFO))).ignored()).as("this replica handed out c-49: c-50 answers nothing it sent")
                 .contains(Decision.Ignored.NOT_AWAITED);
-        assertThat(workflow.onWorkResponse(profile, checked, info, contact()).ignored()).as("a repeat")
+        assertThat(answer(workflow, profile, checked, info, contact()).ignored()).as("a repeat")
                 .contains(Decision.Ignored.REPEATED);
     }
 
@@ -806,7 +806,7 @@ class WorkflowTest {
     @Test
     void aDevicesErrorTextIsKeptUpToTwoThousandCharacters() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
-        Decision failed = workflow.onWorkResponse(profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
+        Decision failed = answer(workflow, profile, d, failure(d, Service.CLI_EXEC, "PnP Service Error 1300",
                 "e".repeat(5000)), contact());
         assertThat(apply(failed).progress().lastError().orElseThrow()).hasSize(2000).endsWith("e…");
         assertThat(failed.change().transitions().get(0).error().orElseThrow()).hasSize(2000);
@@ -827,7 +827,7 @@ class WorkflowTest {
         Device sent = apply(asked);
         assertThat(sent.exchange().challenge()).contains("challenge-1");
 
-        Decision proven = workflow.onWorkResponse(profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
+        Decision proven = answer(workflow, profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
                 Optional.of("c-1"), true, Optional.empty(), new Report.DeviceAuth("signed", "pem", "ECDSA", "SHA256")),
                 contact());
         Device d = apply(proven);
@@ -852,7 +852,7 @@ class WorkflowTest {
             d = waitedOut(d);
             Device sent = apply(ask(d, "c-" + attempt));
             assertThat(workOf(ask(d, "c-" + attempt))).isInstanceOf(Work.DeviceAuth.class);
-            d = apply(workflow.onWorkResponse(profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
+            d = apply(answer(workflow, profile, sent, new WorkResponse(UDI, Service.DEVICE_AUTH,
                     Optional.of("c-" + attempt), true, Optional.empty(), new Report.DeviceAuth("x", "pem", "RSA",
                             "SHA256")), contact()));
             assertThat(d.progress().lastError()).contains("SUDI proof refused: the challenge is not signed by its "
@@ -904,7 +904,7 @@ class WorkflowTest {
     /** The device answers its pending request, after being asked for work if nothing is pending. */
     private Decision respond(Device device, Service service, Report report) {
         Device asked = device.exchange().pending().isPresent() ? device : apply(ask(device, "c-" + (++exchanges)));
-        return workflow.onWorkResponse(profile, asked, response(asked, service, report), contact());
+        return answer(workflow, profile, asked, response(asked, service, report), contact());
     }
 
     private WorkResponse response(Device device, Service service, Report report) {
@@ -924,6 +924,12 @@ class WorkflowTest {
     private Device at(Step step) {
         Device d = newDevice();
         return d.with(d.progress().at(step, now).in(Phase.of(step)));
+    }
+
+    /** A response on a replica that handed nothing out itself (the stored state alone decides). */
+    private static Decision answer(Workflow workflow, Profile profile, Device device, WorkResponse response,
+                                   Contact contact) {
+        return workflow.onWorkResponse(profile, device, response, contact, Optional.empty());
     }
 
     private static Device apply(Decision decision) {

@@ -36,17 +36,16 @@ public final class JdbcInstallSlots implements InstallSlots {
             return transactions.execute(tx -> {
                 jdbc.queryForList("SELECT profile FROM rollouts WHERE profile = ? FOR UPDATE", String.class, profile);
                 List<String> holders = new ArrayList<>();
+                List<String> freed = new ArrayList<>();
                 jdbc.query("SELECT s.serial, s.taken_at, d.step, d.phase FROM install_slots s LEFT JOIN devices d "
                         + "ON d.serial = s.serial WHERE s.profile = ?", rs -> {
-                            String holder = rs.getString("serial");
-                            if (InstallSlots.holds(Optional.ofNullable(rs.getString("step")).map(Step::valueOf),
+                            boolean holds = InstallSlots.holds(Optional.ofNullable(rs.getString("step")).map(Step::valueOf),
                                     Optional.ofNullable(rs.getString("phase")).map(Phase::fromLabel),
-                                    JdbcDeviceStore.instant(rs, "taken_at"), now)) {
-                                holders.add(holder);
-                            } else {
-                                jdbc.update("DELETE FROM install_slots WHERE profile = ? AND serial = ?", profile, holder);
-                            }
+                                    JdbcDeviceStore.instant(rs, "taken_at"), now);
+                            (holds ? holders : freed).add(rs.getString("serial"));
                         }, profile);
+                freed.forEach(gone -> jdbc.update("DELETE FROM install_slots WHERE profile = ? AND serial = ?",
+                        profile, gone));
                 if (holders.contains(serial)) {
                     return new Admitted();
                 }

@@ -161,6 +161,27 @@ class MariaDbTest {
         }
     }
 
+    @Test
+    void twoServersOnOneDatabaseLetNoMoreImageInstallsThroughThanTheRolloutAllows(MariaDb db) throws Exception {
+        Lab lab = Lab.create(folder);
+        lab.write("pnp-profile.yaml", Lab.PROFILE.replace("spec:\n", "spec:\n  rollout: {maxConcurrentImageInstalls: 2}\n"));
+        try (PnpServer first = PnpServer.start(lab, db.datasourceArgs());
+             PnpServer second = PnpServer.start(lab, withDataDir(db.datasourceArgs(), folder.resolve("data2")))) {
+            List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
+            List<PnpAgent> agents = IntStream.rangeClosed(1, 10)
+                    .mapToObj(i -> Routers.routerOf(String.format("ROL%05d", i), both, ROUTER)).toList();
+            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
+            for (CompletableFuture<PnpAgent.Result> r : runs) {
+                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
+            }
+            List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
+            assertThat(installs).hasSize(10);
+            assertThat(installs.stream().mapToLong(w -> installs.stream()
+                    .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0))
+                    .as("installs at once, as the routers lived them").isEqualTo(2);
+        }
+    }
+
     /**
      * An outage in the middle of the first migration, as MariaDB leaves it: the history table made, the
      * devices table created (each DDL statement commits on its own), V1 marked failed. The next attempt

@@ -81,10 +81,13 @@ class StandaloneConfiguration {
         return new H2Compaction(dataSource, Duration.ofSeconds(5));
     }
 
-    /** {@code /actuator/health/store}: DOWN while the database takes no writes; part of readiness. */
-    @Bean
+    /**
+     * {@code /actuator/health/store}: DOWN while the database takes no writes (tried every second in the
+     * background); part of readiness.
+     */
+    @Bean(destroyMethod = "close")
     WriteCheck store(JdbcTemplate jdbc, Clock clock, DataSource dataSource) {
-        return new WriteCheck(jdbc, clock, () -> replaceConnections(dataSource));
+        return new WriteCheck(jdbc, clock, () -> replaceConnections(dataSource), Duration.ofSeconds(1));
     }
 
     /**

@@ -166,7 +166,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
 
     /** One read of the resource (the informer's copy may lag another replica's write by a moment). */
     @Override
-    public void confirm(Stored read) throws ConcurrentUpdateException {
+    public boolean confirmed(Stored read) throws ConcurrentUpdateException {
         String serial = read.device().serial();
         PnpDevice latest;
         try {
@@ -177,6 +177,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         if (latest == null || !latest.getMetadata().getResourceVersion().equals(read.revision())) {
             throw new ConcurrentUpdateException(serial);
         }
+        return true;
     }
 
     @Override

@@ -218,10 +218,10 @@ public final class DeviceDialog {
             try {
                 Change change = changeOf.apply(decided.get());
                 if (read.isPresent() && change.transitions().isEmpty()
-                        && change.device().needsNoWrite(read.get().device(), CONTACT_REFRESH)) {
+                        && change.device().needsNoWrite(read.get().device(), CONTACT_REFRESH)
+                        && store.confirmed(read.get())) {
                     // The stored state implies this request, or the answer to it changed nothing: only that the read
-                    // is current is confirmed.
-                    store.confirm(read.get());
+                    // is current is confirmed, where a read proves it.
                     change.device().exchange().pending().ifPresentOrElse(p -> handedOut.put(serial, p),
                             () -> handedOut.remove(serial));
                     implied.incrementAndGet();

@@ -33,12 +33,13 @@ public interface DeviceStore {
     List<Transition> history(String serial);
 
     /**
-     * Confirms that the device is still as read, without writing: what a decision that needs no write (a request
-     * handed out that the stored state implies) rests on.
+     * Confirms that the device is still as read, without writing, where a read can prove it: what a decision that
+     * needs no write (a request handed out that the stored state implies) rests on. False where only a write proves
+     * it: the caller then stores the decision as any other.
      *
      * @throws ConcurrentUpdateException when another writer changed it since (the caller reads and decides again)
      */
-    void confirm(Stored read) throws ConcurrentUpdateException;
+    boolean confirmed(Stored read) throws ConcurrentUpdateException;
 
     /**
      * Stores a change and its transitions in one transaction.

@@ -75,14 +75,13 @@ public class JdbcDeviceStore implements DeviceStore {
                 (rs, n) -> device(rs)));
     }
 
+    /**
+     * Never by a read: a database that failed a commit (a full disk) may still answer reads from its memory, with
+     * the change that never reached the disk; only a write tells (FullDiskIT found a router copying a file twice).
+     */
     @Override
-    public void confirm(Stored read) throws ConcurrentUpdateException {
-        String serial = read.device().serial();
-        List<Long> revision = guarded(() -> jdbc.queryForList("SELECT revision FROM devices WHERE serial = ?",
-                Long.class, serial));
-        if (!revision.equals(List.of(Long.parseLong(read.revision())))) {
-            throw new ConcurrentUpdateException(serial);
-        }
+    public boolean confirmed(Stored read) {
+        return false;
     }
 
     @Override

@@ -51,10 +51,11 @@ public final class MemoryDeviceStore implements DeviceStore {
     }
 
     @Override
-    public void confirm(Stored read) throws ConcurrentUpdateException {
+    public boolean confirmed(Stored read) throws ConcurrentUpdateException {
         if (!find(read.device().serial()).map(Stored::revision).equals(Optional.of(read.revision()))) {
             throw new ConcurrentUpdateException(read.device().serial());
         }
+        return true;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,10 +76,10 @@ class MixedFleetTest {
 
         List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(i -> Routers.router(
                 String.format("FGL0000RL%02d", i), server.deviceUrl(), Routers.FAST)).toList();
-        List<java.util.concurrent.CompletableFuture<PnpAgent.Result>> runs = agents.stream()
+        List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
                 .map(a -> Routers.inBackground(a, 90)).toList();
         int mostWaiting = 0;
-        while (!runs.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+        while (!runs.stream().allMatch(CompletableFuture::isDone)) {
             int waiting = 0;
             for (JsonNode d : server.devices()) {
                 waiting += d.hasNonNull("inLine") ? 1 : 0;
@@ -88,11 +89,9 @@ class MixedFleetTest {
         }
         assertThat(runs).allSatisfy(r -> assertThat(r.get().finished()).isTrue());
 
-        List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
+        List<Instant[]> installs = Routers.installs(agents);
         assertThat(installs).hasSize(8);
-        assertThat(installs.stream().mapToLong(w -> installs.stream()
-                .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0))
-                .as("installs at once, as the routers saw them").isEqualTo(2);
+        assertThat(Routers.mostAtOnce(installs)).as("installs at once, as the routers saw them").isEqualTo(2);
         assertThat(mostWaiting).as("routers were made to wait in line").isPositive();
     }
 

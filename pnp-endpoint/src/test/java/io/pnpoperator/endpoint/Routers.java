@@ -70,6 +70,17 @@ public final class Routers {
         }
     }
 
+    /** Every image install of these routers, as they lived it: from the install request to their report after it. */
+    public static List<Instant[]> installs(List<PnpAgent> routers) {
+        return routers.stream().flatMap(a -> a.router().installs().stream()).toList();
+    }
+
+    /** The most installs going on at one moment: at the start of each, how many had started and not yet ended. */
+    public static int mostAtOnce(List<Instant[]> installs) {
+        return installs.stream().mapToInt(w -> (int) installs.stream()
+                .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0);
+    }
+
     public static CompletableFuture<PnpAgent.Result> inBackground(PnpAgent router, int seconds) {
         return CompletableFuture.supplyAsync(() -> run(router, seconds));
     }

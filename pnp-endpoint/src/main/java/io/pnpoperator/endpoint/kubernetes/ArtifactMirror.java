@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -92,7 +90,7 @@ public final class ArtifactMirror implements AutoCloseable {
         HttpResponse<InputStream> answer = http.send(HttpRequest.newBuilder(source.resolve(artifact.path())).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         String md5;
-        try (DigestInputStream in = new DigestInputStream(answer.body(), md5());
+        try (DigestInputStream in = new DigestInputStream(answer.body(), FileDigests.md5());
              OutputStream out = Files.newOutputStream(partial)) {
             if (answer.statusCode() != 200) {
                 throw new IOException("HTTP " + answer.statusCode());
@@ -106,14 +104,6 @@ public final class ArtifactMirror implements AutoCloseable {
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         log.info("artifact {} copied from {} ({} bytes, MD5 {})", artifact.path(), source, Files.size(target), md5);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has MD5", e);
-        }
     }
 
     @Override

@@ -140,12 +140,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         if (known.filter(KubernetesDeviceStore::provisioning).isEmpty()) {
             // Not begun as far as the cache knows: new, registered ahead, or begun by another replica a moment
             // ago and not watched here yet. One read tells; it happens until the device's first status is seen.
-            try {
-                known = Optional.ofNullable(remember(client.resources(PnpDevice.class).inNamespace(namespace)
-                        .withName(nameOf(serial)).get()));
-            } catch (KubernetesClientException e) {
-                throw new StoreUnavailableException("the API server", e);
-            }
+            known = Optional.ofNullable(fetched(nameOf(serial)));
         }
         return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(deviceOf(r),
                 r.getMetadata().getResourceVersion()));
@@ -168,12 +163,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
     @Override
     public boolean confirmed(Stored read) throws ConcurrentUpdateException {
         String serial = read.device().serial();
-        PnpDevice latest;
-        try {
-            latest = remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(serial)).get());
-        } catch (KubernetesClientException e) {
-            throw new StoreUnavailableException("the API server", e);
-        }
+        PnpDevice latest = fetched(nameOf(serial));
         if (latest == null || !latest.getMetadata().getResourceVersion().equals(read.revision())) {
             throw new ConcurrentUpdateException(serial);
         }
@@ -305,9 +295,8 @@ public final class KubernetesDeviceStore implements DeviceStore {
         } catch (KubernetesClientException e) {
             // Refused: if someone wrote since our read, take their version (one read, only on a conflict) and
             // let the dialog decide again; any other refusal is a real error.
-            PnpDevice latest = client.resources(PnpDevice.class).inNamespace(namespace).withName(name).get();
+            PnpDevice latest = fetched(name);
             if (latest != null && !readAt.equals(latest.getMetadata().getResourceVersion())) {
-                remember(latest);
                 throw new ConcurrentUpdateException(base.getSpec().serialNumber());
             }
             throw e;
@@ -328,7 +317,16 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 throw new StoreUnavailableException("the API server", e);
             }
             // Another replica created it a moment ago: take theirs (a read only in this race).
-            return remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(nameOf(device.serial())).get());
+            return fetched(nameOf(device.serial()));
+        }
+    }
+
+    /** The resource as the API server has it now, remembered as the newest copy; null when there is none. */
+    private PnpDevice fetched(String name) {
+        try {
+            return remember(client.resources(PnpDevice.class).inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw new StoreUnavailableException("the API server", e);
         }
     }
 

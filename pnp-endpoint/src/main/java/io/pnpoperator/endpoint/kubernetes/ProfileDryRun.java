@@ -20,16 +20,14 @@ import io.pnpoperator.endpoint.workflow.Workflow;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
+import io.pnpoperator.toolkit.files.FileDigests;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,25 +238,17 @@ public final class ProfileDryRun implements AutoCloseable {
     }
 
     private static Profile.Image standIn(Profile.Image image) {
-        return new Profile.Image(image.file(), image.version(), md5(standIn(image.file())), image.reload());
+        return new Profile.Image(image.file(), image.version(), FileDigests.md5(standIn(image.file())), image.reload());
     }
 
     private static Profile.Artifact standIn(Profile.Artifact artifact) {
         return new Profile.Artifact(artifact.name(), artifact.destination(),
-                artifact.md5().map(m -> md5(standIn(artifact.name()))));
+                artifact.md5().map(m -> FileDigests.md5(standIn(artifact.name()))));
     }
 
     /** What a router copies in the dry run in place of the file of this name. */
     private static byte[] standIn(String name) {
         return ("dry-run stand-in for " + name).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String md5(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

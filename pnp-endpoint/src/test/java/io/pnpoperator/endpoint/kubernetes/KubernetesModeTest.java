@@ -482,9 +482,8 @@ class KubernetesModeTest {
                 assertThat(r.get().finished()).isTrue();
             }
 
-            // As the routers lived them: from the install request to their first report on the new image.
-            List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
-            int most = mostAtOnce(installs);
+            List<Instant[]> installs = Routers.installs(agents);
+            int most = Routers.mostAtOnce(installs);
             System.out.printf("50 routers, two endpoints, maxConcurrentImageInstalls 5: at most %d installs at once, "
                     + "at most %.0f routers waiting in line%n", most, mostWaiting);
             assertThat(installs).hasSize(50);
@@ -493,11 +492,6 @@ class KubernetesModeTest {
             assertThat(agents).allSatisfy(a -> assertThat(a.router().completed()).containsEntry("image-install", 1));
             assertThat(device("rol00050").getStatus().inLine()).as("no longer in line").isNull();
         }
-    }
-
-    private static int mostAtOnce(List<Instant[]> windows) {
-        return windows.stream().mapToInt(w -> (int) windows.stream()
-                .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0);
     }
 
     @Test

@@ -143,13 +143,7 @@ class MariaDbTest {
         Lab lab = Lab.create(folder);
         try (PnpServer first = PnpServer.start(lab, db.datasourceArgs());
              PnpServer second = PnpServer.start(lab, withDataDir(db.datasourceArgs(), folder.resolve("data2")))) {
-            List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
-            List<PnpAgent> agents = IntStream.rangeClosed(1, 20)
-                    .mapToObj(i -> Routers.routerOf(String.format("MDB%05d", i), both, ROUTER)).toList();
-            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
-            for (CompletableFuture<PnpAgent.Result> r : runs) {
-                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
-            }
+            List<PnpAgent> agents = provisionedAlternating(first, second, "MDB", 20);
             for (PnpAgent agent : agents) {
                 assertThat(sequences(db, agent.router().serial())).isEqualTo(LongStream.rangeClosed(1, Routers.TRANSITIONS).boxed().toList());
                 assertThat(agent.router().completed()).containsEntry("cli-config", 1).containsEntry("image-install", 1)
@@ -167,19 +161,23 @@ class MariaDbTest {
         lab.write("pnp-profile.yaml", Lab.PROFILE.replace("spec:\n", "spec:\n  rollout: {maxConcurrentImageInstalls: 2}\n"));
         try (PnpServer first = PnpServer.start(lab, db.datasourceArgs());
              PnpServer second = PnpServer.start(lab, withDataDir(db.datasourceArgs(), folder.resolve("data2")))) {
-            List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
-            List<PnpAgent> agents = IntStream.rangeClosed(1, 10)
-                    .mapToObj(i -> Routers.routerOf(String.format("ROL%05d", i), both, ROUTER)).toList();
-            List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
-            for (CompletableFuture<PnpAgent.Result> r : runs) {
-                assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
-            }
-            List<Instant[]> installs = agents.stream().flatMap(a -> a.router().installs().stream()).toList();
+            List<Instant[]> installs = Routers.installs(provisionedAlternating(first, second, "ROL", 10));
             assertThat(installs).hasSize(10);
-            assertThat(installs.stream().mapToLong(w -> installs.stream()
-                    .filter(o -> !o[0].isAfter(w[0]) && o[1].isAfter(w[0])).count()).max().orElse(0))
-                    .as("installs at once, as the routers lived them").isEqualTo(2);
+            assertThat(Routers.mostAtOnce(installs)).as("installs at once, as the routers lived them").isEqualTo(2);
         }
+    }
+
+    /** Routers {@code <prefix>00001…} sending each message to the other server, all run until provisioned. */
+    private static List<PnpAgent> provisionedAlternating(PnpServer first, PnpServer second, String prefix, int count)
+            throws Exception {
+        List<URI> both = List.of(first.deviceUrl(), second.deviceUrl());
+        List<PnpAgent> agents = IntStream.rangeClosed(1, count)
+                .mapToObj(i -> Routers.routerOf(String.format("%s%05d", prefix, i), both, ROUTER)).toList();
+        List<CompletableFuture<PnpAgent.Result>> runs = agents.stream().map(a -> Routers.inBackground(a, 90)).toList();
+        for (CompletableFuture<PnpAgent.Result> r : runs) {
+            assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
+        }
+        return agents;
     }
 
     /**

@@ -123,13 +123,22 @@ public final class FileDigests {
         return Optional.of(fresh);
     }
 
-    private static String md5(Path path) throws IOException {
-        MessageDigest digest;
+    /** A new MD5 digest (every JVM has one). */
+    public static MessageDigest md5() {
         try {
-            digest = MessageDigest.getInstance("MD5");
+            return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has MD5", e);
         }
+    }
+
+    /** The MD5 of these bytes in lower-case hex, as devices and profiles write it. */
+    public static String md5(byte[] content) {
+        return HexFormat.of().formatHex(md5().digest(content));
+    }
+
+    private static String md5(Path path) throws IOException {
+        MessageDigest digest = md5();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(path)) {
             for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {

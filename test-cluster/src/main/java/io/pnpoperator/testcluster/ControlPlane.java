@@ -1,0 +1,255 @@
+package io.pnpoperator.testcluster;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The real Kubernetes control plane, once per test JVM: etcd and kube-apiserver started by fabric8's kube-api-test,
+ * kube-controller-manager beside them (garbage collection, namespace deletion, service accounts, Jobs), all from
+ * the binaries {@code tools/kube/build} builds. No kubelet and no scheduler: Pods stay Pending.
+ *
+ * <p>The API server runs as clusters have it: RBAC, the default admission plugins plus
+ * OwnerReferencesPermissionEnforcement (OpenShift's default), and an audit log of every request, which
+ * {@link AuditLog} reads to count what a program asked of it. Programs started in this JVM find it through the
+ * {@code kubeconfig} system property, as they would through {@code KUBECONFIG}: as a cluster administrator.
+ */
+public final class ControlPlane {
+
+    private static ControlPlane shared;
+
+    private final Path binaries;
+    private final Path work;
+    private final KubeAPIServer apiServer;
+    private final Process controllerManager;
+    private final Path adminKubeconfig;
+    private final String server;
+    private final Path certificateAuthority;
+    private final AuditLog auditLog;
+    private final KubernetesClient admin;
+    private final Set<Path> installedCrds = new HashSet<>();
+    private final AtomicInteger namespaces = new AtomicInteger();
+
+    /** The control plane of this JVM, started at the first call and stopped when the JVM ends. */
+    public static synchronized ControlPlane shared() {
+        if (shared == null) {
+            shared = new ControlPlane();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "control-plane-stop"));
+        }
+        return shared;
+    }
+
+    private ControlPlane() {
+        try {
+            binaries = Binaries.built();
+            work = Files.createTempDirectory("control-plane");
+            auditLog = new AuditLog(work.resolve("audit.log"));
+            Path policy = Files.writeString(work.resolve("audit-policy.yaml"), AuditLog.POLICY);
+            // kube-api-test finds the binaries in <dir>/k8s/<version>-linux-amd64 and writes its certificates to <dir>.
+            String testDir = binaries.getParent().getParent().toString();
+            apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                    .withTestDir(testDir)
+                    .withApiServerVersion(Binaries.kubernetesVersion(binaries))
+                    // Set in code: in 7.5.2 these settings, read from the environment, throw a ClassCastException.
+                    .withOfflineMode(true)
+                    .withWaitForEtcdHealthCheckOnStartup(true)
+                    .withStartupTimeout(180_000)
+                    .withApiServerFlag("--bind-address", "127.0.0.1")
+                    .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
+                    .withApiServerFlag("--audit-policy-file", policy.toString())
+                    .withApiServerFlag("--audit-log-path", auditLog.file().toString())
+                    .withApiServerFlag("--audit-log-mode", "blocking")
+                    .build());
+            apiServer.start();
+            adminKubeconfig = Files.writeString(work.resolve("admin.kubeconfig"), apiServer.getKubeConfigYaml());
+            System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, adminKubeconfig.toString());
+            admin = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
+            server = admin.getConfiguration().getMasterUrl();
+            certificateAuthority = Path.of(testDir, "apiserver.crt");
+            controllerManager = startControllerManager(Path.of(testDir, "apiserver.key"));
+            awaitControllers();
+            System.out.println("control plane: kube-apiserver " + admin.getKubernetesVersion().getGitVersion()
+                    + ", " + Binaries.etcdVersion(binaries) + ", at " + server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Process startControllerManager(Path serviceAccountKey) throws IOException {
+        List<String> command = new ArrayList<>(List.of(binaries.resolve("kube-controller-manager").toString(),
+                "--kubeconfig=" + adminKubeconfig,
+                "--leader-elect=false",
+                "--bind-address=127.0.0.1",
+                "--secure-port=0", // nothing to serve: no port to find free
+                "--service-account-private-key-file=" + serviceAccountKey,
+                "--root-ca-file=" + certificateAuthority,
+                "--use-service-account-credentials=false",
+                "--concurrent-gc-syncs=5",
+                "--namespace-sync-period=10s"));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("kube-controller-manager.log").toFile()).start();
+    }
+
+    /** Until the controller manager has made the {@code default} ServiceAccount of kube-system: its controllers run. */
+    private void awaitControllers() {
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (admin.serviceAccounts().inNamespace("kube-system").withName("default").get() == null) {
+            if (!controllerManager.isAlive() || Instant.now().isAfter(until)) {
+                throw new IllegalStateException("kube-controller-manager did not start; its log: "
+                        + work.resolve("kube-controller-manager.log"));
+            }
+            sleep(200);
+        }
+    }
+
+    /** A new namespace, named after {@code hint}, for one test. */
+    public String createNamespace(String hint) {
+        String base = hint.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String name = ("t" + namespaces.incrementAndGet() + "-" + base);
+        name = name.substring(0, Math.min(name.length(), 50)).replaceAll("-+$", "");
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .create();
+        return name;
+    }
+
+    /** Deletes a namespace as {@code kubectl delete namespace} does; the controller manager empties it. */
+    public void deleteNamespace(String name) {
+        admin.namespaces().withName(name).delete();
+    }
+
+    /** A client of the cluster administrator whose default namespace is {@code namespace}. */
+    public KubernetesClient client(String namespace) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
+                .withNamespace(namespace).build()).build();
+    }
+
+    /** The cluster administrator's client (in {@code default}). */
+    public KubernetesClient admin() {
+        return admin;
+    }
+
+    /** Creates (once per JVM) or brings back every CRD in {@code folder}, and waits until they are served. */
+    public synchronized void installCrds(Path folder) {
+        Path key = folder.toAbsolutePath().normalize();
+        if (installedCrds.contains(key)) {
+            return;
+        }
+        applyCrds(folder);
+        installedCrds.add(key);
+    }
+
+    /** Creates or replaces every CRD in {@code folder} and waits until each is established. */
+    public void applyCrds(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted().toList()) {
+                CustomResourceDefinition crd = admin.getKubernetesSerialization()
+                        .unmarshal(Files.readString(file), CustomResourceDefinition.class);
+                admin.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts()
+                        .fieldManager("pnp-tests").serverSideApply();
+                admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+                        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
+                                .stream().anyMatch(s -> s.getType().equals("Established")
+                                        && s.getStatus().equals("True")), 60, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The cluster administrator's kubeconfig file. */
+    public Path adminKubeconfig() {
+        return adminKubeconfig;
+    }
+
+    /**
+     * A kubeconfig file that authenticates as ServiceAccount {@code serviceAccount} of {@code namespace}, with a
+     * token from the TokenRequest API, as a Pod running under that ServiceAccount would.
+     */
+    public Path serviceAccountKubeconfig(String namespace, String serviceAccount) {
+        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(
+                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
+                .getStatus().getToken();
+        String config = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: test
+                  cluster:
+                    server: %s
+                    certificate-authority: %s
+                contexts:
+                - name: %s
+                  context: {cluster: test, namespace: %s, user: %s}
+                current-context: %s
+                users:
+                - name: %s
+                  user:
+                    token: %s
+                """.formatted(server, certificateAuthority, serviceAccount, namespace, serviceAccount, serviceAccount,
+                serviceAccount, token);
+        try {
+            return Files.writeString(work.resolve(namespace + "-" + serviceAccount + ".kubeconfig"), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The release's own kubectl, run as the cluster administrator. */
+    public Kubectl kubectl() {
+        return new Kubectl(binaries.resolve("kubectl"), adminKubeconfig);
+    }
+
+    /** The release's own kubectl, run with {@code kubeconfig}. */
+    public Kubectl kubectl(Path kubeconfig) {
+        return new Kubectl(binaries.resolve("kubectl"), kubeconfig);
+    }
+
+    /** The API server's audit log: every request, who made it and how it ended. */
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** The API server's address. */
+    public String server() {
+        return server;
+    }
+
+    private void stop() {
+        controllerManager.destroy();
+        try {
+            controllerManager.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        apiServer.stop();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

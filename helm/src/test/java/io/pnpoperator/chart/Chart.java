@@ -57,7 +57,11 @@ final class Chart {
     }
 
     static String template(String release, Map<String, Object> values) {
-        TemplateCommand template = new Helm(DIR).template().withName(release).withNamespace(NAMESPACE);
+        return template(release, NAMESPACE, values);
+    }
+
+    static String template(String release, String namespace, Map<String, Object> values) {
+        TemplateCommand template = new Helm(DIR).template().withName(release).withNamespace(namespace);
         values.forEach(template::set);
         return template.call();
     }

@@ -3,8 +3,6 @@ package io.pnpoperator.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pnpoperator.crds.device.DevicePhase;
@@ -13,6 +11,9 @@ import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
 import io.pnpoperator.crds.profile.PnpProfile;
+import io.pnpoperator.testcluster.ControlPlane;
+import io.pnpoperator.testcluster.Quota;
+import io.pnpoperator.testcluster.WithCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,51 +33,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole thing, as the chart installs it, on a {@link SimulatedCluster}: the packaged operator and endpoint, a
- * profile declared with nothing in its status, and simulated routers calling. Nobody sets a status by hand: the
- * operator makes the profile ready, the endpoint provisions the routers from it.
+ * The whole thing, as the chart installs it, on the real control plane ({@link InstalledChart}): the packaged
+ * operator and endpoint under the chart's RBAC, a profile declared with nothing in its status, and simulated routers
+ * calling. Nobody sets a status by hand: the operator makes the profile ready, the endpoint provisions the routers
+ * from it. A namespace quota makes the API server refuse the operator's first ConfigMap: counted and retried.
  */
+@WithCluster
 class FleetOnAClusterTest {
 
-    static final String NS = SimulatedCluster.NS;
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
 
     @TempDir
     Path work;
-    SimulatedCluster cluster;
+    ControlPlane cluster;
     KubernetesClient client;
+    InstalledChart chart;
 
     @BeforeEach
-    void cluster() {
-        cluster = new SimulatedCluster(work);
-        client = cluster.client;
-        cluster.api.installCrds(client, Chart.DIR.resolve("crds"));
+    void install() {
+        chart = new InstalledChart(cluster, client, work, Map.of());
     }
 
     @AfterEach
     void stop() {
-        cluster.close();
+        chart.close();
     }
 
     @Test
     void routersAreProvisionedWithTheProfileTheOperatorMadeReady() throws Exception {
-        Path volume = cluster.artifacts(IMAGE);
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").withNamespace(NS).endMetadata()
+        Path volume = chart.artifacts(IMAGE);
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").endMetadata()
                 .addToData("default.cfg", Files.readString(Path.of("../configs/default.cfg"))).build()).create();
 
-        List<HasMetadata> chart = Chart.render(Map.of());
-        int devicePort = SimulatedCluster.freePort();
-        int adminPort = SimulatedCluster.freePort();
-        int operatorPort = SimulatedCluster.freePort();
-        // The operator's first write of the profile's ConfigMap meets an API server error: it is counted and retried.
-        cluster.api.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
-                new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
-        // The client's own retries would hide from the operator the API server failure made on purpose above;
-        // without them the reconciler meets it, counts it and retries, which is what is checked.
-        cluster.startOperator(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
+        int devicePort = InstalledChart.freePort();
+        int adminPort = InstalledChart.freePort();
+        int operatorPort = InstalledChart.freePort();
+        Quota quota = Quota.noRoomForConfigMaps(client);
+        // The client's own retries would hide from the operator the refusal made on purpose above; without them the
+        // reconciler meets it, counts it and retries, which is what is checked.
+        chart.startOperator(Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
                 Integer.toString(operatorPort), "KUBERNETES_REQUEST_RETRY_BACKOFFLIMIT", "0"));
         // The chart's default, artifacts.mode mirrored: the endpoint fills a folder of its own from the operator.
-        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
+        chart.startEndpoint(Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
                 .toString(), "PNP_ARTIFACTSSOURCE", "http://127.0.0.1:" + operatorPort + "/artifacts/",
                 "PNP_DEVICE_PORT", Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
 
@@ -84,14 +82,18 @@ class FleetOnAClusterTest {
         // The chart's claim mode: the routers expected are registered ahead, each with its profile.
         for (String serial : List.of("FGL00001", "FGL00002", "FGL00003", "BAD00001")) {
             PnpDevice expected = new PnpDevice();
-            expected.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).withNamespace(NS).build());
+            expected.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).build());
             expected.setSpec(new PnpDeviceSpec(serial, "default", null, null));
             client.resource(expected).create();
         }
+        await(p -> p.getStatus().conditions() != null && p.getStatus().conditions().stream().anyMatch(c ->
+                c.getType().equals("Ready") && c.getReason().equals("ReconcileError")
+                        && c.getMessage().contains("exceeded quota")));
+        quota.close();
         PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-default");
 
-        cluster.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
+        chart.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
 
         String said = routers(devicePort, "--devices", "3", "--serial-prefix", "FGL");
         assertThat(said).containsPattern("devices finished: +3 of 3").containsPattern("refused by routers: 0 ");
@@ -99,7 +101,7 @@ class FleetOnAClusterTest {
         assertThat(routers(devicePort, "--devices", "1", "--serial-prefix", "BAD", "--misbehave", "checksum"))
                 .containsPattern("devices finished: +0 of 1");
 
-        List<PnpDevice> devices = client.resources(PnpDevice.class).inNamespace(NS).list().getItems().stream()
+        List<PnpDevice> devices = client.resources(PnpDevice.class).list().getItems().stream()
                 .filter(d -> d.getSpec().serialNumber().startsWith("FGL")).toList();
         assertThat(devices).hasSize(3).allSatisfy(device -> {
             assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
@@ -117,7 +119,7 @@ class FleetOnAClusterTest {
         String operatorMetrics = get(URI.create("http://127.0.0.1:" + operatorPort + "/metrics"));
         assertThat(endpointMetrics).contains("pnp_step_failures_total{application=\"pnp-endpoint\",step=\"UPGRADE_INPROGRESS\"} 3.0");
         assertThat(operatorMetrics).containsPattern(
-                "operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} 1\\.0");
+                "operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} [1-9]");
         Expositions.assertPromtoolAccepts("endpoint", endpointMetrics);
         Expositions.assertPromtoolAccepts("operator", operatorMetrics);
         Expositions.assertDashboardAndAlertsQueryOnly(List.of(endpointMetrics, operatorMetrics));
@@ -131,7 +133,7 @@ class FleetOnAClusterTest {
         Process routers = new ProcessBuilder(command).redirectErrorStream(true).start();
         String said = new String(routers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         routers.waitFor();
-        return said + cluster.logs();
+        return said + chart.logs();
     }
 
     private static String get(URI uri) throws Exception {
@@ -144,7 +146,6 @@ class FleetOnAClusterTest {
             kind: PnpProfile
             metadata:
               name: default
-              namespace: pnp
             spec:
               configRegister: "0x2102"
               image:
@@ -168,14 +169,14 @@ class FleetOnAClusterTest {
     private PnpProfile await(Predicate<PnpProfile> condition) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(90));
         while (Instant.now().isBefore(until)) {
-            PnpProfile found = client.resources(PnpProfile.class).inNamespace(NS).withName("default").get();
+            PnpProfile found = client.resources(PnpProfile.class).withName("default").get();
             if (found != null && found.getStatus() != null && condition.test(found)) {
                 return found;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the profile never got there: " + client.resources(PnpProfile.class).inNamespace(NS)
-                .withName("default").get() + cluster.logs());
+        throw new AssertionError("the profile never got there: " + client.resources(PnpProfile.class)
+                .withName("default").get() + chart.logs());
     }
 
 

@@ -2,8 +2,10 @@ package io.pnpoperator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.pnpoperator.apiserver.Kubectl;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pnpoperator.testcluster.ControlPlane;
+import io.pnpoperator.testcluster.Kubectl;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
@@ -13,7 +15,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,56 +24,60 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a cluster user does, with the real kubectl (v1.33), against the packaged operator and endpoint on a
- * {@link SimulatedCluster}: apply the CRDs and the examples, watch a router get blocked for bootflash, see it in
- * {@code get} and {@code describe}, unblock it with a status patch (after a refused one), and wait for it to be
- * Ready. What kubectl printed is in the test's output; the README and docs/kubectl.md show it.
+ * What a cluster user does, with kubectl of the control plane's own release, against the packaged operator and
+ * endpoint running under the chart's RBAC ({@link InstalledChart}): apply the CRDs and the examples server-side,
+ * watch a router get blocked for bootflash, see it in {@code get}, {@code get -w} and {@code describe}, unblock it with
+ * a status patch (after a refused one), wait for it to be Ready, and edit a profile as a second field manager. What
+ * kubectl printed is in the test's output; the README and docs/kubectl.md show it.
  */
+@WithCluster
 class KubectlOnAClusterTest {
 
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
 
     @TempDir
     Path work;
-    SimulatedCluster cluster;
+    ControlPlane cluster;
+    KubernetesClient client;
+    InstalledChart chart;
     Kubectl kubectl;
 
     @BeforeEach
-    void cluster() {
-        cluster = new SimulatedCluster(work);
-        kubectl = new Kubectl(cluster.api, work, SimulatedCluster.NS);
+    void install() {
+        chart = new InstalledChart(cluster, client, work, Map.of());
+        kubectl = cluster.kubectl().inNamespace(client.getNamespace());
     }
 
     @AfterEach
     void stop() {
-        cluster.close();
+        chart.close();
     }
 
     @Test
     void aBlockedRouterIsSeenUnblockedAndAwaitedWithKubectl() throws Exception {
-        // The CRDs first: as on a real cluster, kubectl cannot map the examples' kinds in the same command.
-        assertThat(said("apply", "-f", "../crds/")).contains(
-                "customresourcedefinition.apiextensions.k8s.io/pnpdevices.pnp.pnpoperator.io created");
-        assertThat(said("apply", "-f", "../crds/examples/")).contains("pnpdevice.pnp.pnpoperator.io/fgl2548l0aw created",
-                "pnpprofile.pnp.pnpoperator.io/isr1k created");
+        assertThat(said("apply", "--server-side", "-f", "../crds/", "-f", "../crds/examples/")).contains(
+                "customresourcedefinition.apiextensions.k8s.io/pnpdevices.pnp.pnpoperator.io serverside-applied",
+                "pnpdevice.pnp.pnpoperator.io/fgl2548l0aw serverside-applied",
+                "pnpprofile.pnp.pnpoperator.io/isr1k serverside-applied");
         Files.writeString(work.resolve("isr1k-configs.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                 + "  name: isr1k-configs\ndata:\n  default.cfg: |\n" + Files.readString(Path.of("../configs/default.cfg"))
                 .lines().map(l -> "    " + l + "\n").reduce("", String::concat));
         said("apply", "-f", work.resolve("isr1k-configs.yaml").toString());
         // The artifacts volume the isr1k example names: the image, the guestshell package and the script.
-        Path volume = cluster.artifacts(IMAGE, "guestshell.17.09.01a.tar");
-        int devicePort = SimulatedCluster.freePort();
-        int adminPort = SimulatedCluster.freePort();
-        List<HasMetadata> chart = Chart.render(Map.of());
-        int operatorPort = SimulatedCluster.freePort();
-        cluster.startOperator(chart, Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
+        Path volume = chart.artifacts(IMAGE, "guestshell.17.09.01a.tar");
+        int devicePort = InstalledChart.freePort();
+        int adminPort = InstalledChart.freePort();
+        int operatorPort = InstalledChart.freePort();
+        chart.startOperator(Map.of("PNP_ARTIFACTS_DIR", volume.toString(), "PNP_HTTP_PORT",
                 Integer.toString(operatorPort)));
-        cluster.startEndpoint(chart, Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
+        chart.startEndpoint(Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
                 .toString(), "PNP_ARTIFACTSSOURCE", "http://127.0.0.1:" + operatorPort + "/artifacts/",
                 "PNP_DEVICE_PORT", Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
         assertThat(said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s"))
                 .isEqualTo("pnpprofile.pnp.pnpoperator.io/isr1k condition met\n");
-        cluster.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
+        chart.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
+        Path watched = work.resolve("get-w.txt");
+        Process watch = kubectl.start(watched, "get", "pnpdevice", "fgl2548l0aw", "-w");
 
         // The router registered by the example arrives with too little bootflash for the guestshell.
         DeviceOptions low = DeviceOptions.defaults().withSpeed(1000).withBootflashFree(500_000_000L);
@@ -109,7 +114,7 @@ class KubectlOnAClusterTest {
                 + "'{\"status\":{\"step\":\"FINISHED\"}}'\n" + refused.err());
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).isEqualTo("The PnpDevice \"fgl2548l0aw\" is invalid: status.step: Invalid value: "
-                + "\"object\": FINISHED is reached by the router running its script; to stop provisioning a router, set "
+                + "FINISHED is reached by the router running its script; to stop provisioning a router, set "
                 + "spec.paused\n");
         assertThat(said("patch", "pnpdevice", "fgl2548l0aw", "--subresource=status", "--type=merge", "-p",
                 "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}")).isEqualTo("pnpdevice.pnp.pnpoperator.io/fgl2548l0aw patched\n");
@@ -126,6 +131,33 @@ class KubectlOnAClusterTest {
                 .containsPattern("Warning +Stalled +\\d+s +pnp-operator +bootflash has \\d+ bytes free; free space");
         assertThat(said("get", "pnpdevices")).contains("fgl2548l0aw   FGL2548L0AW   isr1k     True    Provisioned   "
                 + "FINISHED");
+        // kubectl get -w, started before the router called, followed it to FINISHED: a line for each change.
+        awaitLine(watched, "Provisioned   FINISHED");
+        watch.destroy();
+        String followed = Files.readString(watched);
+        System.out.println("$ kubectl get pnpdevice fgl2548l0aw -w\n" + followed);
+        assertThat(followed.lines().toList()).first().asString().startsWith("NAME          SERIAL");
+        assertThat(followed).contains("Blocked   BOOTFLASH_NO_SPACE").contains("Provisioning   RUN_EVENT_MANAGER");
+
+        // A second field manager (a GitOps tool, say) changing what kubectl applied: a conflict until it forces.
+        String changed = Files.readString(Path.of("../crds/examples/pnpprofile-isr1k.yaml"))
+                .replace("configRegister: \"0x2102\"", "configRegister: \"0x2142\"");
+        Kubectl.Result conflict = kubectl.runWithInput(changed, "apply", "--server-side", "--field-manager=gitops",
+                "-f", "-");
+        System.out.println("$ kubectl apply --server-side --field-manager=gitops -f -\n" + conflict.err());
+        assertThat(conflict.exitCode()).isEqualTo(1);
+        assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.configRegister");
+        assertThat(kubectl.runWithInput(changed, "apply", "--server-side", "--field-manager=gitops", "--force-conflicts",
+                "-f", "-").ok()).isEqualTo("pnpprofile.pnp.pnpoperator.io/isr1k serverside-applied\n");
+        assertThat(said("get", "pnpprofile", "isr1k", "-o", "jsonpath={.spec.configRegister}")).isEqualTo("0x2142");
+    }
+
+    private static void awaitLine(Path file, String text) throws Exception {
+        Instant until = Instant.now().plusSeconds(30);
+        while (!Files.readString(file).contains(text)) {
+            assertThat(Instant.now()).as("kubectl get -w printed " + text).isBefore(until);
+            Thread.sleep(100);
+        }
     }
 
     /** A kubectl command that must succeed; printed with what it printed, as a user would see it. */

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator: reconciles PnpProfiles and PnpDevices in its namespace (or all namespaces), on the
- * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it,
- * so that the tests against the test API server (which has no server-side apply) run the production code path.
+ * replica that holds the lease. Status is patched without server-side apply, as the endpoint writes it: both
+ * programs write a device's status the same way (a patch of the fields they own), one field manager each.
  */
 public final class PnpOperator implements AutoCloseable {
 

@@ -1,7 +1,6 @@
 package io.pnpoperator.operator;
 
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
-import static io.pnpoperator.operator.TestProfiles.NS;
 import static io.pnpoperator.operator.TestProfiles.awaitProfile;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
 import static io.pnpoperator.operator.TestProfiles.condition;
@@ -13,14 +12,13 @@ import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.profile.Image;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.crds.profile.PnpProfileSpec;
@@ -29,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -39,15 +38,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Profiles whose image comes from a URL: the operator's download Job on the test API server, and the Job's
+ * Profiles whose image comes from a URL: the operator's download Job on the real control plane, and the Job's
  * own script run for real (sh, curl, md5sum) against an HTTP server on this machine, into the volume folder.
  */
-@WithStrictApiServer
+@WithCluster
 class ArtifactDownloadTest {
 
     static final byte[] CONTENT = "an IOS-XE image, downloaded".getBytes(StandardCharsets.UTF_8);
 
-    KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -58,7 +56,7 @@ class ArtifactDownloadTest {
     void start() throws Exception {
         volume(volume, false);
         Files.delete(volume.resolve("images")); // the download Job makes it
-        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
+        templates(client, client.getNamespace(), Map.of("default.cfg", "hostname ${hostname}\n"));
         files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         files.createContext("/images/", exchange -> {
             boolean known = exchange.getRequestURI().getPath().endsWith(IMAGE);
@@ -84,7 +82,7 @@ class ArtifactDownloadTest {
 
         PnpProfile downloading = await(p -> p.getStatus().artifacts() != null && p.getStatus().artifacts().get(0).job() != null);
         String firstJob = downloading.getStatus().artifacts().get(0).job();
-        Job job = client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get();
+        Job job = client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(firstJob).get();
         assertThat(env(job)).containsEntry("URL", wrongUrl).containsEntry("FOLDER", "images").containsEntry("FILE", IMAGE);
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
                 .isEqualTo("pnp-artifacts");
@@ -104,7 +102,7 @@ class ArtifactDownloadTest {
         assertThat(failed.exit()).isNotZero();
         assertThat(failed.output()).contains("404");
         assertThat(volume.resolve("images").resolve(IMAGE)).doesNotExist();
-        finish(job, "Failed", failed.output());
+        finish(job, failed.exit(), failed.output());
         PnpProfile failure = await(p -> condition(p, "ArtifactsReady").getReason().equals("DownloadFailed"));
         assertThat(condition(failure, "ArtifactsReady").getMessage()).startsWith("download of images/" + IMAGE + " from "
                 + wrongUrl + " (Job " + firstJob + ") failed: curl: (22) ").contains("404")
@@ -112,44 +110,44 @@ class ArtifactDownloadTest {
         assertThat(failure.getStatus().ready()).isFalse();
 
         // A corrected URL is a new Job; the old one goes.
-        PnpProfile edited = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
+        PnpProfile edited = client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("isr1k").get();
         String rightUrl = url("/images/" + IMAGE);
         edited.setSpec(profileWithUrl(rightUrl, md5(CONTENT)).getSpec());
         client.resource(edited).update();
         PnpProfile second = await(p -> p.getStatus().artifacts().get(0).job() != null
                 && !p.getStatus().artifacts().get(0).job().equals(firstJob));
         String secondJob = second.getStatus().artifacts().get(0).job();
-        awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).withName(firstJob).get() == null);
+        awaitTrue(() -> client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(firstJob).get() == null);
 
-        Job next = client.batch().v1().jobs().inNamespace(NS).withName(secondJob).get();
+        Job next = client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(secondJob).get();
         Run done = runJobScript(next);
         assertThat(done.exit()).as(done.output()).isZero();
         assertThat(volume.resolve("images").resolve(IMAGE)).hasBinaryContent(CONTENT);
         assertThat(volume.resolve("images/." + IMAGE + ".url")).hasContent(rightUrl);
         assertThat(volume.resolve("images/." + IMAGE + ".part")).doesNotExist();
-        finish(next, "Complete", "");
+        finish(next, done.exit(), "");
 
         PnpProfile ready = await(p -> Boolean.TRUE.equals(p.getStatus().ready()));
         assertThat(ready.getStatus().artifacts().get(0).md5()).isEqualTo(md5(CONTENT));
         assertThat(ready.getStatus().artifacts().get(0).job()).isNull();
-        awaitTrue(() -> client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+        awaitTrue(() -> client.batch().v1().jobs().inNamespace(client.getNamespace()).list().getItems().isEmpty());
 
         // Reconciling again changes nothing: the file on the volume came from this URL. A spec edit makes the
         // operator look again, and its status says when it has (observedGeneration).
-        PnpProfile touched = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").edit(p -> {
+        PnpProfile touched = client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("isr1k").edit(p -> {
             p.setSpec(new PnpProfileSpec("0x2142", p.getSpec().image(), p.getSpec().config(), p.getSpec().files(),
                     p.getSpec().guestshell(), p.getSpec().credentialsSecret()));
             return p;
         });
         await(p -> touched.getMetadata().getGeneration().equals(p.getStatus().observedGeneration()));
-        assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).isEmpty();
+        assertThat(client.batch().v1().jobs().inNamespace(client.getNamespace()).list().getItems()).isEmpty();
     }
 
     @Test
     void theJobScriptRefusesAFileWithAnotherMd5() throws Exception {
         client.resource(profileWithUrl(url("/images/" + IMAGE), "0123456789abcdef0123456789abcdef")).create();
         PnpProfile downloading = await(p -> p.getStatus().artifacts() != null && p.getStatus().artifacts().get(0).job() != null);
-        Job job = client.batch().v1().jobs().inNamespace(NS).withName(downloading.getStatus().artifacts().get(0).job()).get();
+        Job job = client.batch().v1().jobs().inNamespace(client.getNamespace()).withName(downloading.getStatus().artifacts().get(0).job()).get();
 
         Run run = runJobScript(job);
         assertThat(run.exit()).isEqualTo(1);
@@ -185,22 +183,34 @@ class ArtifactDownloadTest {
         return new Run(process.waitFor(), output);
     }
 
-    /** What the Job controller and kubelet would report: the pod's termination message, the Job's condition. */
-    private void finish(Job job, String outcome, String podMessage) {
-        if (!podMessage.isEmpty()) {
-            // As the Job controller makes it: the template's labels, and the Job's name.
-            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(job.getMetadata().getName()
-                    + "-x1").withNamespace(NS).addToLabels(job.getSpec().getTemplate().getMetadata().getLabels())
-                    .addToLabels("job-name", job.getMetadata().getName()).endMetadata()
-                    .withNewStatus().addNewContainerStatus().withName("fetch").withNewState().withNewTerminated()
-                    .withExitCode(1).withMessage(podMessage).endTerminated().endState().endContainerStatus().endStatus()
-                    .build()).create();
+    /**
+     * As a kubelet would, for the Pods the real Job controller makes for {@code job}: each ends with {@code exitCode}
+     * and {@code message} (the termination message the operator reads), until the Job controller judges the Job
+     * (Complete, or Failed after its backoff limit: each retry comes after the controller's own back-off delay).
+     */
+    private void finish(Job job, int exitCode, String message) throws InterruptedException {
+        String name = job.getMetadata().getName();
+        Instant until = Instant.now().plusSeconds(120);
+        while (!judged(client.batch().v1().jobs().withName(name).get())) {
+            assertThat(Instant.now()).as("Job " + name + " judged by the Job controller").isBefore(until);
+            for (Pod pod : client.pods().withLabel("batch.kubernetes.io/job-name", name).list().getItems()) {
+                if (pod.getStatus() == null || !List.of("Succeeded", "Failed").contains(pod.getStatus().getPhase())) {
+                    Container container = pod.getSpec().getContainers().get(0);
+                    pod.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                            .addNewContainerStatus().withName(container.getName()).withImage(container.getImage())
+                            .withImageID("").withReady(false).withRestartCount(0).withNewState().withNewTerminated()
+                            .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(message)
+                            .endTerminated().endState().endContainerStatus().build());
+                    client.pods().resource(pod).updateStatus();
+                }
+            }
+            Thread.sleep(200);
         }
-        Job fresh = client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get();
-        fresh.setStatus(new JobStatusBuilder().addToConditions(new JobConditionBuilder().withType(outcome)
-                .withStatus("True").withReason(outcome.equals("Failed") ? "BackoffLimitExceeded" : "Completed")
-                .withMessage(outcome.equals("Failed") ? "Job has reached the specified backoff limit" : "").build()).build());
-        client.resource(fresh).updateStatus();
+    }
+
+    private static boolean judged(Job job) {
+        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+                .stream().anyMatch(c -> List.of("Complete", "Failed").contains(c.getType()) && c.getStatus().equals("True"));
     }
 
     private static Map<String, String> env(Job job) {

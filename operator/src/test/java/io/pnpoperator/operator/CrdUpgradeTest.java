@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * A cluster whose CRDs are older than the operator, as after a {@code helm upgrade} (Helm never upgrades a
  * chart's CRDs): the operator brings them to its own definition when it starts, and leaves current ones alone.
  */
-@WithStrictApiServer
+@WithCluster
 class CrdUpgradeTest {
 
     KubernetesClient client;

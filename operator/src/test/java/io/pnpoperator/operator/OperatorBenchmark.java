@@ -3,9 +3,8 @@ package io.pnpoperator.operator;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.pnpoperator.apiserver.StrictApiServer;
+import io.pnpoperator.testcluster.AuditLog;
+import io.pnpoperator.testcluster.ControlPlane;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -23,45 +22,38 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Benchmark (not a test): the operator reconciling 20 PnpProfiles and 1,000 PnpDevices (a tenth of them
- * silent for two hours) on the test API server (test-apiserver/). Prints how long until every profile is ready and every
- * silent device is Stalled, and the API calls by kind. Run with bench/operator-1000-devices.
+ * Benchmark (not a test): the operator reconciling 20 PnpProfiles and 1,000 PnpDevices (or the number given as
+ * the first argument; a tenth of them silent for two hours) on the real control plane (test-cluster/). Prints how
+ * long until every profile is ready and every silent device is Stalled, the API calls by kind (from the API
+ * server's audit log) and the operator's heap. Run with bench/operator-1000-devices.
  */
 public final class OperatorBenchmark {
 
-    static final String NS = "pnp";
     static final int PROFILES = 20;
-    static final int DEVICES = 1000;
     static final int SILENT_EVERY = 10;
-
-    /** Held here: the logging framework keeps only weak references to loggers. */
-    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private OperatorBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        // The test server logs every request; at this volume that would be the benchmark's main cost.
-        MOCK_LOG.setLevel(Level.WARNING);
-        StrictApiServer server = StrictApiServer.running();
-        KubernetesClient client = server.createClient();
-        server.installCrds(client, Path.of("../crds"));
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        ControlPlane cluster = ControlPlane.shared();
+        cluster.installCrds(Path.of("../crds"));
+        String ns = cluster.createNamespace("bench");
+        KubernetesClient client = cluster.client(ns);
         Path volume = Files.createTempDirectory("pnp-volume");
         Files.createDirectories(volume.resolve("images"));
         Files.createDirectories(volume.resolve("files"));
         Files.write(volume.resolve("files/pxs.py"), "print('hello')\n".getBytes());
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("configs").withNamespace(NS).endMetadata()
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("configs").withNamespace(ns).endMetadata()
                 .addToData("default.cfg", "hostname ${hostname}\n").build()).create();
         for (int p = 1; p <= PROFILES; p++) {
             String image = "c1100-universalk9.17.14." + p + ".SPA.bin";
             Files.write(volume.resolve("images").resolve(image), new byte[1024 * 1024]);
             PnpProfile profile = new PnpProfile();
-            profile.setMetadata(new ObjectMetaBuilder().withName("profile-" + p).withNamespace(NS).build());
+            profile.setMetadata(new ObjectMetaBuilder().withName("profile-" + p).withNamespace(ns).build());
             profile.setSpec(new PnpProfileSpec("0x2102", new Image(image, "17.14." + p, "", null, null),
                     new DayZeroConfig("default.cfg", true, "configs"),
                     List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null, null));
@@ -69,10 +61,10 @@ public final class OperatorBenchmark {
         }
         String silentSince = Instant.now().minus(Duration.ofHours(2)).toString();
         String recently = Instant.now().toString();
-        for (int d = 1; d <= DEVICES; d++) {
+        for (int d = 1; d <= devices; d++) {
             PnpDevice device = new PnpDevice();
             String name = String.format("bench%05d", d);
-            device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+            device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
             device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "profile-" + (1 + d % PROFILES), null, null));
             PnpDevice created = client.resource(device).create();
             String contact = d % SILENT_EVERY == 0 ? silentSince : recently;
@@ -81,73 +73,64 @@ public final class OperatorBenchmark {
                     "10.0.0.1", contact, contact), null, List.of(), null));
             client.resource(created).updateStatus();
         }
-        int before = server.getRequestCount();
+        long before = cluster.auditLog().mark();
 
         long start = System.nanoTime();
-        try (PnpOperator operator = new PnpOperator(client, OperatorSettings.forNamespace(NS, volume, "bench")
+        try (PnpOperator operator = new PnpOperator(client, OperatorSettings.forNamespace(ns, volume, "bench")
                 .withRecheck(Duration.ofSeconds(5)))) {
             operator.start();
             long readyAt = 0;
             long stalledAt = 0;
             while (readyAt == 0 || stalledAt == 0) {
-                if (readyAt == 0 && client.resources(PnpProfile.class).inNamespace(NS).list().getItems().stream()
+                if (readyAt == 0 && client.resources(PnpProfile.class).inNamespace(ns).list().getItems().stream()
                         .allMatch(p -> p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready()))) {
                     readyAt = System.nanoTime();
                 }
-                if (stalledAt == 0 && client.resources(PnpDevice.class).inNamespace(NS).list().getItems().stream()
+                if (stalledAt == 0 && client.resources(PnpDevice.class).inNamespace(ns).list().getItems().stream()
                         .filter(d -> d.getStatus().conditions().stream().anyMatch(c -> c.getType().equals("Stalled")))
-                        .count() == DEVICES / SILENT_EVERY) {
+                        .count() == devices / SILENT_EVERY) {
                     stalledAt = System.nanoTime();
                 }
                 Thread.sleep(50);
             }
             // Settled: what the operator costs the API server while nothing changes.
-            int settledFrom = server.getRequestCount();
+            long settledFrom = cluster.auditLog().mark();
             Thread.sleep(10_000);
-            int settled = server.getRequestCount() - settledFrom;
-            Map<String, Integer> calls = calls(server, before);
+            int settled = cluster.auditLog().since(settledFrom, c -> ns.equals(c.namespace()), cluster).size();
+            Map<String, Integer> calls = calls(cluster, before, ns);
+            Runtime runtime = Runtime.getRuntime();
+            System.gc();
             double readySeconds = (readyAt - start) / 1e9;
             double stalledSeconds = (stalledAt - start) / 1e9;
             System.out.printf("profiles ready:       %d in %.2f s (%.0f profiles/s)%n", PROFILES, readySeconds,
                     PROFILES / readySeconds);
-            System.out.printf("devices reconciled:   %d, %d marked Stalled, in %.2f s (%.0f devices/s)%n", DEVICES,
-                    DEVICES / SILENT_EVERY, stalledSeconds, DEVICES / stalledSeconds);
+            System.out.printf("devices reconciled:   %d, %d marked Stalled, in %.2f s (%.0f devices/s)%n", devices,
+                    devices / SILENT_EVERY, stalledSeconds, devices / stalledSeconds);
             System.out.printf("API calls by kind, from the operator's start (the benchmark's own polling lists included):%n");
             calls.forEach((kind, n) -> System.out.printf("  %-45s %6d%n", kind, n));
-            int written = calls.entrySet().stream().filter(e -> !e.getKey().startsWith("GET")).mapToInt(Map.Entry::getValue)
+            int written = calls.entrySet().stream().filter(e -> !e.getKey().matches("(get|list|watch) .*")).mapToInt(Map.Entry::getValue)
                     .sum();
             System.out.printf("writes per resource:  %.3f per device (status), %.1f per profile (status), "
                             + "%.1f per profile (ConfigMap)%n",
-                    calls.getOrDefault("PATCH pnpdevices/status", 0) / (double) DEVICES,
-                    calls.getOrDefault("PATCH pnpprofiles/status", 0) / (double) PROFILES,
-                    calls.getOrDefault("POST configmaps", 0) / (double) PROFILES);
+                    calls.getOrDefault("patch pnpdevices/status", 0) / (double) devices,
+                    calls.getOrDefault("patch pnpprofiles/status", 0) / (double) PROFILES,
+                    calls.getOrDefault("create configmaps", 0) / (double) PROFILES);
             System.out.printf("all writes:           %d for %d resources (%.2f per resource)%n", written,
-                    DEVICES + PROFILES, written / (double) (DEVICES + PROFILES));
+                    devices + PROFILES, written / (double) (devices + PROFILES));
             System.out.printf("settled, next 10 s:   %d calls in all (lease renewals included)%n", settled);
+            System.out.printf("heap after a GC:      %d MiB (this JVM: the operator, and the benchmark's lists)%n",
+                    (runtime.totalMemory() - runtime.freeMemory()) >> 20);
         } finally {
             client.close();
-            server.destroy();
         }
+        System.exit(0);
     }
 
-    private static Map<String, Integer> calls(KubernetesMockServer server, int from) throws InterruptedException {
+    /** The calls in {@code namespace} since {@code mark}, by verb and resource. */
+    private static Map<String, Integer> calls(ControlPlane cluster, long mark, String namespace) {
         Map<String, Integer> calls = new TreeMap<>();
-        int total = server.getRequestCount();
-        for (int i = 0; i < total; i++) {
-            RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
-            if (r == null) {
-                break;
-            }
-            if (i < from) {
-                continue;
-            }
-            String path = r.getPath().replaceAll("\\?.*", "");
-            String kind = path.replaceAll(".*/namespaces/" + NS + "/", "")
-                    .replaceAll("^(pnpdevices|pnpprofiles|configmaps|events|leases)/[^/]+", "$1/<name>")
-                    .replace("pnpdevices/<name>/status", "pnpdevices/status")
-                    .replace("pnpprofiles/<name>/status", "pnpprofiles/status");
-            calls.merge(r.getMethod() + " " + (r.getPath().contains("watch=true") ? kind + " (watch)" : kind), 1,
-                    Integer::sum);
+        for (AuditLog.Call call : cluster.auditLog().since(mark, c -> namespace.equals(c.namespace()), cluster)) {
+            calls.merge(call.verb() + " " + call.target(), 1, Integer::sum);
         }
         return calls;
     }

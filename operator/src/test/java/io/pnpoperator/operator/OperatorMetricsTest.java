@@ -1,17 +1,17 @@
 package io.pnpoperator.operator;
 
-import static io.pnpoperator.operator.TestProfiles.NS;
+import static io.pnpoperator.operator.TestProfiles.awaitProfile;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
+import static io.pnpoperator.operator.TestProfiles.condition;
 import static io.pnpoperator.operator.TestProfiles.profile;
 import static io.pnpoperator.operator.TestProfiles.startOperator;
 import static io.pnpoperator.operator.TestProfiles.templates;
 import static io.pnpoperator.operator.TestProfiles.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.Quota;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator's metrics after an API server error: the failed reconcile is counted and retried, and the
- * profile still becomes ready. The exposition is kept in target/ for the chart's tests (promtool, the
+ * The operator's metrics after the API server refused it: a namespace quota on ConfigMaps (enforced by the API
+ * server's ResourceQuota admission, its usage kept by the controller manager) refuses the profile's ConfigMap; the
+ * failed reconcile is counted, the profile says why, and once the quota is lifted the retry makes it ready. The exposition is kept in target/ for the chart's tests (promtool, the
  * dashboard's and the alerts' metric names).
  */
-@WithStrictApiServer
+@WithCluster
 class OperatorMetricsTest {
 
-    KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -38,23 +38,32 @@ class OperatorMetricsTest {
     @Test
     void aFailedReconcileIsCountedAndRetried() throws Exception {
         volume(volume, true);
-        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
-        // The operator's first write of the profile's ConfigMap meets an API server error.
-        server.expect().post().withPath("/api/v1/namespaces/" + NS + "/configmaps").andReturn(500,
-                new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out").build()).once();
-
+        templates(client, client.getNamespace(), Map.of("default.cfg", "hostname ${hostname}\n"));
+        Quota quota = Quota.noRoomForConfigMaps(client);
         try (PnpOperator operator = startOperator(client, volume)) {
             client.resource(profile("isr1k", "", "default.cfg")).create();
-            awaitTrue(() -> {
-                PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get();
-                return p.getStatus() != null && Boolean.TRUE.equals(p.getStatus().ready());
-            });
+            PnpProfile refused = awaitProfile(client, "isr1k", p -> p.getStatus().conditions() != null
+                    && condition(p, "Ready").getReason().equals("ReconcileError"));
+            assertThat(condition(refused, "Ready").getMessage()).contains("exceeded quota: no-room-for-configmaps");
+            awaitTrue(() -> metrics(operator).matches("(?s).*operator_sdk_controllers_execution_reconcile_failure_total"
+                    + "\\{[^}]*controller=\"pnpprofile\"[^}]*} [1-9].*"));
 
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            quota.close();
+            awaitProfile(client, "isr1k", p -> Boolean.TRUE.equals(p.getStatus().ready()));
+            assertThat(metrics(operator)).contains("pnp_profiles 1.0").contains("pnp_profiles_ready 1.0")
+                    .contains("pnp_devices_stalled 0.0");
+        }
+    }
+
+    private static String metrics(PnpOperator operator) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + operator.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("pnp_profiles 1.0").contains("pnp_profiles_ready 1.0")
-                    .contains("pnp_devices_stalled 0.0")
-                    .containsPattern("operator_sdk_controllers_execution_reconcile_failure_total\\{[^}]*controller=\"pnpprofile\"[^}]*} 1\\.0");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

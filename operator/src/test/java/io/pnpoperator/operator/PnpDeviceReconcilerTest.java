@@ -1,7 +1,6 @@
 package io.pnpoperator.operator;
 
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
-import static io.pnpoperator.operator.TestProfiles.NS;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
 import static io.pnpoperator.operator.TestProfiles.profile;
 import static io.pnpoperator.operator.TestProfiles.templates;
@@ -12,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.toolkit.kubernetes.Conditions;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
@@ -35,11 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device conditions (Stalled, ProfileResolved) from the real operator on the test API server, beside the endpoint's fields. */
-@WithStrictApiServer
+/** Device conditions (Stalled, ProfileResolved) from the real operator on the real control plane, beside the endpoint's fields. */
+@WithCluster
 class PnpDeviceReconcilerTest {
 
-    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -47,7 +45,7 @@ class PnpDeviceReconcilerTest {
 
     @BeforeEach
     void start() {
-        operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "test"));
+        operator = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(client.getNamespace(), volume, "test"));
         operator.start();
     }
 
@@ -102,7 +100,7 @@ class PnpDeviceReconcilerTest {
     @Test
     void aDeviceRegisteredAheadIsToldWhetherItsProfileCanProvisionIt() throws Exception {
         PnpDevice device = new PnpDevice();
-        device.setMetadata(new ObjectMetaBuilder().withName("fgl0000new1").withNamespace(NS).build());
+        device.setMetadata(new ObjectMetaBuilder().withName("fgl0000new1").withNamespace(client.getNamespace()).build());
         device.setSpec(new PnpDeviceSpec("FGL0000NEW1", "isr1k", null, null));
         client.resource(device).create();
         Condition missing = awaitProfileResolved("fgl0000new1", "ProfileNotFound");
@@ -117,7 +115,7 @@ class PnpDeviceReconcilerTest {
                 + IMAGE + " not found on volume pnp-artifacts; files/pxs.py not found on volume pnp-artifacts");
 
         volume(volume, true);
-        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n"));
+        templates(client, client.getNamespace(), Map.of("default.cfg", "hostname ${hostname}\n"));
         Condition ready = awaitProfileResolved("fgl0000new1", "ProfileReady");
         assertThat(ready.getStatus()).isEqualTo("True");
         assertThat(get("fgl0000new1").getStatus().phase()).as("the rest of the status is the endpoint's").isNull();
@@ -125,7 +123,7 @@ class PnpDeviceReconcilerTest {
 
     @Test
     void twoReplicasWithLeaderElectionReconcileOnce() throws Exception {
-        try (PnpOperator second = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(NS, volume, "second"))) {
+        try (PnpOperator second = new PnpOperator(TestProfiles.ownClient(client), OperatorSettings.forNamespace(client.getNamespace(), volume, "second"))) {
             second.start();
             device("fgl0000two1", DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, Duration.ofHours(2));
             awaitStalled("fgl0000two1");
@@ -133,17 +131,17 @@ class PnpDeviceReconcilerTest {
             assertThat(metrics(second)).as("the standby has reconciled nothing")
                     .doesNotContainPattern("operator_sdk_reconciliations_started_total\\{[^}]*} [1-9]");
             assertThat(metrics(operator)).containsPattern("operator_sdk_reconciliations_started_total\\{[^}]*} [1-9]");
-            assertThat(client.v1().events().inNamespace(NS).list().getItems())
+            assertThat(client.v1().events().inNamespace(client.getNamespace()).list().getItems())
                     .filteredOn(e -> e.getInvolvedObject().getName().equals("fgl0000two1") && e.getReason().equals("Stalled"))
                     .hasSize(1);
-            assertThat(client.leases().inNamespace(NS).withName("pnp-operator").get().getSpec().getHolderIdentity())
+            assertThat(client.leases().inNamespace(client.getNamespace()).withName("pnp-operator").get().getSpec().getHolderIdentity())
                     .isEqualTo("test");
         }
     }
 
     private void device(String name, DevicePhase phase, DeviceStep step, Duration silentFor) {
         PnpDevice device = new PnpDevice();
-        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(client.getNamespace()).build());
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "isr1k", null, null));
         client.resource(device).create();
         String then = Instant.now().minus(silentFor).toString();
@@ -193,7 +191,7 @@ class PnpDeviceReconcilerTest {
     }
 
     private boolean hasEvent(String device, String reason) {
-        return client.v1().events().inNamespace(NS).list().getItems().stream()
+        return client.v1().events().inNamespace(client.getNamespace()).list().getItems().stream()
                 .anyMatch(e -> e.getInvolvedObject().getName().equals(device) && e.getReason().equals(reason));
     }
 
@@ -211,6 +209,6 @@ class PnpDeviceReconcilerTest {
     }
 
     private PnpDevice get(String name) {
-        return client.resources(PnpDevice.class).inNamespace(NS).withName(name).get();
+        return client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName(name).get();
     }
 }

@@ -1,7 +1,6 @@
 package io.pnpoperator.operator;
 
 import static io.pnpoperator.operator.TestProfiles.IMAGE;
-import static io.pnpoperator.operator.TestProfiles.NS;
 import static io.pnpoperator.operator.TestProfiles.SCRIPT;
 import static io.pnpoperator.operator.TestProfiles.awaitProfile;
 import static io.pnpoperator.operator.TestProfiles.awaitTrue;
@@ -20,8 +19,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -46,11 +44,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real operator against the strict test API server (the project's CRDs) and a folder as the volume. */
-@WithStrictApiServer
+/** The real operator against the real control plane (the project's CRDs) and a folder as the volume. */
+@WithCluster
 class PnpProfileReconcilerTest {
 
-    KubernetesMockServer server;
     KubernetesClient client;
     @TempDir
     Path volume;
@@ -59,7 +56,7 @@ class PnpProfileReconcilerTest {
     @BeforeEach
     void start() throws Exception {
         volume(volume, false);
-        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
+        templates(client, client.getNamespace(), Map.of("default.cfg", "hostname ${hostname}\n", "FGL2231A0AB.cfg", "hostname branch-7\n",
                 "notes.txt", "not a config"));
         operator = startOperator(client, volume);
     }
@@ -85,7 +82,7 @@ class PnpProfileReconcilerTest {
         assertThat(ready.getStatus().observedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
         assertThat(ready.getStatus().configMap()).isEqualTo("pnpprofile-isr1k");
 
-        ConfigMap published = client.configMaps().inNamespace(NS).withName("pnpprofile-isr1k").get();
+        ConfigMap published = client.configMaps().inNamespace(client.getNamespace()).withName("pnpprofile-isr1k").get();
         assertThat(published.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getKind()).isEqualTo("PnpProfile");
             assertThat(owner.getUid()).isEqualTo(created.getMetadata().getUid());
@@ -98,8 +95,8 @@ class PnpProfileReconcilerTest {
         assertThat(manifest.getSpec().image().md5()).as("the measured MD5, in the served manifest").isEqualTo(md5(image));
 
         // A change to the template reaches the published copy.
-        templates(client, NS, Map.of("default.cfg", "hostname ${hostname}\nip domain lookup\n"));
-        awaitTrue(() -> client.configMaps().inNamespace(NS).withName("pnpprofile-isr1k").get().getData()
+        templates(client, client.getNamespace(), Map.of("default.cfg", "hostname ${hostname}\nip domain lookup\n"));
+        awaitTrue(() -> client.configMaps().inNamespace(client.getNamespace()).withName("pnpprofile-isr1k").get().getData()
                 .get("default.cfg").contains("ip domain lookup"));
 
         HttpClient http = HttpClient.newHttpClient();
@@ -147,7 +144,7 @@ class PnpProfileReconcilerTest {
                     assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField()).containsExactly(
                             "spec.image.md5", "spec.files[0].name", "spec.guestshell.minFreeBytes");
                 });
-        assertThat(client.resources(PnpProfile.class).inNamespace(NS).withName("bad").get()).isNull();
+        assertThat(client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("bad").get()).isNull();
     }
 
     @Test
@@ -188,12 +185,12 @@ class PnpProfileReconcilerTest {
         Files.writeString(volume.resolve("images").resolve(IMAGE), "an image");
         client.resource(profile("isr1k", "", "default.cfg")).create();
         await("isr1k", p -> Boolean.TRUE.equals(p.getStatus().ready()));
-        assertThat(client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get().getMetadata()
+        assertThat(client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("isr1k").get().getMetadata()
                 .getFinalizers()).containsExactly("pnp.pnpoperator.io/in-use");
         device("fgl1", "isr1k", DevicePhase.PROVISIONING);
         device("fgl2", "isr1k", DevicePhase.PROVISIONED);
 
-        client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").delete();
+        client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("isr1k").delete();
         PnpProfile kept = await("isr1k", p -> "DeletionWaitsForDevices".equals(condition(p, "Ready").getReason()));
         assertThat(kept.getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(condition(kept, "Ready").getMessage()).isEqualTo("deleted, but kept until no device is provisioned "
@@ -203,12 +200,12 @@ class PnpProfileReconcilerTest {
         TestProfiles.setStatus(client, "fgl1", new PnpDeviceStatus(DevicePhase.PROVISIONED, null, 0, null, now, null,
                 null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, null, null, null, now, now), null,
                 List.of(), null));
-        awaitTrue(() -> client.resources(PnpProfile.class).inNamespace(NS).withName("isr1k").get() == null);
+        awaitTrue(() -> client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("isr1k").get() == null);
     }
 
     private void device(String name, String profile, DevicePhase phase) {
         PnpDevice device = new PnpDevice();
-        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(client.getNamespace()).build());
         device.setSpec(new PnpDeviceSpec(name.toUpperCase(), profile, null, null));
         client.resource(device).create();
         if (phase != null) {

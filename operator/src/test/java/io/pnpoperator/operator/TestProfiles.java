@@ -28,10 +28,11 @@ import java.util.function.Predicate;
 
 /**
  * The profile the operator's tests declare, what it names (an image and a script on the volume folder,
- * a template in the ConfigMap isr1k-configs), and the operator started against the test API server.
+ * a template in the ConfigMap isr1k-configs), and the operator started against the control plane.
  */
 final class TestProfiles {
 
+    /** The namespace of the tests that need none of the cluster's. */
     static final String NS = "pnp";
     static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
     static final String SCRIPT = "print('hello')\n";
@@ -58,7 +59,7 @@ final class TestProfiles {
 
     static PnpProfile profile(String name, String md5, String template) {
         PnpProfile profile = new PnpProfile();
-        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        profile.setMetadata(new ObjectMetaBuilder().withName(name).build());
         profile.setSpec(new PnpProfileSpec("0x2102", new Image(IMAGE, "17.14.01a", md5, null, null),
                 new DayZeroConfig(template, true, CONFIG_MAP),
                 List.of(new ArtifactFile("pxs.py", "bootflash:guest-share/", null)), null, null));
@@ -70,7 +71,7 @@ final class TestProfiles {
      * created: the operator may have written the new device already, and an update would be refused (409).
      */
     static void setStatus(KubernetesClient client, String device, PnpDeviceStatus status) {
-        client.resources(PnpDevice.class).inNamespace(NS).withName(device).subresource("status")
+        client.resources(PnpDevice.class).withName(device).subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization()
                         .asJson(Map.of("status", status)));
     }
@@ -86,27 +87,28 @@ final class TestProfiles {
                         .build()).build();
     }
 
-    /** The operator for {@link #NS}, looking again at profiles that are not ready every 200 ms. */
+    /** The operator for the client's namespace, looking again at profiles that are not ready every 200 ms. */
     static PnpOperator startOperator(KubernetesClient client, Path volume) {
-        PnpOperator operator = new PnpOperator(ownClient(client), OperatorSettings.forNamespace(NS, volume, "test")
+        PnpOperator operator = new PnpOperator(ownClient(client), OperatorSettings.forNamespace(client.getNamespace(),
+                volume, "test")
                 .withRecheck(Duration.ofMillis(200)));
         operator.start();
         return operator;
     }
 
-    /** The profile {@code name} of {@link #NS} once it has a status that satisfies {@code condition}. */
+    /** The profile {@code name} of the client's namespace once it has a status that satisfies {@code condition}. */
     static PnpProfile awaitProfile(KubernetesClient client, String name, Predicate<PnpProfile> condition)
             throws InterruptedException {
         Instant until = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(until)) {
-            PnpProfile p = client.resources(PnpProfile.class).inNamespace(NS).withName(name).get();
+            PnpProfile p = client.resources(PnpProfile.class).withName(name).get();
             if (p != null && p.getStatus() != null && condition.test(p)) {
                 return p;
             }
             Thread.sleep(50);
         }
         throw new AssertionError(name + " never reached the expected status: "
-                + client.resources(PnpProfile.class).inNamespace(NS).withName(name).get());
+                + client.resources(PnpProfile.class).withName(name).get());
     }
 
     static void awaitTrue(BooleanSupplier check) throws InterruptedException {

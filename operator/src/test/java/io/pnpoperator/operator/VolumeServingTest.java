@@ -4,7 +4,7 @@ import static io.pnpoperator.operator.TestProfiles.startOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The artifacts volume served read-only on the operator's port, for endpoints that keep copies of their own
  * (artifacts.mode mirrored): a file of images/ or files/, whole; nothing else of the volume or the disk.
  */
-@WithStrictApiServer
+@WithCluster
 class VolumeServingTest {
 
     KubernetesClient client;

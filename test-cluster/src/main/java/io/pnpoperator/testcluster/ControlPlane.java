@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +52,8 @@ public final class ControlPlane {
     private final AuditLog auditLog;
     private final KubernetesClient admin;
     private final Set<Path> installedCrds = new HashSet<>();
+    /** The CRDs as this class last wrote them. */
+    private final Map<String, Applied> applied = new HashMap<>();
     private final AtomicInteger namespaces = new AtomicInteger();
 
     /** The control plane of this JVM, started at the first call and stopped when the JVM ends. */
@@ -147,30 +154,94 @@ public final class ControlPlane {
         return admin;
     }
 
-    /** Creates (once per JVM) or brings back every CRD in {@code folder}, and waits until they are served. */
+    /** Creates (once per JVM) every CRD in {@code folder}, and waits until they are served. */
     public synchronized void installCrds(Path folder) {
         Path key = folder.toAbsolutePath().normalize();
-        if (installedCrds.contains(key)) {
-            return;
+        if (!installedCrds.contains(key)) {
+            applyCrds(folder);
+            installedCrds.add(key);
         }
-        applyCrds(folder);
-        installedCrds.add(key);
     }
 
-    /** Creates or replaces every CRD in {@code folder} and waits until each is established. */
-    public void applyCrds(Path folder) {
+    /**
+     * Brings every CRD installed here back to its committed definition where a test changed or deleted it: they are
+     * the cluster's, shared by every test of this JVM.
+     */
+    public synchronized void restoreCrds() {
+        for (Path folder : installedCrds) {
+            for (CustomResourceDefinition crd : crds(folder)) {
+                CustomResourceDefinition current = crdNamed(crd.getMetadata().getName()).get();
+                // The generation moves with the spec; annotations and a new object do not move it.
+                if (current == null || !Objects.equals(current.getMetadata().getAnnotations(),
+                        crd.getMetadata().getAnnotations()) || !applied.get(crd.getMetadata().getName())
+                        .equals(new Applied(current.getMetadata().getUid(), current.getMetadata().getGeneration()))) {
+                    apply(crd);
+                }
+            }
+        }
+    }
+
+    /** Creates or replaces every CRD in {@code folder} with its committed definition, and waits until served. */
+    public synchronized void applyCrds(Path folder) {
+        crds(folder).forEach(this::apply);
+    }
+
+    private void apply(CustomResourceDefinition crd) {
+        String name = crd.getMetadata().getName();
+        // One being deleted (its objects first) cannot be made again until it is gone.
+        crdNamed(name).waitUntilCondition(c -> c == null || c.getMetadata().getDeletionTimestamp() == null, 120,
+                TimeUnit.SECONDS);
+        CustomResourceDefinition current = crdNamed(name).get();
+        CustomResourceDefinition wanted = admin.getKubernetesSerialization().clone(crd);
+        if (current == null) {
+            admin.resource(wanted).create();
+        } else {
+            wanted.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+            admin.resource(wanted).update();
+        }
+        CustomResourceDefinition served = crdNamed(name).waitUntilCondition(c -> c != null && c.getStatus() != null
+                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream().anyMatch(s -> s.getType().equals("Established")
+                        && s.getStatus().equals("True")), 60, TimeUnit.SECONDS);
+        awaitServed(served);
+        applied.put(name, new Applied(served.getMetadata().getUid(), served.getMetadata().getGeneration()));
+    }
+
+    /**
+     * Until the API server lists the CRD's objects: just after it is established, its watch cache may still answer
+     * 429 "storage is (re)initializing", which a program starting then would meet.
+     */
+    private void awaitServed(CustomResourceDefinition crd) {
+        String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                admin.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 429 || Instant.now().isAfter(until)) {
+                    throw e;
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private record Applied(String uid, Long generation) {
+    }
+
+    private Resource<CustomResourceDefinition> crdNamed(String name) {
+        return admin.apiextensions().v1().customResourceDefinitions().withName(name);
+    }
+
+    private List<CustomResourceDefinition> crds(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
+            List<CustomResourceDefinition> crds = new ArrayList<>();
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                     .sorted().toList()) {
-                CustomResourceDefinition crd = admin.getKubernetesSerialization()
-                        .unmarshal(Files.readString(file), CustomResourceDefinition.class);
-                admin.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts()
-                        .fieldManager("pnp-tests").serverSideApply();
-                admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-                        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions()
-                                .stream().anyMatch(s -> s.getType().equals("Established")
-                                        && s.getStatus().equals("True")), 60, TimeUnit.SECONDS);
+                crds.add(admin.getKubernetesSerialization().unmarshal(Files.readString(file),
+                        CustomResourceDefinition.class));
             }
+            return crds;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,10 +15,21 @@ public final class Kubectl {
 
     private final Path binary;
     private final Path kubeconfig;
+    private final List<String> options;
 
     Kubectl(Path binary, Path kubeconfig) {
+        this(binary, kubeconfig, List.of());
+    }
+
+    private Kubectl(Path binary, Path kubeconfig, List<String> options) {
         this.binary = binary;
         this.kubeconfig = kubeconfig;
+        this.options = options;
+    }
+
+    /** This kubectl with {@code --namespace namespace}, as a user's context with that namespace would run it. */
+    public Kubectl inNamespace(String namespace) {
+        return new Kubectl(binary, kubeconfig, List.of("--namespace", namespace));
     }
 
     /** What one kubectl command printed, and how it ended. */
@@ -39,10 +50,8 @@ public final class Kubectl {
 
     /** kubectl with {@code args}, {@code input} on its standard input (or none). */
     public Result runWithInput(String input, String... args) {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).start();
+            Process process = new ProcessBuilder(command(args)).start();
             try (var stdin = process.getOutputStream()) {
                 if (input != null) {
                     stdin.write(input.getBytes(StandardCharsets.UTF_8));
@@ -65,13 +74,18 @@ public final class Kubectl {
 
     /** Starts a kubectl that runs until stopped ({@code get -w}, say); its output goes to {@code output}. */
     public Process start(Path output, String... args) {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
         try {
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            return new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(options);
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static byte[] readAll(InputStream in) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Each test on the real control plane ({@link ControlPlane#shared()}, with the project's CRDs from {@code ../crds}
  * applied), in a namespace of its own: fields of type {@link KubernetesClient} get the administrator's client whose
  * default namespace is the test's, fields of type {@link ControlPlane} the control plane. The namespace is deleted
- * after the test, as a user would, and the controller manager empties it.
+ * after the test, as a user would, and the controller manager empties it; a CRD the test changed is put back.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -66,6 +66,7 @@ public @interface WithCluster {
             if (namespace != null) {
                 ControlPlane.shared().deleteNamespace(namespace);
             }
+            ControlPlane.shared().restoreCrds();
         }
     }
 }

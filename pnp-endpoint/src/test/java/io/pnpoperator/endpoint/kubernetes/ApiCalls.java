@@ -1,54 +1,44 @@
 package io.pnpoperator.endpoint.kubernetes;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.util.concurrent.TimeUnit;
+import io.pnpoperator.testcluster.AuditLog;
+import io.pnpoperator.testcluster.ControlPlane;
 
 /**
- * The API server's request log, counted by kind of call: what a provisioned device costs the cluster
- * ({@code statusBytes}: the bodies of the status writes, in bytes; {@code events}: Event writes, the first of a reason a create, its repeats a patch).
+ * The API server's audit log, counted by kind of call: what a provisioned device costs the cluster
+ * ({@code statusBytes}: the bodies of the status writes, in bytes; {@code events}: Event writes, the first of a
+ * reason a create, its repeats a patch; {@code conflicts}: status writes refused with 409).
  */
-record ApiCalls(int statusWrites, long statusBytes, int creates, int events, int gets, int lists, int watches, int other) {
+record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, int events, int gets, int lists,
+        int other) {
 
-    /** Drains the test API server's request log from request number {@code from} on. */
-    static ApiCalls since(KubernetesMockServer server, int from) throws InterruptedException {
+    /** The calls made in {@code namespace} since the audit log's {@code mark}. */
+    static ApiCalls since(ControlPlane cluster, long mark, String namespace) {
         int statusWrites = 0;
         long statusBytes = 0;
+        int conflicts = 0;
         int creates = 0;
         int events = 0;
         int gets = 0;
         int lists = 0;
-        int watches = 0;
         int other = 0;
-        int total = server.getRequestCount();
-        for (int i = 0; i < total; i++) {
-            RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
-            if (request == null) {
-                break;
-            }
-            if (i < from) {
-                continue;
-            }
-            String path = request.getPath();
-            String method = request.getMethod();
-            if (path.contains("watch=true")) {
-                watches++;
-            } else if ((method.equals("PUT") || method.equals("PATCH")) && path.contains("/pnpdevices/")
-                    && path.contains("/status")) {
+        for (AuditLog.Call call : cluster.auditLog().since(mark, c -> namespace.equals(c.namespace()), cluster)) {
+            boolean write = call.verb().equals("update") || call.verb().equals("patch");
+            if (write && call.target().equals("pnpdevices/status")) {
                 statusWrites++;
-                statusBytes += request.getBody().size();
-            } else if ((method.equals("POST") || method.equals("PATCH")) && path.contains("/events")) {
+                statusBytes += call.requestBytes();
+                conflicts += call.code() == 409 ? 1 : 0;
+            } else if (call.resource().equals("events") && (call.verb().equals("create") || write)) {
                 events++;
-            } else if (method.equals("POST")) {
+            } else if (call.verb().equals("create")) {
                 creates++;
-            } else if (method.equals("GET") && path.matches(".*/pnpdevices/[^/?]+(\\?.*)?")) {
+            } else if (call.verb().equals("get") && call.target().equals("pnpdevices")) {
                 gets++;
-            } else if (method.equals("GET")) {
+            } else if (call.verb().equals("get") || call.verb().equals("list")) {
                 lists++;
-            } else {
+            } else if (!call.verb().equals("watch")) {
                 other++;
             }
         }
-        return new ApiCalls(statusWrites, statusBytes, creates, events, gets, lists, watches, other);
+        return new ApiCalls(statusWrites, statusBytes, conflicts, creates, events, gets, lists, other);
     }
 }

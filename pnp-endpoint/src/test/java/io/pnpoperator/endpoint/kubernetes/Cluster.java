@@ -6,10 +6,8 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.util.concurrent.TimeUnit;
 
-/** Test helpers for the test API server: a client that fails fast, and a synced PnpDevice informer. */
+/** Test helpers for the control plane: a client that fails fast, and a synced PnpDevice informer. */
 final class Cluster {
-
-    static final String NAMESPACE = "pnp";
 
     private Cluster() {
     }
@@ -22,12 +20,12 @@ final class Cluster {
     }
 
     static SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {
-        return synced(client.resources(PnpDevice.class).inNamespace(NAMESPACE).inform());
+        return synced(client.resources(PnpDevice.class).inform());
     }
 
     /** Routers nobody named a profile for get {@code defaultProfile}, or the one a profile's rules give them. */
     static ProfileRules profileRules(KubernetesClient client, String defaultProfile) {
-        return new ProfileRules(synced(client.resources(PnpProfile.class).inNamespace(NAMESPACE).inform()), NAMESPACE,
+        return new ProfileRules(synced(client.resources(PnpProfile.class).inform()), client.getNamespace(),
                 java.util.Optional.of(defaultProfile));
     }
 

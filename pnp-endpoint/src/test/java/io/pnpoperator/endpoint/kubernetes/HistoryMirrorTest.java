@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.endpoint.Lab;
@@ -31,13 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * provisioning and comes back; the devices never notice, and afterwards the transitions table holds each
  * device's history exactly, no gaps, no duplicates.
  */
-@WithStrictApiServer
+@WithCluster
 @ExtendWith(MariaDbExtension.class)
 class HistoryMirrorTest {
 
     static final DeviceOptions ROUTER = DeviceOptions.defaults().withSpeed(200);
 
-    KubernetesMockServer mockServer;
     KubernetesClient client;
     @TempDir
     Path folder;
@@ -55,9 +53,9 @@ class HistoryMirrorTest {
     private void provisionThroughAnOutage(MariaDb db, String prefix, int queue) throws Exception {
         Lab lab = Lab.create(folder);
         KubernetesModeTest.createProfile(client, lab, "default");
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(client.getNamespace())
                 .endMetadata().addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
-        List<String> args = new ArrayList<>(List.of(KubernetesModeTest.args(mockServer, lab, "register")));
+        List<String> args = new ArrayList<>(List.of(KubernetesModeTest.args(client, lab, "register")));
         args.addAll(List.of(db.datasourceArgs()));
         args.add("--pnp.history.max-backoff=500ms");
         args.add("--pnp.history.queue=" + queue);
@@ -80,7 +78,7 @@ class HistoryMirrorTest {
             }
             for (PnpAgent agent : agents) {
                 String serial = agent.router().serial();
-                PnpDeviceStatus status = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE)
+                PnpDeviceStatus status = client.resources(PnpDevice.class).inNamespace(client.getNamespace())
                         .withName(serial.toLowerCase()).get().getStatus();
                 List<String> fromResource = status.history().stream()
                         .map(h -> h.sequence() + " " + h.from() + " " + h.to() + " " + h.result()).toList();

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
@@ -29,13 +28,12 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** PnpDevice resources as the device store, on the strict test API server with the real CRDs. */
-@WithStrictApiServer
+/** PnpDevice resources as the device store, on the real control plane with the project's CRDs. */
+@WithCluster
 class KubernetesDeviceStoreTest {
 
     static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
 
-    KubernetesMockServer server;
     KubernetesClient client;
     KubernetesDeviceStore store;
 
@@ -46,7 +44,7 @@ class KubernetesDeviceStoreTest {
 
     KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
         KubernetesClient endpointClient = Cluster.failFast(kubernetes);
-        return new KubernetesDeviceStore(endpointClient, Cluster.NAMESPACE, Cluster.deviceInformer(endpointClient),
+        return new KubernetesDeviceStore(endpointClient, client.getNamespace(), Cluster.deviceInformer(endpointClient),
                 Cluster.profileRules(endpointClient, "isr1k"), Clock.systemUTC(), new DeviceEvents(endpointClient));
     }
 
@@ -63,7 +61,7 @@ class KubernetesDeviceStoreTest {
                         Optional.of(new Device.Waiting(Step.ENABLE_GUESTSHELL, T0))));
         store.save(Optional.empty(), new Change(device, List.of()));
 
-        PnpDevice resource = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl2548l0aw").get();
+        PnpDevice resource = client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl2548l0aw").get();
         assertThat(resource.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "isr1k", null, null));
         assertThat(resource.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
         assertThat(resource.getStatus().step()).isEqualTo(DeviceStep.CHECK_GUESTSHELL);
@@ -83,8 +81,8 @@ class KubernetesDeviceStoreTest {
             store.save(Optional.empty(), new Change(d.with(d.progress().at(Step.UPGRADE_NEEDED, now)), List.of()));
         }
         KubernetesDeviceStore other = newStore(client);
-        List<InstallSlots> replicas = List.of(new LeaseInstallSlots(Cluster.failFast(client), Cluster.NAMESPACE, store),
-                new LeaseInstallSlots(Cluster.failFast(client), Cluster.NAMESPACE, other));
+        List<InstallSlots> replicas = List.of(new LeaseInstallSlots(Cluster.failFast(client), client.getNamespace(), store),
+                new LeaseInstallSlots(Cluster.failFast(client), client.getNamespace(), other));
 
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
         List<java.util.concurrent.Future<InstallSlots.Admission>> asked = new java.util.ArrayList<>();
@@ -102,7 +100,7 @@ class KubernetesDeviceStoreTest {
         assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.Admitted).hasSize(5);
         assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.InLine).hasSize(15)
                 .allSatisfy(a -> assertThat(((InstallSlots.InLine) a).inUse()).isEqualTo(5));
-        assertThat(client.leases().inNamespace(Cluster.NAMESPACE).withName("pnp-installs-isr1k").get().getMetadata()
+        assertThat(client.leases().inNamespace(client.getNamespace()).withName("pnp-installs-isr1k").get().getMetadata()
                 .getAnnotations().get(LeaseInstallSlots.HOLDERS)).as("five holders").matches("\\{(\"SLT\\d+\":\"[^\"]+\",?){5}}");
     }
 
@@ -137,7 +135,7 @@ class KubernetesDeviceStoreTest {
     @Test
     void conditionsOfOtherWritersAreKept() throws Exception {
         store.save(Optional.empty(), new Change(discovered("FGL0000OWN1"), List.of()));
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").subresource("status")
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000own1").subresource("status")
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                         io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"add\",\"path\":"
                         + "\"/status/conditions/-\",\"value\":{\"type\":\"Stalled\",\"status\":\"True\","
@@ -145,7 +143,7 @@ class KubernetesDeviceStoreTest {
         awaitCondition(store, "FGL0000OWN1", "Stalled");
         DeviceStore.Stored read = store.find("FGL0000OWN1").orElseThrow();
         store.save(Optional.of(read), new Change(tried(read.device(), 1), List.of()));
-        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000own1").get()
+        assertThat(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000own1").get()
                 .getStatus().conditions()).extracting(io.fabric8.kubernetes.api.model.Condition::getType)
                 .containsExactly("ProfileResolved", "Ready", "Stalled");
     }
@@ -167,14 +165,14 @@ class KubernetesDeviceStoreTest {
     void preRegisteredDeviceKeepsItsSpecWhenFirstSeen() throws Exception {
         PnpDevice registered = new PnpDevice();
         registered.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("fgl0000reg1")
-                .withNamespace(Cluster.NAMESPACE).build());
+                .withNamespace(client.getNamespace()).build());
         registered.setSpec(new PnpDeviceSpec("FGL0000REG1", "branch", Map.of("hostname", "branch-7"), false));
         client.resource(registered).create();
         awaitResource(store, "FGL0000REG1");
         assertThat(store.find("FGL0000REG1")).as("known, but not begun").isEmpty();
 
         store.save(Optional.empty(), new Change(discovered("FGL0000REG1"), List.of()));
-        PnpDevice after = client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000reg1").get();
+        PnpDevice after = client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000reg1").get();
         assertThat(after.getSpec().profile()).isEqualTo("branch");
         assertThat(after.getSpec().variables()).containsEntry("hostname", "branch-7");
         assertThat(after.getMetadata().getLabels()).isNullOrEmpty();
@@ -186,7 +184,7 @@ class KubernetesDeviceStoreTest {
         Device fresh = discovered("FGL0000BLK1");
         Device blocked = fresh.with(fresh.progress().at(Step.BOOTFLASH_NO_SPACE, T0).in(Phase.BLOCKED));
         store.save(Optional.empty(), new Change(blocked, List.of()));
-        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").get()
+        assertThat(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000blk1").get()
                 .getStatus().conditions()).anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("Ready");
                     assertThat(c.getStatus()).isEqualTo("False");
@@ -194,7 +192,7 @@ class KubernetesDeviceStoreTest {
                 });
 
         // kubectl patch pnpdevice fgl0000blk1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000blk1").subresource("status")
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000blk1").subresource("status")
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
                         io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                         "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");

@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.pnpoperator.testcluster.ControlPlane;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.crds.device.DevicePhase;
 import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -49,13 +49,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The endpoint in kubernetes mode on the strict test API server (the real CRDs), driven by simulated routers. */
-@WithStrictApiServer
+/** The endpoint in kubernetes mode on the real control plane (the project's CRDs), driven by simulated routers. */
+@WithCluster
 class KubernetesModeTest {
 
     static final DeviceOptions ROUTER = Routers.FAST;
 
-    KubernetesMockServer mockServer;
+    ControlPlane cluster;
     KubernetesClient client;
     @TempDir
     Path folder;
@@ -66,7 +66,7 @@ class KubernetesModeTest {
     void cluster() throws Exception {
         lab = Lab.create(folder);
         createProfile("default");
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(Cluster.NAMESPACE)
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").withNamespace(client.getNamespace())
                 .endMetadata().addToData("default.cfg", Lab.DEFAULT_CFG + "hostname ${hostname}\n")
                 .addToData("FGL0000OWN1.cfg", Lab.DEFAULT_CFG + "hostname own-config\n").build()).create();
     }
@@ -83,11 +83,11 @@ class KubernetesModeTest {
         endpoint = start("register");
         // A first router warms the endpoint up (the artifacts measured): the second shows the steady state.
         assertThat(run(agent("FGL0000WRM1", endpoint.deviceUrl()), 60).finished()).isTrue();
-        int requestsBefore = mockServer.getRequestCount();
+        long auditMark = cluster.auditLog().mark();
         double impliedBefore = endpoint.metric("pnp_store_implied_requests_total");
         PnpAgent agent = agent("FGL2548L0AW", endpoint.deviceUrl());
         assertThat(agent.run(Instant.now().plusSeconds(60)).finished()).isTrue();
-        ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
+        ApiCalls calls = ApiCalls.since(cluster, auditMark, client.getNamespace());
         double implied = endpoint.metric("pnp_store_implied_requests_total") - impliedBefore;
         System.out.printf("API calls for one router (%d transitions, %d exchanges) on one endpoint: %s; "
                         + "%.2f status writes a transition, %d bytes a status write, %.0f requests implied%n",
@@ -116,7 +116,7 @@ class KubernetesModeTest {
         });
         // One Event object for all 17 steps, counted, as Kubernetes' own recorder keeps repeats.
         awaitEvent("fgl2548l0aw", "Step", "RUN_PY_SCRIPT → FINISHED (cli-exec success)");
-        List<io.fabric8.kubernetes.api.model.Event> events = client.v1().events().inNamespace(Cluster.NAMESPACE).list()
+        List<io.fabric8.kubernetes.api.model.Event> events = client.v1().events().inNamespace(client.getNamespace()).list()
                 .getItems().stream().filter(e -> e.getInvolvedObject().getName().equals("fgl2548l0aw")).toList();
         System.out.printf("Event objects for one provisioned router: %d (counts %s)%n", events.size(),
                 events.stream().map(e -> e.getReason() + " x" + e.getCount()).toList());
@@ -148,7 +148,7 @@ class KubernetesModeTest {
     @Test
     void configsAreServedFromTheConfigMapTheOperatorPublished() throws Exception {
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("pnpprofile-checked")
-                .withNamespace(Cluster.NAMESPACE).endMetadata()
+                .withNamespace(client.getNamespace()).endMetadata()
                 .addToData("default.cfg", Lab.DEFAULT_CFG + "hostname from-the-checked-copy\n").build()).create();
         createProfile(client, lab, "checked", "pnpprofile-checked");
         register("FGL0000PUB1", "checked", Map.of());
@@ -170,7 +170,7 @@ class KubernetesModeTest {
         assertThatThrownBy(() -> kubectlPatch("fgl0000low1", "FINISHED")).isInstanceOfSatisfying(
                 KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage()).isEqualTo(
                         "PnpDevice.pnp.pnpoperator.io \"fgl0000low1\" is invalid: status.step: Invalid value: "
-                                + "\"object\": FINISHED is reached by the router running its script; to stop "
+                                + "FINISHED is reached by the router running its script; to stop "
                                 + "provisioning a router, set spec.paused"));
         // kubectl patch pnpdevice fgl0000low1 --subresource=status --type=merge -p '{"status":{"step":"RUN_EVENT_MANAGER"}}'
         kubectlPatch("fgl0000low1", "RUN_EVENT_MANAGER");
@@ -219,7 +219,7 @@ class KubernetesModeTest {
             CompletableFuture<PnpAgent.Result> running = CompletableFuture.supplyAsync(() -> run(agent, 90));
             String firstUid = await("fgl0000del1", d -> d.getStatus() != null
                     && d.getStatus().step() == DeviceStep.CONFIG_START).getMetadata().getUid();
-            client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000del1").delete();
+            client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000del1").delete();
 
             // Both replicas had written it; the router's next messages, to either, register it anew.
             assertThat(running.get(90, TimeUnit.SECONDS).finished()).isTrue();
@@ -252,7 +252,7 @@ class KubernetesModeTest {
 
         // As kubectl patch --type=merge does it: no resourceVersion, so the endpoint's status writes meanwhile
         // cannot make it fail.
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000unk1")
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000unk1")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"profile\":\"default\"}}");
         assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
     }
@@ -280,7 +280,7 @@ class KubernetesModeTest {
     @Test
     void aRouterAskingForCredentialsGetsTheLoginOfTheProfilesSecretOnceItExists() throws Exception {
         createProfile("secured");
-        client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("secured").edit(p -> {
+        client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("secured").edit(p -> {
             p.setSpec(new PnpProfileSpec(p.getSpec().configRegister(), p.getSpec().image(), p.getSpec().config(),
                     p.getSpec().files(), p.getSpec().guestshell(), "lab-login"));
             return p;
@@ -293,9 +293,9 @@ class KubernetesModeTest {
         PnpDevice held = await("fgl0000aut1", d -> d.getStatus() != null && d.getStatus().lastError() != null);
         assertThat(held.getStatus().phase()).isEqualTo(DevicePhase.PENDING);
         assertThat(held.getStatus().lastError()).isEqualTo("profile secured: Secret lab-login (spec.credentialsSecret) "
-                + "not found in namespace " + Cluster.NAMESPACE);
+                + "not found in namespace " + client.getNamespace());
 
-        client.resource(new SecretBuilder().withNewMetadata().withName("lab-login").withNamespace(Cluster.NAMESPACE)
+        client.resource(new SecretBuilder().withNewMetadata().withName("lab-login").withNamespace(client.getNamespace())
                 .endMetadata().withType("kubernetes.io/basic-auth").addToStringData("username", "pnp")
                 .addToStringData("password", "s3cret").build()).create();
         assertThat(running.get(60, TimeUnit.SECONDS).finished()).as("a router refuses work without its login")
@@ -310,7 +310,7 @@ class KubernetesModeTest {
     @Test
     void pausedRouterIsHeldUntilResumed() throws Exception {
         PnpDevice paused = new PnpDevice();
-        paused.setMetadata(new ObjectMetaBuilder().withName("fgl0000pau1").withNamespace(Cluster.NAMESPACE).build());
+        paused.setMetadata(new ObjectMetaBuilder().withName("fgl0000pau1").withNamespace(client.getNamespace()).build());
         paused.setSpec(new PnpDeviceSpec("FGL0000PAU1", "default", Map.of(), true));
         client.resource(paused).create();
         endpoint = start("register");
@@ -324,7 +324,7 @@ class KubernetesModeTest {
         assertThat(agent.router().executed()).as("asked nothing while paused").containsOnlyKeys("backoff");
 
         // As kubectl patch --type=merge: the endpoint's status writes meanwhile cannot make it fail.
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName("fgl0000pau1")
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName("fgl0000pau1")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":false}}");
         assertThat(running.get(60, TimeUnit.SECONDS).finished()).isTrue();
     }
@@ -342,7 +342,7 @@ class KubernetesModeTest {
 
         assertThat(run(agent("FGL0000MIS1", endpoint.deviceUrl()), 2).finished()).isFalse();
         assertThat(run(agent("FGL0000NRD1", endpoint.deviceUrl()), 2).finished()).isFalse();
-        assertThat(device("fgl0000mis1").getStatus().lastError()).isEqualTo("profile nowhere not found in namespace pnp");
+        assertThat(device("fgl0000mis1").getStatus().lastError()).isEqualTo("profile nowhere not found in namespace " + client.getNamespace());
         assertThat(device("fgl0000mis1").getStatus().phase()).isEqualTo(DevicePhase.PENDING);
         assertThat(device("fgl0000nrd1").getStatus().lastError())
                 .isEqualTo("profile unready is not ready: images/" + Lab.IMAGE + " not found on volume pnp-artifacts");
@@ -355,13 +355,13 @@ class KubernetesModeTest {
             List<URI> both = List.of(endpoint.deviceUrl(), second.deviceUrl());
             List<PnpAgent> agents = java.util.stream.IntStream.rangeClosed(1, 20)
                     .mapToObj(i -> Routers.routerOf(String.format("TWO%05d", i), both, ROUTER)).toList();
-            int requestsBefore = mockServer.getRequestCount();
+            long auditMark = cluster.auditLog().mark();
             List<CompletableFuture<PnpAgent.Result>> runs = agents.stream()
                     .map(a -> CompletableFuture.supplyAsync(() -> run(a, 90))).toList();
             for (CompletableFuture<PnpAgent.Result> r : runs) {
                 assertThat(r.get(90, TimeUnit.SECONDS).finished()).isTrue();
             }
-            ApiCalls calls = ApiCalls.since(mockServer, requestsBefore);
+            ApiCalls calls = ApiCalls.since(cluster, auditMark, client.getNamespace());
             for (PnpAgent agent : agents) {
                 PnpDevice device = device(agent.router().serial().toLowerCase());
                 assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::sequence)
@@ -449,7 +449,7 @@ class KubernetesModeTest {
     }
 
     private void annotate(String name, Map<String, String> annotations) {
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).edit(d -> {
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName(name).edit(d -> {
             Map<String, String> all = new java.util.HashMap<>(d.getMetadata().getAnnotations() == null ? Map.of()
                     : d.getMetadata().getAnnotations());
             all.putAll(annotations);
@@ -460,7 +460,7 @@ class KubernetesModeTest {
 
     @Test
     void fiftyRoutersOnTwoEndpointsNeverInstallMoreImagesAtOnceThanTheRolloutAllows() throws Exception {
-        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").get();
+        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("default").get();
         profile.setSpec(profile.getSpec().withRollout(new Rollout(null, 5)));
         client.resource(profile).update();
         // 50 routers from one address at once: the per-address limits are for the field, not for this bench
@@ -496,7 +496,7 @@ class KubernetesModeTest {
 
     @Test
     void aProfileAnnotatedForADryRunIsTriedOnEachModelInsideTheEndpointLeavingNoDevices() throws Exception {
-        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").get();
+        PnpProfile profile = client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("default").get();
         PnpProfileSpec s = profile.getSpec();
         profile.setSpec(new PnpProfileSpec(s.configRegister(), null, List.of(new PlatformImage(List.of("C11*"),
                 s.image())), s.config(), s.files(), s.guestshell(), s.credentialsSecret(), s.identity(), null, null,
@@ -504,7 +504,7 @@ class KubernetesModeTest {
         client.resource(profile).update();
         endpoint = start("register");
 
-        client.resources(PnpProfile.class).inNamespace(Cluster.NAMESPACE).withName("default").edit(p -> {
+        client.resources(PnpProfile.class).inNamespace(client.getNamespace()).withName("default").edit(p -> {
             p.getMetadata().setAnnotations(Map.of(ProfileDryRun.ANNOTATION, "C1131-8PWB,ISR4331/K9"));
             return p;
         });
@@ -513,7 +513,7 @@ class KubernetesModeTest {
         while (report.isEmpty()) {
             assertThat(Instant.now()).as("a DryRun Event on the profile").isBefore(until);
             Thread.sleep(50);
-            report = client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream()
+            report = client.v1().events().inNamespace(client.getNamespace()).list().getItems().stream()
                     .filter(e -> e.getInvolvedObject().getName().equals("default") && e.getReason().equals("DryRun"))
                     .findFirst();
         }
@@ -523,7 +523,7 @@ class KubernetesModeTest {
                 + "image " + Lab.IMAGE + ", running 17.14.01a, " + Routers.TRANSITIONS + " transitions, day-0 config of ")
                 .contains("; ISR4331/K9: stops at NEW_DEVICE (Pending): no image for platform ISR4331/K9 in profile "
                         + "default", "no image installed, running 17.06.01a");
-        assertThat(client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).list().getItems())
+        assertThat(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).list().getItems())
                 .as("the dry run's routers are not the fleet's").isEmpty();
     }
 
@@ -537,13 +537,13 @@ class KubernetesModeTest {
     }
 
     private String[] args(String unknownDevices, String... more) {
-        return java.util.stream.Stream.concat(java.util.Arrays.stream(args(mockServer, lab, unknownDevices)),
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args(client, lab, unknownDevices)),
                 java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
-    static String[] args(KubernetesMockServer mockServer, Lab lab, String unknownDevices) {
-        return new String[] {"--pnp.mode=kubernetes", "--pnp.kubernetes.api-url=" + mockServer.url("/"),
-            "--pnp.kubernetes.namespace=" + Cluster.NAMESPACE, "--pnp.artifacts-dir=" + lab.path(""),
+    /** The endpoint in kubernetes mode, in the test's namespace; it finds the cluster as any program does (kubeconfig). */
+    static String[] args(KubernetesClient client, Lab lab, String unknownDevices) {
+        return new String[] {"--pnp.mode=kubernetes", "--pnp.kubernetes.namespace=" + client.getNamespace(), "--pnp.artifacts-dir=" + lab.path(""),
             "--pnp.unknown-devices=" + unknownDevices};
     }
 
@@ -563,7 +563,7 @@ class KubernetesModeTest {
         PnpProfile profile = client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(
                 Lab.PROFILE.getBytes(StandardCharsets.UTF_8)), PnpProfile.class);
         PnpProfileSpec spec = profile.getSpec();
-        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(Cluster.NAMESPACE).build());
+        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(client.getNamespace()).build());
         profile.setSpec(new PnpProfileSpec(spec.configRegister(), spec.image(), new DayZeroConfig("default.cfg", true,
                 "lab-configs"), spec.files(), spec.guestshell(), spec.credentialsSecret()));
         PnpProfile created = client.resource(profile).create();
@@ -581,7 +581,7 @@ class KubernetesModeTest {
 
     private void register(String serial, String profile, Map<String, String> variables) {
         PnpDevice device = new PnpDevice();
-        device.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).withNamespace(Cluster.NAMESPACE).build());
+        device.setMetadata(new ObjectMetaBuilder().withName(serial.toLowerCase()).withNamespace(client.getNamespace()).build());
         device.setSpec(new PnpDeviceSpec(serial, profile, variables, false));
         client.resource(device).create();
     }
@@ -600,14 +600,14 @@ class KubernetesModeTest {
 
     /** As {@code kubectl patch pnpdevice <name> --subresource=status --type=merge} sends it. */
     private void kubectlPatch(String name, String step) {
-        client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).subresource("status")
+        client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName(name).subresource("status")
                 .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager("kubectl-patch")
                         .build(), "{\"status\":{\"step\":\"" + step + "\"}}");
     }
 
     private void awaitEvent(String name, String reason, String message) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(10);
-        while (client.v1().events().inNamespace(Cluster.NAMESPACE).list().getItems().stream().noneMatch(e ->
+        while (client.v1().events().inNamespace(client.getNamespace()).list().getItems().stream().noneMatch(e ->
                 e.getInvolvedObject().getName().equals(name) && e.getReason().equals(reason)
                         && e.getMessage().equals(message))) {
             assertThat(Instant.now()).as("Event " + reason + " " + message).isBefore(until);
@@ -616,7 +616,7 @@ class KubernetesModeTest {
     }
 
     private PnpDevice device(String name) {
-        return client.resources(PnpDevice.class).inNamespace(Cluster.NAMESPACE).withName(name).get();
+        return client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withName(name).get();
     }
 
     private PnpDevice await(String name, Predicate<PnpDevice> condition) throws InterruptedException {

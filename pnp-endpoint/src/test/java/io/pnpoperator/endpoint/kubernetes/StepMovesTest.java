@@ -2,16 +2,17 @@ package io.pnpoperator.endpoint.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.StrictApiServer;
-import io.pnpoperator.apiserver.WithStrictApiServer;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.pnpoperator.crds.device.PnpDevice;
+import io.pnpoperator.crds.device.PnpDeviceSpec;
+import io.pnpoperator.testcluster.WithCluster;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.StepMoves;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,19 +23,17 @@ import org.junit.jupiter.api.Test;
  * PnpDevice CRD for the API server — and must say the same: every step to every step, in each phase a person
  * meets, with and without a request in flight, edited as kubectl patch does and compared with {@link StepMoves}.
  */
-@WithStrictApiServer
+@WithCluster
 class StepMovesTest {
 
-    static final String DEVICES = "/apis/pnp.pnpoperator.io/v1alpha1/namespaces/" + Cluster.NAMESPACE + "/pnpdevices";
-
-    StrictApiServer server;
     KubernetesClient client;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void theCrdsRulesAndTheEndpointAgreeOnEveryMove() throws Exception {
-        send("POST", DEVICES, "application/json", "{\"apiVersion\":\"pnp.pnpoperator.io/v1alpha1\",\"kind\":"
-                + "\"PnpDevice\",\"metadata\":{\"name\":\"fgl0000mov1\"},\"spec\":{\"serialNumber\":\"FGL0000MOV1\"}}");
+        PnpDevice device = new PnpDevice();
+        device.setMetadata(new ObjectMetaBuilder().withName("fgl0000mov1").build());
+        device.setSpec(new PnpDeviceSpec("FGL0000MOV1", null, null, null));
+        client.resource(device).create();
         List<String> disagreements = new ArrayList<>();
         int moves = 0;
         for (Phase phase : List.of(Phase.PROVISIONING, Phase.FAILED, Phase.BLOCKED, Phase.PROVISIONED, Phase.HELD)) {
@@ -53,16 +52,13 @@ class StepMovesTest {
         // As the endpoint writes it: the step, the same step as the one it last wrote, a request in flight or not.
         String written = "{\"status\":{\"phase\":\"" + phase.label() + "\",\"step\":\"" + from + "\",\"exchange\":"
                 + "{\"step\":\"" + from + "\",\"pendingCorrelator\":" + (awaiting ? "\"c-1\"" : "null") + "}}}";
-        assertThat(send("PATCH", DEVICES + "/fgl0000mov1/status", "application/merge-patch+json", written)
-                .statusCode()).isEqualTo(200);
+        assertThat(patchStatus(written, "pnp-endpoint").code()).isEqualTo(200);
         for (Step to : Step.values()) {
             // As a person edits it: the step alone, on the status subresource. An accepted move is undone.
-            HttpResponse<String> edit = send("PATCH", DEVICES + "/fgl0000mov1/status?fieldManager=kubectl-patch",
-                    "application/merge-patch+json", "{\"status\":{\"step\":\"" + to + "\"}}");
-            boolean accepted = edit.statusCode() == 200;
+            Edit edit = patchStatus("{\"status\":{\"step\":\"" + to + "\"}}", "kubectl-patch");
+            boolean accepted = edit.code() == 200;
             if (accepted) {
-                send("PATCH", DEVICES + "/fgl0000mov1/status", "application/merge-patch+json",
-                        "{\"status\":{\"step\":\"" + from + "\"}}");
+                patchStatus("{\"status\":{\"step\":\"" + from + "\"}}", "pnp-endpoint");
             }
             Optional<String> refusal = StepMoves.refusal(from, to, phase, awaiting);
             if (accepted != refusal.isEmpty()) {
@@ -76,8 +72,19 @@ class StepMovesTest {
         return Step.values().length;
     }
 
-    private HttpResponse<String> send(String method, String path, String type, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.url(path))).header("Content-Type", type)
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    /** How the API server answered an edit: 200, or its refusal's code and message. */
+    private record Edit(int code, String body) {
+    }
+
+    /** A merge patch of the status subresource, as {@code kubectl patch --subresource=status --type=merge}. */
+    private Edit patchStatus(String patch, String fieldManager) {
+        try {
+            client.resources(PnpDevice.class).withName("fgl0000mov1").subresource("status").patch(
+                    new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).withFieldManager(fieldManager)
+                            .build(), patch);
+            return new Edit(200, "");
+        } catch (KubernetesClientException e) {
+            return new Edit(e.getCode(), e.getMessage());
+        }
     }
 }

@@ -1,10 +1,14 @@
 package io.pnpoperator.chart;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.pnpoperator.apiserver.StrictApiServer;
+import io.pnpoperator.testcluster.ControlPlane;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,24 +26,35 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A cluster as the chart installs into it, without a cluster: the strict test API server, and the packaged
- * operator and endpoint started as programs with the environment the chart's Deployments give them (only ports,
- * paths and the API server's address differ).
+ * The chart as {@code helm install} puts it into a namespace of the real control plane (the real Helm, with its
+ * OpenAPI validation), and its packaged operator and endpoint run here as processes, as the Deployments' Pods would
+ * (no kubelet runs: those Pods stay Pending). Each program gets the environment the chart gives its container and
+ * authenticates as its Deployment's own ServiceAccount, with a token from the TokenRequest API: every call it makes
+ * is held to the chart's RBAC, and what the chart does not grant is refused (403).
  */
-final class SimulatedCluster implements AutoCloseable {
+final class InstalledChart implements AutoCloseable {
 
-    static final String NS = "pnp";
-
-    final StrictApiServer api;
+    final ControlPlane cluster;
+    /** The cluster administrator, in the release's namespace. */
     final KubernetesClient client;
+    final String namespace;
+    final Release release;
+    /** What Helm rendered for this release. */
+    final List<HasMetadata> manifests;
     private final Path work;
     private final List<Process> programs = new ArrayList<>();
 
-    /** @param work a folder of the test's: program logs and homes */
-    SimulatedCluster(Path work) {
+    /** {@code helm install pnp ./pnp-operator -n <the client's namespace>} with {@code values}. */
+    InstalledChart(ControlPlane cluster, KubernetesClient client, Path work, Map<String, Object> values) {
+        this.cluster = cluster;
+        this.client = client;
+        this.namespace = client.getNamespace();
         this.work = work;
-        this.api = StrictApiServer.running();
-        this.client = api.createClient();
+        InstallCommand install = new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(namespace)
+                .withKubeConfig(cluster.adminKubeconfig());
+        values.forEach(install::set);
+        this.release = install.call();
+        this.manifests = Chart.parse(Chart.template(Chart.RELEASE, namespace, values));
     }
 
     /**
@@ -60,14 +75,14 @@ final class SimulatedCluster implements AutoCloseable {
         return volume;
     }
 
-    /** Starts the packaged operator with what the chart gives its Deployment, and {@code here}. */
-    void startOperator(List<HasMetadata> chart, Map<String, String> here) throws IOException {
-        start("operator", "../operator/target/pnp-operator.jar", environment(chart, "pnp-pnp-operator", here));
+    /** Starts the packaged operator as the chart's operator Deployment runs it, with {@code here}. */
+    void startOperator(Map<String, String> here) throws IOException {
+        start("operator", "../operator/target/pnp-operator.jar", "pnp-pnp-operator", here);
     }
 
-    /** Starts the packaged endpoint with what the chart gives its Deployment, and {@code here}. */
-    void startEndpoint(List<HasMetadata> chart, Map<String, String> here) throws IOException {
-        start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", environment(chart, "pnp-pnp-endpoint", here));
+    /** Starts the packaged endpoint as the chart's endpoint Deployment runs it, with {@code here}. */
+    void startEndpoint(Map<String, String> here) throws IOException {
+        start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", "pnp-pnp-endpoint", here);
     }
 
     /** As the chart's readiness probe: until {@code readiness} answers 200. */
@@ -102,6 +117,11 @@ final class SimulatedCluster implements AutoCloseable {
         return all.toString();
     }
 
+    /** What a program wrote to its log. */
+    String log(String program) throws IOException {
+        return Files.readString(work.resolve(program + ".log"));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -111,36 +131,32 @@ final class SimulatedCluster implements AutoCloseable {
     @Override
     public void close() {
         programs.forEach(Process::destroyForcibly);
-        client.close();
-        api.destroy();
+        for (Process program : programs) {
+            try {
+                program.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** The environment the chart gives a Deployment's container, with what differs on this machine. */
-    private Map<String, String> environment(List<HasMetadata> chart, String deployment, Map<String, String> here)
-            throws IOException {
+    private void start(String name, String jar, String deployment, Map<String, String> here) throws IOException {
+        PodSpec pod = Chart.named(manifests, Deployment.class, deployment).getSpec().getTemplate().getSpec();
         Map<String, String> env = new HashMap<>();
-        for (EnvVar var : Chart.named(chart, Deployment.class, deployment).getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getEnv()) {
+        for (EnvVar var : pod.getContainers().get(0).getEnv()) {
             if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-                env.put(var.getName(), NS); // metadata.namespace
+                env.put(var.getName(), namespace); // metadata.namespace
             } else if (var.getValue() != null) {
                 env.put(var.getName(), var.getValue());
             }
         }
         env.putAll(here);
-        // Where the "cluster" is: the test API server, no kubeconfig, no service account.
-        env.put("KUBERNETES_MASTER", api.url("/"));
-        env.put("KUBERNETES_NAMESPACE", NS);
-        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        // Where the cluster is, and who the program is there: the Deployment's ServiceAccount.
+        env.put("KUBECONFIG", cluster.serviceAccountKubeconfig(namespace, pod.getServiceAccountName()).toString());
         env.put("HOME", Files.createDirectories(work.resolve("home-" + deployment)).toString());
-        return env;
-    }
-
-    private void start(String name, String jar, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of("java", "-Xmx384m", "-jar", jar)).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("PNP_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("KUBE") || k.startsWith("PNP_"));
         builder.environment().putAll(env);
         programs.add(builder.start());
     }

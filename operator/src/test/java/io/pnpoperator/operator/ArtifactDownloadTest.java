@@ -186,7 +186,8 @@ class ArtifactDownloadTest {
     /**
      * As a kubelet would, for the Pods the real Job controller makes for {@code job}: each ends with {@code exitCode}
      * and {@code message} (the termination message the operator reads), until the Job controller judges the Job
-     * (Complete, or Failed after its backoff limit: each retry comes after the controller's own back-off delay).
+     * (Complete, or Failed after its backoff limit: each retry comes after the controller's own back-off delay), or the
+     * operator, having read the verdict, has deleted the Job.
      */
     private void finish(Job job, int exitCode, String message) throws InterruptedException {
         String name = job.getMetadata().getName();
@@ -209,13 +210,14 @@ class ArtifactDownloadTest {
     }
 
     private static boolean judged(Job job) {
-        return job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        return job == null || job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
                 .stream().anyMatch(c -> List.of("Complete", "Failed").contains(c.getType()) && c.getStatus().equals("True"));
     }
 
+    /** The container's environment as the kubelet gives it: an empty value is stored as none, and set empty. */
     private static Map<String, String> env(Job job) {
         return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+                .collect(Collectors.toMap(EnvVar::getName, v -> v.getValue() == null ? "" : v.getValue()));
     }
 
     /** The profile isr1k, once it has conditions and they satisfy {@code condition}. */

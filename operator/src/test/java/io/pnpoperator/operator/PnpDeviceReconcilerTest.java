@@ -105,7 +105,7 @@ class PnpDeviceReconcilerTest {
         client.resource(device).create();
         Condition missing = awaitProfileResolved("fgl0000new1", "ProfileNotFound");
         assertThat(missing.getStatus()).isEqualTo("False");
-        assertThat(missing.getMessage()).isEqualTo("profile isr1k not found in namespace pnp");
+        assertThat(missing.getMessage()).isEqualTo("profile isr1k not found in namespace " + client.getNamespace());
         awaitTrue(() -> hasEvent("fgl0000new1", "ProfileNotFound"));
 
         client.resource(profile("isr1k", "", "default.cfg")).create();

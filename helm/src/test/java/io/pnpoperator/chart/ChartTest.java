@@ -169,6 +169,7 @@ class ChartTest {
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: get,list,watch",
                 "pnp.pnpoperator.io/pnpprofiles: patch",
                 "pnp.pnpoperator.io/pnpprofiles/status: patch", "pnp.pnpoperator.io/pnpdevices/status: patch",
+                "pnp.pnpoperator.io/pnpprofiles/finalizers: update",
                 "/configmaps: get,list,watch,create,update",
                 "batch/jobs: get,list,watch,create,delete",
                 "/pods: list,watch",

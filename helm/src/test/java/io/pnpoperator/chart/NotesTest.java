@@ -18,7 +18,7 @@ class NotesTest {
                 .contains("an IP address or a host name (AWS gives a name)")
                 .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}"
                         + "{.status.loadBalancer.ingress[0].hostname}'");
-        assertThat(notes(Map.of("crds.upgrade", false))).contains("kubectl apply --server-side -f crds/");
+        assertThat(notes(Map.of("crds.upgrade", false))).contains("kubectl apply --server-side --force-conflicts -f crds/");
         assertThat(notes(Map.of("endpoint.service.loadBalancerSourceRanges[0]", "198.51.100.0/24")))
                 .contains("Only 198.51.100.0/24 may reach it.");
         assertThat(notes(Map.of("endpoint.service.scheme", "https", "endpoint.service.port", 443)))

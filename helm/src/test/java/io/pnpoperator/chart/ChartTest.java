@@ -161,17 +161,17 @@ class ChartTest {
         assertThat(rules(named(objects, Role.class, ENDPOINT).getRules())).containsExactlyInAnyOrder(
                 "pnp.pnpoperator.io/pnpdevices: get,list,watch,create",
                 "pnp.pnpoperator.io/pnpdevices/status: patch",
-                "pnp.pnpoperator.io/pnpprofiles: get,list,watch",
-                "/configmaps: get,list,watch",
+                "pnp.pnpoperator.io/pnpprofiles: list,watch",
+                "/configmaps: list,watch",
                 "/events: create,get,patch",
                 "coordination.k8s.io/leases: create,get,update");
         assertThat(rules(named(objects, Role.class, OPERATOR).getRules())).containsExactlyInAnyOrder(
-                "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: get,list,watch",
+                "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: list,watch",
                 "pnp.pnpoperator.io/pnpprofiles: patch",
                 "pnp.pnpoperator.io/pnpprofiles/status: patch", "pnp.pnpoperator.io/pnpdevices/status: patch",
                 "pnp.pnpoperator.io/pnpprofiles/finalizers: update",
-                "/configmaps: get,list,watch,create,update",
-                "batch/jobs: get,list,watch,create,delete",
+                "/configmaps: list,watch,create,update,delete",
+                "batch/jobs: list,watch,create,delete",
                 "/pods: list,watch",
                 "/events: create,get,patch");
         assertThat(rules(named(objects, Role.class, "pnp-pnp-operator-lease").getRules())).containsExactlyInAnyOrder(

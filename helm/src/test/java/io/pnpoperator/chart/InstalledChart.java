@@ -76,13 +76,18 @@ final class InstalledChart implements AutoCloseable {
     }
 
     /** Starts the packaged operator as the chart's operator Deployment runs it, with {@code here}. */
-    void startOperator(Map<String, String> here) throws IOException {
-        start("operator", "../operator/target/pnp-operator.jar", "pnp-pnp-operator", here);
+    Process startOperator(Map<String, String> here) throws IOException {
+        return startOperator("operator", here);
+    }
+
+    /** A replica of the operator, {@code name} its pod's (its log is {@code <name>.log}). */
+    Process startOperator(String name, Map<String, String> here) throws IOException {
+        return start(name, "../operator/target/pnp-operator.jar", "pnp-pnp-operator", here);
     }
 
     /** Starts the packaged endpoint as the chart's endpoint Deployment runs it, with {@code here}. */
-    void startEndpoint(Map<String, String> here) throws IOException {
-        start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", "pnp-pnp-endpoint", here);
+    Process startEndpoint(Map<String, String> here) throws IOException {
+        return start("endpoint", "../pnp-endpoint/target/pnp-endpoint.jar", "pnp-pnp-endpoint", here);
     }
 
     /** As the chart's readiness probe: until {@code readiness} answers 200. */
@@ -106,11 +111,10 @@ final class InstalledChart implements AutoCloseable {
     /** The last lines each program wrote, for a failure message. */
     String logs() throws IOException {
         StringBuilder all = new StringBuilder();
-        for (String name : List.of("operator", "endpoint")) {
-            Path log = work.resolve(name + ".log");
-            if (Files.exists(log)) {
+        try (var logs = Files.list(work)) {
+            for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(log);
-                all.append("\n--- ").append(name).append(" (last 30 lines)\n")
+                all.append("\n--- ").append(log.getFileName()).append(" (last 30 lines)\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
             }
         }
@@ -140,16 +144,21 @@ final class InstalledChart implements AutoCloseable {
         }
     }
 
-    private void start(String name, String jar, String deployment, Map<String, String> here) throws IOException {
+    private Process start(String name, String jar, String deployment, Map<String, String> here) throws IOException {
         PodSpec pod = Chart.named(manifests, Deployment.class, deployment).getSpec().getTemplate().getSpec();
         Map<String, String> env = new HashMap<>();
         for (EnvVar var : pod.getContainers().get(0).getEnv()) {
             if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-                env.put(var.getName(), namespace); // metadata.namespace
+                env.put(var.getName(), switch (var.getValueFrom().getFieldRef().getFieldPath()) {
+                    case "metadata.namespace" -> namespace;
+                    case "spec.nodeName" -> "node-1";
+                    default -> throw new AssertionError("no value here for " + var.getValueFrom().getFieldRef());
+                });
             } else if (var.getValue() != null) {
                 env.put(var.getName(), var.getValue());
             }
         }
+        env.put("HOSTNAME", name); // as Kubernetes sets it: the pod's name
         env.putAll(here);
         // Where the cluster is, and who the program is there: the Deployment's ServiceAccount.
         env.put("KUBECONFIG", cluster.serviceAccountKubeconfig(namespace, pod.getServiceAccountName()).toString());
@@ -158,6 +167,8 @@ final class InstalledChart implements AutoCloseable {
                 .redirectOutput(work.resolve(name + ".log").toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("KUBE") || k.startsWith("PNP_"));
         builder.environment().putAll(env);
-        programs.add(builder.start());
+        Process program = builder.start();
+        programs.add(program);
+        return program;
     }
 }

@@ -61,6 +61,7 @@ class KubernetesConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesConfiguration.class);
     private static final long SYNC_SECONDS = 60;
+    static final long LIST_PAGE = 500;
 
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient(PnpProperties properties) {
@@ -76,9 +77,14 @@ class KubernetesConfiguration {
         return client;
     }
 
+    /**
+     * Every PnpDevice, read in pages: a fleet's full list (10,000 devices with their histories) in one answer would
+     * weigh on the API server and on this heap at each start and after each expired watch.
+     */
     @Bean(destroyMethod = "close")
     SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {
-        return synced(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).inform(), "PnpDevice");
+        return synced(client.resources(PnpDevice.class).inNamespace(client.getNamespace()).withLimit(LIST_PAGE)
+                .inform(), "PnpDevice");
     }
 
     @Bean(destroyMethod = "close")

@@ -95,7 +95,9 @@ public final class AuditLog {
                     continue;
                 }
                 JsonNode event = JSON.readTree(line);
-                if (!"ResponseComplete".equals(event.path("stage").asText())) {
+                // A watch is logged when its answer starts (it completes only when the watch ends), the rest when done.
+                String stage = event.path("stage").asText();
+                if (!stage.equals("watch".equals(event.path("verb").asText()) ? "ResponseStarted" : "ResponseComplete")) {
                     continue;
                 }
                 JsonNode ref = event.path("objectRef");

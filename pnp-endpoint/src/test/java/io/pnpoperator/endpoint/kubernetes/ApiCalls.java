@@ -6,7 +6,8 @@ import io.pnpoperator.testcluster.ControlPlane;
 /**
  * The API server's audit log, counted by kind of call: what a provisioned device costs the cluster
  * ({@code statusBytes}: the bodies of the status writes, in bytes; {@code events}: Event writes, the first of a
- * reason a create, its repeats a patch; {@code conflicts}: status writes refused with 409).
+ * reason a create, its repeats a patch; {@code conflicts}: status writes refused because another wrote first — 409,
+ * or 422 for a JSON Patch whose test of the resourceVersion failed).
  */
 record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, int events, int gets, int lists,
         int other) {
@@ -26,7 +27,7 @@ record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, 
             if (write && call.target().equals("pnpdevices/status")) {
                 statusWrites++;
                 statusBytes += call.requestBytes();
-                conflicts += call.code() == 409 ? 1 : 0;
+                conflicts += call.code() == 409 || call.code() == 422 ? 1 : 0;
             } else if (call.resource().equals("events") && (call.verb().equals("create") || write)) {
                 events++;
             } else if (call.verb().equals("create")) {

@@ -101,6 +101,9 @@ class KubernetesModeTest {
                 .isEqualTo(1 + (int) implied);
 
         PnpDevice device = device("fgl2548l0aw");
+        System.out.printf("one provisioned PnpDevice as the API server keeps it: %d bytes of JSON (managedFields "
+                + "included)%n", client.raw("/apis/pnp.pnpoperator.io/v1alpha1/namespaces/" + client.getNamespace()
+                + "/pnpdevices/fgl2548l0aw").length());
         assertThat(device.getSpec()).isEqualTo(new PnpDeviceSpec("FGL2548L0AW", "default", null, null));
         assertThat(device.getMetadata().getLabels()).containsEntry(KubernetesDeviceStore.DISCOVERED_LABEL, "true");
         assertThat(device.getStatus().phase()).isEqualTo(DevicePhase.PROVISIONED);
@@ -129,6 +132,26 @@ class KubernetesModeTest {
         });
         assertThat(agent.router().runningConfig()).as("the template, rendered")
                 .contains("event manager applet InstallGuestShell", "hostname ${hostname}");
+    }
+
+    @Test
+    void anEndpointStartingBesideTwoThousandFiveHundredDevicesReadsThemInPages() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Void>> creates = java.util.stream.IntStream.rangeClosed(1, 2500)
+                .mapToObj(i -> CompletableFuture.runAsync(() -> register(String.format("INV%05d", i), "default",
+                        Map.of()), pool)).toList();
+        creates.forEach(CompletableFuture::join);
+        pool.shutdown();
+        long mark = cluster.auditLog().mark();
+        endpoint = start("reject");
+
+        assertThat(endpoint.devices()).as("every device known").hasSize(2500);
+        List<io.pnpoperator.testcluster.AuditLog.Call> lists = cluster.auditLog().since(mark, c -> c.verb().equals("list")
+                && c.target().equals("pnpdevices") && client.getNamespace().equals(c.namespace()), cluster);
+        System.out.printf("2,500 PnpDevices listed by the starting endpoint in %d requests: %s%n", lists.size(),
+                lists.stream().map(io.pnpoperator.testcluster.AuditLog.Call::uri).toList());
+        assertThat(lists).as("pages of 500").hasSizeGreaterThanOrEqualTo(5)
+                .allSatisfy(c -> assertThat(c.uri()).contains("limit=500"));
     }
 
     @Test
@@ -376,7 +399,7 @@ class KubernetesModeTest {
             System.out.printf("API calls for %d routers (%d transitions, %d exchanges) on two endpoints: %s, "
                     + "write conflicts %.0f; per transition: %.2f status writes (%.2f accepted), per exchange: %.3f reads%n",
                     agents.size(), transitions, exchanges, calls, conflicts, calls.statusWrites() / (double) transitions,
-                    (calls.statusWrites() - conflicts) / transitions, calls.gets() / (double) exchanges);
+                    (calls.statusWrites() - calls.conflicts()) / (double) transitions, calls.gets() / (double) exchanges);
             double implied = endpoint.metric("pnp_store_implied_requests_total")
                     + second.metric("pnp_store_implied_requests_total");
             assertThat(calls.gets()).as("API reads: one per router and replica at first contact, one per conflict, "

@@ -61,18 +61,30 @@ public final class OperatorBenchmark {
         }
         String silentSince = Instant.now().minus(Duration.ofHours(2)).toString();
         String recently = Instant.now().toString();
+        // Devices as the endpoint leaves them half-way: 12 transitions of history each, a tenth silent for hours.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<?>> made = new java.util.ArrayList<>();
         for (int d = 1; d <= devices; d++) {
-            PnpDevice device = new PnpDevice();
-            String name = String.format("bench%05d", d);
-            device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-            device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "profile-" + (1 + d % PROFILES), null, null));
-            PnpDevice created = client.resource(device).create();
-            String contact = d % SILENT_EVERY == 0 ? silentSince : recently;
-            created.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, 0, null, contact,
-                    null, null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, "C1131-8PWB", "Router",
-                    "10.0.0.1", contact, contact), null, List.of(), null));
-            client.resource(created).updateStatus();
+            int number = d;
+            made.add(pool.submit(() -> {
+                PnpDevice device = new PnpDevice();
+                String name = String.format("bench%05d", number);
+                device.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
+                device.setSpec(new PnpDeviceSpec(name.toUpperCase(), "profile-" + (1 + number % PROFILES), null, null));
+                PnpDevice created = client.resource(device).create();
+                String contact = number % SILENT_EVERY == 0 ? silentSince : recently;
+                created.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONING, DeviceStep.CONFIG_START, 0, null,
+                        contact, null, null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, "C1131-8PWB",
+                        "Router", "10.0.0.1", contact, contact), null, history(contact), null));
+                client.resource(created).updateStatus();
+            }));
         }
+        for (java.util.concurrent.Future<?> f : made) {
+            f.get();
+        }
+        pool.shutdown();
+        System.gc();
+        long heapBefore = usedHeap();
         long before = cluster.auditLog().mark();
 
         long start = System.nanoTime();
@@ -91,14 +103,13 @@ public final class OperatorBenchmark {
                         .count() == devices / SILENT_EVERY) {
                     stalledAt = System.nanoTime();
                 }
-                Thread.sleep(50);
+                Thread.sleep(250);
             }
             // Settled: what the operator costs the API server while nothing changes.
             long settledFrom = cluster.auditLog().mark();
             Thread.sleep(10_000);
             int settled = cluster.auditLog().since(settledFrom, c -> ns.equals(c.namespace()), cluster).size();
             Map<String, Integer> calls = calls(cluster, before, ns);
-            Runtime runtime = Runtime.getRuntime();
             System.gc();
             double readySeconds = (readyAt - start) / 1e9;
             double stalledSeconds = (stalledAt - start) / 1e9;
@@ -118,12 +129,28 @@ public final class OperatorBenchmark {
             System.out.printf("all writes:           %d for %d resources (%.2f per resource)%n", written,
                     devices + PROFILES, written / (double) (devices + PROFILES));
             System.out.printf("settled, next 10 s:   %d calls in all (lease renewals included)%n", settled);
-            System.out.printf("heap after a GC:      %d MiB (this JVM: the operator, and the benchmark's lists)%n",
-                    (runtime.totalMemory() - runtime.freeMemory()) >> 20);
-        } finally {
-            client.close();
+            System.out.printf("operator's heap:      %d MiB after a GC (this JVM's, less what it held before the start)%n",
+                    (usedHeap() - heapBefore) >> 20);
         }
+        EndpointBeside.measure(cluster, ns, volume, devices);
+        client.close();
         System.exit(0);
+    }
+
+    private static long usedHeap() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    /** The first twelve transitions of a router, as the endpoint records them. */
+    private static List<PnpDeviceStatus.HistoryEntry> history(String at) {
+        List<PnpDeviceStatus.HistoryEntry> history = new java.util.ArrayList<>();
+        DeviceStep[] steps = DeviceStep.values();
+        for (int i = 1; i <= 12; i++) {
+            history.add(new PnpDeviceStatus.HistoryEntry((long) i, steps[i - 1], steps[i], DevicePhase.PROVISIONING,
+                    "cli-exec", "success", null, at));
+        }
+        return history;
     }
 
     /** The calls in {@code namespace} since {@code mark}, by verb and resource. */

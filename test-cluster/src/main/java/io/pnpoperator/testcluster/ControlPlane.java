@@ -3,8 +3,12 @@ package io.pnpoperator.testcluster;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -261,9 +265,7 @@ public final class ControlPlane {
      * token from the TokenRequest API, as a Pod running under that ServiceAccount would.
      */
     public Path serviceAccountKubeconfig(String namespace, String serviceAccount) {
-        String token = admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(
-                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
-                .getStatus().getToken();
+        String token = token(namespace, serviceAccount);
         String config = """
                 apiVersion: v1
                 kind: Config
@@ -287,6 +289,29 @@ public final class ControlPlane {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A token of ServiceAccount {@code serviceAccount} of {@code namespace}, from the TokenRequest API. */
+    public String token(String namespace, String serviceAccount) {
+        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(
+                new TokenRequestBuilder().withNewSpec().withExpirationSeconds(24 * 3600L).endSpec().build())
+                .getStatus().getToken();
+    }
+
+    /**
+     * A new ServiceAccount {@code name} of {@code namespace} that may do what {@code rules} grant (a Role of its own
+     * and the binding), and a token of it: a person or a tool with just these rights, as a cluster has them.
+     */
+    public String serviceAccountWithRole(String namespace, String name, PolicyRule... rules) {
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName(name).endMetadata().build()).create();
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName(name)
+                .endMetadata().withRules(rules).build()).create();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+                .withName(name).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+                .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
+                .build()).create();
+        return token(namespace, name);
     }
 
     /** The release's own kubectl, run as the cluster administrator. */

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -43,15 +41,8 @@ class ControlPlaneTest {
     @Test
     void aServiceAccountMayDoWhatItsRoleGrantsAndNothingElse() throws Exception {
         String ns = client.getNamespace();
-        client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("reader").endMetadata()
-                .build()).create();
-        client.rbac().roles().resource(new RoleBuilder().withNewMetadata().withName("reader").endMetadata()
-                .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get", "list").endRule().build())
-                .create();
-        client.rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata().withName("reader").endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "reader")
-                .addNewSubject().withKind("ServiceAccount").withName("reader").withNamespace(ns).endSubject().build())
-                .create();
+        cluster.serviceAccountWithRole(ns, "reader", new PolicyRuleBuilder().withApiGroups("").withResources("configmaps")
+                .withVerbs("get", "list").build());
         Path kubeconfig = cluster.serviceAccountKubeconfig(ns, "reader");
         try (KubernetesClient reader = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig))).build()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -136,16 +137,28 @@ class KubernetesModeTest {
 
     @Test
     void anEndpointStartingBesideTwoThousandFiveHundredDevicesReadsThemInPages() throws Exception {
+        // A provisioned fleet, as an endpoint restarted in a busy cluster finds it.
+        String at = Instant.now().toString();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         List<CompletableFuture<Void>> creates = java.util.stream.IntStream.rangeClosed(1, 2500)
-                .mapToObj(i -> CompletableFuture.runAsync(() -> register(String.format("INV%05d", i), "default",
-                        Map.of()), pool)).toList();
+                .mapToObj(i -> CompletableFuture.runAsync(() -> {
+                    String serial = String.format("INV%05d", i);
+                    register(serial, "default", Map.of());
+                    PnpDevice device = device(serial.toLowerCase());
+                    device.setStatus(new PnpDeviceStatus(DevicePhase.PROVISIONED, DeviceStep.FINISHED, 0, null, at, at,
+                            null, null, List.of(), 1L, new PnpDeviceStatus.Identity(null, "C1131-8PWB", "Router",
+                            "10.0.0.1", at, at), null, List.of(), null));
+                    client.resource(device).updateStatus();
+                }, pool)).toList();
         creates.forEach(CompletableFuture::join);
         pool.shutdown();
         long mark = cluster.auditLog().mark();
         endpoint = start("reject");
 
-        assertThat(endpoint.devices()).as("every device known").hasSize(2500);
+        String token = cluster.serviceAccountWithRole(client.getNamespace(), "viewer", new PolicyRuleBuilder()
+                .withApiGroups("pnp.pnpoperator.io").withResources("pnpdevices").withVerbs("get", "list").build());
+        assertThat(PnpServer.json(endpoint.get(endpoint.adminUrl(), "/api/devices", "Authorization", "Bearer " + token)
+                .body())).as("every device known").hasSize(2500);
         List<io.pnpoperator.testcluster.AuditLog.Call> lists = cluster.auditLog().since(mark, c -> c.verb().equals("list")
                 && c.target().equals("pnpdevices") && client.getNamespace().equals(c.namespace()), cluster);
         System.out.printf("2,500 PnpDevices listed by the starting endpoint in %d requests: %s%n", lists.size(),

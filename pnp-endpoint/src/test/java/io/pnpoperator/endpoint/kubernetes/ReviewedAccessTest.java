@@ -2,10 +2,7 @@ package io.pnpoperator.endpoint.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pnpoperator.testcluster.ControlPlane;
 import io.pnpoperator.testcluster.WithCluster;
@@ -40,18 +37,9 @@ class ReviewedAccessTest {
     void cluster() throws Exception {
         Lab lab = Lab.create(folder);
         KubernetesModeTest.createProfile(client, lab, "default");
-        client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("alice").endMetadata()
-                .build()).create();
-        client.rbac().roles().resource(new RoleBuilder().withNewMetadata().withName("device-viewer").endMetadata()
-                .addNewRule().withApiGroups("pnp.pnpoperator.io").withResources("pnpdevices")
-                .withVerbs("get", "list", "watch").endRule().build()).create();
-        client.rbac().roleBindings().resource(new RoleBindingBuilder().withNewMetadata().withName("alice").endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "Role", "device-viewer").addNewSubject()
-                .withKind("ServiceAccount").withName("alice").withNamespace(client.getNamespace()).endSubject().build())
-                .create();
+        aliceToken = cluster.serviceAccountWithRole(client.getNamespace(), "alice", new PolicyRuleBuilder()
+                .withApiGroups("pnp.pnpoperator.io").withResources("pnpdevices").withVerbs("get", "list", "watch").build());
         alice = "system:serviceaccount:" + client.getNamespace() + ":alice";
-        aliceToken = client.serviceAccounts().withName("alice").tokenRequest(new TokenRequestBuilder().withNewSpec()
-                .withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
         endpoint = PnpServer.start(lab, KubernetesModeTest.args(client, lab, "register"));
         endpoint.post("/pnp/WORK-REQUEST", Samples.bytes("device-work-request-factory-reset.xml"));
     }

@@ -38,8 +38,7 @@ import java.util.stream.Stream;
  * the binaries {@code tools/kube/build} builds. No kubelet and no scheduler: Pods stay Pending.
  *
  * <p>The API server runs as clusters have it: RBAC, the default admission plugins plus
- * OwnerReferencesPermissionEnforcement (OpenShift's default), watches that end every 10-20 s (so that every
- * informer resumes its watches again and again), and an audit log of every request, which
+ * OwnerReferencesPermissionEnforcement (OpenShift's default), and an audit log of every request, which
  * {@link AuditLog} reads to count what a program asked of it. Programs started in this JVM find it through the
  * {@code kubeconfig} system property, as they would through {@code KUBECONFIG}: as a cluster administrator.
  */
@@ -86,9 +85,6 @@ public final class ControlPlane {
                     .withWaitForEtcdHealthCheckOnStartup(true)
                     .withStartupTimeout(180_000)
                     .withApiServerFlag("--bind-address", "127.0.0.1")
-                    // Watches end after 10-20 s instead of 30-60 min: every informer in every test resumes its
-                    // watches (from its last resourceVersion or a bookmark) many times, as over a pod's life.
-                    .withApiServerFlag("--min-request-timeout", "10")
                     .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
                     .withApiServerFlag("--audit-policy-file", policy.toString())
                     .withApiServerFlag("--audit-log-path", auditLog.file().toString())

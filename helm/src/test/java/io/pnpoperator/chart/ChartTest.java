@@ -155,6 +155,32 @@ class ChartTest {
         }
     }
 
+    /** docs/kubernetes.md names the chart's Services as it renders them, and each value's default as values.yaml has it. */
+    @Test
+    void theInstallGuideSaysWhatTheChartHas() throws Exception {
+        String guide = Files.readString(Path.of("../docs/kubernetes.md"));
+        List<String> services = all(Chart.render(Map.of()), Service.class).stream().map(s -> s.getMetadata().getName())
+                .toList();
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("svc/([a-z0-9-]+)").matcher(guide);
+        while (named.find()) {
+            assertThat(services).as("svc/" + named.group(1) + " in docs/kubernetes.md").contains(named.group(1));
+        }
+        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(Chart.DIR.resolve("values.yaml").toFile());
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile(
+                "(?m)^\\| `([a-zA-Z.]+)`(?:, `([a-zA-Z.]+)`)? \\| `([^`]*)`(?:, `([^`]*)`)? \\|").matcher(guide);
+        int rows = 0;
+        while (row.find()) {
+            for (int key = 1; key <= 2 && row.group(key) != null; key++) {
+                JsonNode value = values.at("/" + row.group(key).replace('.', '/'));
+                String written = value.isTextual() ? (value.asText().isEmpty() ? "\"\"" : value.asText()) : value.toString();
+                assertThat(row.group(key + 2)).as("default of " + row.group(key) + " in docs/kubernetes.md")
+                        .isEqualTo(written);
+                rows++;
+            }
+        }
+        assertThat(rows).as("defaults checked").isGreaterThan(20);
+    }
+
     @Test
     void rolesGrantExactlyTheVerbsTheProgramsUse() {
         List<HasMetadata> objects = Chart.render(Map.of());

@@ -98,7 +98,9 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         if (status.phase() == null) {
             return UpdateControl.noUpdate();
         }
-        Duration allowed = IMAGE_STEPS.contains(status.step()) ? stalledAfter.plus(imageAllowance) : stalledAfter;
+        // A status with a phase and no step (written by another version, or by hand) is judged by its silence alone.
+        boolean imageStep = status.step() != null && IMAGE_STEPS.contains(status.step());
+        Duration allowed = imageStep ? stalledAfter.plus(imageAllowance) : stalledAfter;
         Duration silent = Duration.between(Instant.parse(status.lastContact()), clock.instant());
         boolean provisioning = status.phase() == DevicePhase.PROVISIONING;
         Condition stalled = stalled(device, allowed, silent);
@@ -131,7 +133,8 @@ public final class PnpDeviceReconciler implements Reconciler<PnpDevice> {
         boolean silentTooLong = status.phase() == DevicePhase.PROVISIONING && silent.compareTo(allowed) > 0;
         return Conditions.next(conditions(device), STALLED, silentTooLong ? "True" : "False",
                 silentTooLong ? NO_CONTACT : "InContact", silentTooLong ? "no contact for " + silent.toMinutes()
-                        + " min in step " + status.step() + " (allowed " + allowed.toMinutes() + " min): check the "
+                        + " min" + (status.step() == null ? "" : " in step " + status.step()) + " (allowed "
+                        + allowed.toMinutes() + " min): check the "
                         + "router's power and path to the PnP server" : "", generation, clock.instant());
     }
 

@@ -73,6 +73,14 @@ class PnpDeviceReconcilerTest {
     }
 
     @Test
+    void aSilentDeviceWithAPhaseAndNoStepIsStalledToo() throws Exception {
+        device("fgl0000nst1", DevicePhase.PROVISIONING, null, Duration.ofHours(2));
+        Condition stalled = Conditions.find(awaitStalled("fgl0000nst1").getStatus().conditions(), "Stalled").orElseThrow();
+        assertThat(stalled.getMessage()).isEqualTo("no contact for 120 min (allowed 15 min): check the router's power "
+                + "and path to the PnP server");
+    }
+
+    @Test
     void aDeviceTheEndpointBlockedIsStalledForTheReasonItsReadyConditionGives() throws Exception {
         device("fgl0000blk1", DevicePhase.BLOCKED, DeviceStep.BOOTFLASH_NO_SPACE, Duration.ofMinutes(1));
         Condition stalled = Conditions.find(awaitStalled("fgl0000blk1").getStatus().conditions(), "Stalled").orElseThrow();

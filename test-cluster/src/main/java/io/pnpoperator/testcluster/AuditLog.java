@@ -2,6 +2,7 @@ package io.pnpoperator.testcluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,8 +72,13 @@ public final class AuditLog {
      * the log (a request of the administrator's own is waited for: what was answered before it is logged before it).
      */
     public List<Call> since(long mark, Predicate<Call> filter, ControlPlane cluster) {
+        return since(mark, filter, cluster.admin());
+    }
+
+    /** As {@link #since(long, Predicate, ControlPlane)}, probing with {@code admin}, a client of this log's server. */
+    public List<Call> since(long mark, Predicate<Call> filter, KubernetesClient admin) {
         String probe = "audit-probe-" + UUID.randomUUID();
-        cluster.admin().configMaps().inNamespace("default").withName(probe).get();
+        admin.configMaps().inNamespace("default").withName(probe).get();
         Instant until = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             List<Call> calls = read(mark);

@@ -47,6 +47,7 @@ public final class ControlPlane {
     private static ControlPlane shared;
 
     private final Path binaries;
+    private final Path certificates;
     private final Path work;
     private final KubeAPIServer apiServer;
     private final Process controllerManager;
@@ -77,6 +78,7 @@ public final class ControlPlane {
             Path policy = Files.writeString(work.resolve("audit-policy.yaml"), AuditLog.POLICY);
             // kube-api-test finds the binaries in <dir>/k8s/<version>-linux-amd64 and writes its certificates to <dir>.
             String testDir = binaries.getParent().getParent().toString();
+            certificates = Path.of(testDir);
             apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                     .withTestDir(testDir)
                     .withApiServerVersion(Binaries.kubernetesVersion(binaries))
@@ -191,35 +193,46 @@ public final class ControlPlane {
     }
 
     private void apply(CustomResourceDefinition crd) {
+        CustomResourceDefinition served = apply(admin, crd);
+        applied.put(crd.getMetadata().getName(), new Applied(served.getMetadata().getUid(),
+                served.getMetadata().getGeneration()));
+    }
+
+    /** Creates or replaces {@code crd} with {@code client}, and waits until its objects are served. */
+    static CustomResourceDefinition apply(KubernetesClient client, CustomResourceDefinition crd) {
         String name = crd.getMetadata().getName();
+        Resource<CustomResourceDefinition> named = client.apiextensions().v1().customResourceDefinitions().withName(name);
         // One being deleted (its objects first) cannot be made again until it is gone.
-        crdNamed(name).waitUntilCondition(c -> c == null || c.getMetadata().getDeletionTimestamp() == null, 120,
-                TimeUnit.SECONDS);
-        CustomResourceDefinition current = crdNamed(name).get();
-        CustomResourceDefinition wanted = admin.getKubernetesSerialization().clone(crd);
+        named.waitUntilCondition(c -> c == null || c.getMetadata().getDeletionTimestamp() == null, 120, TimeUnit.SECONDS);
+        CustomResourceDefinition current = named.get();
+        CustomResourceDefinition wanted = client.getKubernetesSerialization().clone(crd);
         if (current == null) {
-            admin.resource(wanted).create();
+            client.resource(wanted).create();
         } else {
             wanted.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-            admin.resource(wanted).update();
+            client.resource(wanted).update();
         }
-        CustomResourceDefinition served = crdNamed(name).waitUntilCondition(c -> c != null && c.getStatus() != null
-                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream().anyMatch(s -> s.getType().equals("Established")
-                        && s.getStatus().equals("True")), 60, TimeUnit.SECONDS);
-        awaitServed(served);
-        applied.put(name, new Applied(served.getMetadata().getUid(), served.getMetadata().getGeneration()));
+        CustomResourceDefinition served = named.waitUntilCondition(c -> c != null && c.getStatus() != null
+                && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
+                .anyMatch(s -> s.getType().equals("Established") && s.getStatus().equals("True")), 60, TimeUnit.SECONDS);
+        awaitServed(client, served);
+        return served;
+    }
+
+    private Resource<CustomResourceDefinition> crdNamed(String name) {
+        return admin.apiextensions().v1().customResourceDefinitions().withName(name);
     }
 
     /**
      * Until the API server lists the CRD's objects: just after it is established, its watch cache may still answer
      * 429 "storage is (re)initializing", which a program starting then would meet.
      */
-    private void awaitServed(CustomResourceDefinition crd) {
+    static void awaitServed(KubernetesClient client, CustomResourceDefinition crd) {
         String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try {
-                admin.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list();
+                client.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list();
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 429 || Instant.now().isAfter(until)) {
@@ -233,11 +246,8 @@ public final class ControlPlane {
     private record Applied(String uid, Long generation) {
     }
 
-    private Resource<CustomResourceDefinition> crdNamed(String name) {
-        return admin.apiextensions().v1().customResourceDefinitions().withName(name);
-    }
-
-    private List<CustomResourceDefinition> crds(Path folder) {
+    /** The CRDs committed in {@code folder}. */
+    List<CustomResourceDefinition> crds(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
             List<CustomResourceDefinition> crds = new ArrayList<>();
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
@@ -328,6 +338,15 @@ public final class ControlPlane {
     /** The API server's address. */
     public String server() {
         return server;
+    }
+
+    Path binaries() {
+        return binaries;
+    }
+
+    /** The folder of the API server's certificate and key, and of the administrator's client certificate. */
+    Path certificates() {
+        return certificates;
     }
 
     private void stop() {

@@ -55,8 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
 @WithCluster
 class ChartLifecycleTest {
 
-    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
-
     @TempDir
     Path work;
     ControlPlane cluster;
@@ -87,17 +85,17 @@ class ChartLifecycleTest {
                 .getAdditionalPrinterColumns().stream().anyMatch(c -> c.getName().equals("READY")));
 
         // Profiles: made ready (ConfigMap published), a template change carried over, a download Job replaced.
-        said("apply", "-f", "../crds/examples/pnpprofile-isr1k.yaml", "-f", "../crds/examples/pnpprofile-isr1k-download.yaml");
-        said("patch", "pnpprofile", "isr1k", "--type=merge", "-p",
+        kubectl.said("apply", "-f", "../crds/examples/pnpprofile-isr1k.yaml", "-f", "../crds/examples/pnpprofile-isr1k-download.yaml");
+        kubectl.said("patch", "pnpprofile", "isr1k", "--type=merge", "-p",
                 "{\"spec\":{\"rollout\":{\"maxConcurrentImageInstalls\":1}}}");
-        said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s");
+        kubectl.said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s");
         templates("ip domain lookup\n");
         awaitTrue("the published copy follows the template", () -> client.configMaps().withName("pnpprofile-isr1k")
                 .get().getData().get("default.cfg").contains("ip domain lookup"));
-        String oldUrl = "https://files.example.net/ios-xe/" + IMAGE;
+        String oldUrl = "https://files.example.net/ios-xe/" + InstalledChart.IMAGE;
         String newUrl = "http://127.0.0.1:9/moved.bin";
         awaitTrue("a download Job for the image", () -> jobUrls().contains(oldUrl));
-        said("patch", "pnpprofile", "isr1k-download", "--type=json", "-p",
+        kubectl.said("patch", "pnpprofile", "isr1k-download", "--type=json", "-p",
                 "[{\"op\":\"replace\",\"path\":\"/spec/image/url\",\"value\":\"" + newUrl + "\"}]");
         awaitTrue("the old URL's Job replaced by the new one's", () -> jobUrls().contains(newUrl)
                 && !jobUrls().contains(oldUrl));
@@ -116,14 +114,14 @@ class ChartLifecycleTest {
                 throw new IllegalStateException(e);
             }
         });
-        said("wait", "--for=jsonpath={.status.step}=BOOTFLASH_NO_SPACE", "pnpdevice/fgl0000lc02", "--timeout=90s");
-        said("wait", "--for=condition=Stalled", "pnpdevice/fgl0000lc02", "--timeout=90s");
-        said("patch", "pnpdevice", "fgl0000lc02", "--subresource=status", "--type=merge", "-p",
+        kubectl.said("wait", "--for=jsonpath={.status.step}=BOOTFLASH_NO_SPACE", "pnpdevice/fgl0000lc02", "--timeout=90s");
+        kubectl.said("wait", "--for=condition=Stalled", "pnpdevice/fgl0000lc02", "--timeout=90s");
+        kubectl.said("patch", "pnpdevice", "fgl0000lc02", "--subresource=status", "--type=merge", "-p",
                 "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");
         assertThat(blocked.get(120, TimeUnit.SECONDS).finished()).isTrue();
-        said("annotate", "pnpdevice", "fgl0000lc01", "pnp.pnpoperator.io/reprovision=again");
+        kubectl.said("annotate", "pnpdevice", "fgl0000lc01", "pnp.pnpoperator.io/reprovision=again");
         awaitTrue("re-provisioned", () -> "again".equals(device("fgl0000lc01").getStatus().reprovisioned()));
-        said("delete", "pnpdevice", "fgl0000lc02");
+        kubectl.said("delete", "pnpdevice", "fgl0000lc02");
         // A router nobody registered: claim mode keeps a record of it, Unclaimed, and tells it to wait.
         PnpAgent stranger = router("FDO0000LC03", DeviceOptions.defaults().withSpeed(1000));
         java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -137,7 +135,7 @@ class ChartLifecycleTest {
                 && device("fdo0000lc03").getStatus().phase() == DevicePhase.UNCLAIMED);
 
         // A dry run, inside the endpoint; a profile made invalid and put right: its waiting router is told.
-        said("annotate", "pnpprofile", "isr1k", "pnp.pnpoperator.io/dry-run=C1131-8PWB");
+        kubectl.said("annotate", "pnpprofile", "isr1k", "pnp.pnpoperator.io/dry-run=C1131-8PWB");
         awaitTrue("a DryRun Event", () -> client.v1().events().list().getItems().stream()
                 .anyMatch(e -> e.getReason().equals("DryRun")));
         breakAndMendProfile();
@@ -150,10 +148,10 @@ class ChartLifecycleTest {
         awaitTrue("ProfileNotReady counted twice", () -> client.v1().events().list().getItems().stream().anyMatch(e ->
                 e.getInvolvedObject().getName().equals("fgl0000lc04") && e.getReason().equals("ProfileNotReady")
                         && e.getCount() != null && e.getCount() >= 2));
-        said("delete", "pnpprofile", "isr1k-download", "--timeout=60s");
+        kubectl.said("delete", "pnpprofile", "isr1k-download", "--timeout=60s");
         awaitTrue("its Jobs collected", () -> client.batch().v1().jobs().list().getItems().isEmpty());
-        said("delete", "pnpdevice", "fgl0000lc01", "fgl0000lc04", "fdo0000lc03");
-        said("delete", "pnpprofile", "isr1k", "--timeout=60s");
+        kubectl.said("delete", "pnpdevice", "fgl0000lc01", "fgl0000lc04", "fdo0000lc03");
+        kubectl.said("delete", "pnpprofile", "isr1k", "--timeout=60s");
         awaitTrue("its ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
 
         // What the API server saw from each of them.
@@ -182,14 +180,14 @@ class ChartLifecycleTest {
     @Test
     void theDocumentedWayOutLeavesNothingHangingOnAFinalizer() throws Exception {
         startPrograms();
-        said("apply", "-f", "../crds/examples/pnpprofile-isr1k.yaml", "-f", "../crds/examples/pnpdevice-fgl2548l0aw.yaml");
-        said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s");
+        kubectl.said("apply", "-f", "../crds/examples/pnpprofile-isr1k.yaml", "-f", "../crds/examples/pnpdevice-fgl2548l0aw.yaml");
+        kubectl.said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s");
         provision("FGL2548L0AW");
         assertThat(client.resources(PnpProfile.class).withName("isr1k").get().getMetadata().getFinalizers())
                 .containsExactly("pnp.pnpoperator.io/in-use");
 
         // As docs/kubernetes.md says: the resources while the operator runs, then the release, the namespace, the CRDs.
-        said("delete", "pnpprofiles,pnpdevices", "--all", "--timeout=60s");
+        kubectl.said("delete", "pnpprofiles,pnpdevices", "--all", "--timeout=60s");
         awaitTrue("the published ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
         Helm.uninstall(Chart.RELEASE).withNamespace(client.getNamespace()).withKubeConfig(cluster.adminKubeconfig())
                 .call();
@@ -203,12 +201,12 @@ class ChartLifecycleTest {
 
     /** The profile isr1k made invalid (a template its ConfigMap lacks), then put right. */
     private void breakAndMendProfile() {
-        said("patch", "pnpprofile", "isr1k", "--type=merge", "-p", "{\"spec\":{\"config\":{\"template\":\"none.cfg\"}}}");
-        said("wait", "--for=condition=Ready=false", "pnpprofile/isr1k", "--timeout=60s");
-        said("wait", "--for=condition=ProfileResolved=false", "pnpdevice/fgl0000lc04", "--timeout=60s");
-        said("patch", "pnpprofile", "isr1k", "--type=merge", "-p", "{\"spec\":{\"config\":{\"template\":\"default.cfg\"}}}");
-        said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=60s");
-        said("wait", "--for=condition=ProfileResolved", "pnpdevice/fgl0000lc04", "--timeout=60s");
+        kubectl.said("patch", "pnpprofile", "isr1k", "--type=merge", "-p", "{\"spec\":{\"config\":{\"template\":\"none.cfg\"}}}");
+        kubectl.said("wait", "--for=condition=Ready=false", "pnpprofile/isr1k", "--timeout=60s");
+        kubectl.said("wait", "--for=condition=ProfileResolved=false", "pnpdevice/fgl0000lc04", "--timeout=60s");
+        kubectl.said("patch", "pnpprofile", "isr1k", "--type=merge", "-p", "{\"spec\":{\"config\":{\"template\":\"default.cfg\"}}}");
+        kubectl.said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=60s");
+        kubectl.said("wait", "--for=condition=ProfileResolved", "pnpdevice/fgl0000lc04", "--timeout=60s");
     }
 
     /**
@@ -225,7 +223,7 @@ class ChartLifecycleTest {
     final Map<String, Process> operators = new HashMap<>();
 
     private void startPrograms() throws Exception {
-        Path volume = chart.artifacts(IMAGE, "guestshell.17.09.01a.tar");
+        Path volume = chart.artifacts(InstalledChart.IMAGE, "guestshell.17.09.01a.tar");
         templates("");
         int operatorPort = InstalledChart.freePort();
         operators.put("pnp-operator-a", chart.startOperator("pnp-operator-a", Map.of("PNP_ARTIFACTS_DIR",
@@ -333,11 +331,6 @@ class ChartLifecycleTest {
         return uri.startsWith("/apis/") ? uri.split("/")[2] + "/" : "";
     }
 
-    private String said(String... args) {
-        String out = kubectl.run(args).ok();
-        System.out.println("$ kubectl " + String.join(" ", args) + "\n" + out);
-        return out;
-    }
 
     private void awaitTrue(String what, BooleanSupplier check) throws Exception {
         Instant until = Instant.now().plusSeconds(90);

@@ -41,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 @WithCluster
 class FleetOnAClusterTest {
 
-    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
-
     @TempDir
     Path work;
     ControlPlane cluster;
@@ -61,7 +59,7 @@ class FleetOnAClusterTest {
 
     @Test
     void routersAreProvisionedWithTheProfileTheOperatorMadeReady() throws Exception {
-        Path volume = chart.artifacts(IMAGE);
+        Path volume = chart.artifacts(InstalledChart.IMAGE);
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").endMetadata()
                 .addToData("default.cfg", Files.readString(Path.of("../configs/default.cfg"))).build()).create();
 
@@ -163,7 +161,7 @@ class FleetOnAClusterTest {
                 script: pxs.py
                 eemApplet: InstallGuestShell
                 minFreeBytes: 0
-            """.formatted(IMAGE);
+            """.formatted(InstalledChart.IMAGE);
 
     /** The profile "default", once it satisfies {@code condition}. */
     private PnpProfile await(Predicate<PnpProfile> condition) throws Exception {

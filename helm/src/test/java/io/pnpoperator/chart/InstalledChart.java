@@ -34,6 +34,9 @@ import java.util.Random;
  */
 final class InstalledChart implements AutoCloseable {
 
+    /** The image the examples and the tests' profiles name. */
+    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
+
     final ControlPlane cluster;
     /** The cluster administrator, in the release's namespace. */
     final KubernetesClient client;

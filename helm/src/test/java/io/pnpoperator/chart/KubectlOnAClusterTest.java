@@ -33,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @WithCluster
 class KubectlOnAClusterTest {
 
-    static final String IMAGE = "c1100-universalk9.17.14.01a.SPA.bin";
-
     @TempDir
     Path work;
     ControlPlane cluster;
@@ -57,7 +55,7 @@ class KubectlOnAClusterTest {
     void aBlockedRouterIsSeenUnblockedAndAwaitedWithKubectl() throws Exception {
         // --force-conflicts: the CRDs were written by another field manager before (Helm, the operator), as the
         // NOTES and docs/kubernetes.md say for applying them by hand.
-        assertThat(said("apply", "--server-side", "--force-conflicts", "-f", "../crds/", "-f", "../crds/examples/"))
+        assertThat(kubectl.said("apply", "--server-side", "--force-conflicts", "-f", "../crds/", "-f", "../crds/examples/"))
                 .contains(
                 "customresourcedefinition.apiextensions.k8s.io/pnpdevices.pnp.pnpoperator.io serverside-applied",
                 "pnpdevice.pnp.pnpoperator.io/fgl2548l0aw serverside-applied",
@@ -65,9 +63,9 @@ class KubectlOnAClusterTest {
         Files.writeString(work.resolve("isr1k-configs.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                 + "  name: isr1k-configs\ndata:\n  default.cfg: |\n" + Files.readString(Path.of("../configs/default.cfg"))
                 .lines().map(l -> "    " + l + "\n").reduce("", String::concat));
-        said("apply", "-f", work.resolve("isr1k-configs.yaml").toString());
+        kubectl.said("apply", "-f", work.resolve("isr1k-configs.yaml").toString());
         // The artifacts volume the isr1k example names: the image, the guestshell package and the script.
-        Path volume = chart.artifacts(IMAGE, "guestshell.17.09.01a.tar");
+        Path volume = chart.artifacts(InstalledChart.IMAGE, "guestshell.17.09.01a.tar");
         int devicePort = InstalledChart.freePort();
         int adminPort = InstalledChart.freePort();
         int operatorPort = InstalledChart.freePort();
@@ -76,7 +74,7 @@ class KubectlOnAClusterTest {
         chart.startEndpoint(Map.of("PNP_ARTIFACTS_DIR", Files.createDirectories(work.resolve("endpoint-copy"))
                 .toString(), "PNP_ARTIFACTSSOURCE", "http://127.0.0.1:" + operatorPort + "/artifacts/",
                 "PNP_DEVICE_PORT", Integer.toString(devicePort), "PNP_ADMIN_PORT", Integer.toString(adminPort)));
-        assertThat(said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s"))
+        assertThat(kubectl.said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s"))
                 .isEqualTo("pnpprofile.pnp.pnpoperator.io/isr1k condition met\n");
         chart.awaitReady(URI.create("http://127.0.0.1:" + adminPort + "/actuator/health/readiness"));
         Path watched = work.resolve("get-w.txt");
@@ -93,19 +91,19 @@ class KubectlOnAClusterTest {
                 throw new IllegalStateException(e);
             }
         });
-        said("wait", "--for=jsonpath={.status.step}=BOOTFLASH_NO_SPACE", "pnpdevice/fgl2548l0aw", "--timeout=90s");
+        kubectl.said("wait", "--for=jsonpath={.status.step}=BOOTFLASH_NO_SPACE", "pnpdevice/fgl2548l0aw", "--timeout=90s");
 
-        assertThat(said("get", "pnpdevices")).matches("""
+        assertThat(kubectl.said("get", "pnpdevices")).matches("""
                 NAME          SERIAL        PROFILE   READY   PHASE     STEP                 AGE
                 fgl2548l0aw   FGL2548L0AW   isr1k     False   Blocked   BOOTFLASH_NO_SPACE   \\d+s
                 """);
-        assertThat(said("get", "pnpdev", "-o", "wide")).matches("""
+        assertThat(kubectl.said("get", "pnpdev", "-o", "wide")).matches("""
                 NAME          SERIAL        PROFILE   READY   PHASE     STEP                 PID          VERSION    \
                 LAST-CONTACT   AGE
                 fgl2548l0aw   FGL2548L0AW   isr1k     False   Blocked   BOOTFLASH_NO_SPACE   C1131-8PWB   17.14.1a   \
                 \\d+s +\\d+s
                 """);
-        assertThat(said("get", "pnpprofiles")).matches("""
+        assertThat(kubectl.said("get", "pnpprofiles")).matches("""
                 NAME             READY   IMAGE       AGE
                 isr1k            True    17.14.01a   \\d+s
                 isr1k-download   False   17.14.01a   \\d+s
@@ -119,20 +117,20 @@ class KubectlOnAClusterTest {
         assertThat(refused.err()).isEqualTo("The PnpDevice \"fgl2548l0aw\" is invalid: status.step: Invalid value: "
                 + "FINISHED is reached by the router running its script; to stop provisioning a router, set "
                 + "spec.paused\n");
-        assertThat(said("patch", "pnpdevice", "fgl2548l0aw", "--subresource=status", "--type=merge", "-p",
+        assertThat(kubectl.said("patch", "pnpdevice", "fgl2548l0aw", "--subresource=status", "--type=merge", "-p",
                 "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}")).isEqualTo("pnpdevice.pnp.pnpoperator.io/fgl2548l0aw patched\n");
 
-        assertThat(said("wait", "--for=condition=Ready", "pnpdevice/fgl2548l0aw", "--timeout=120s"))
+        assertThat(kubectl.said("wait", "--for=condition=Ready", "pnpdevice/fgl2548l0aw", "--timeout=120s"))
                 .isEqualTo("pnpdevice.pnp.pnpoperator.io/fgl2548l0aw condition met\n");
         assertThat(running.get(120, TimeUnit.SECONDS).finished()).isTrue();
-        String described = said("describe", "pnpdevice", "fgl2548l0aw");
+        String described = kubectl.said("describe", "pnpdevice", "fgl2548l0aw");
         assertThat(described).containsPattern("\n  Phase: +Provisioned\n").containsPattern("\n  Step: +FINISHED\n")
                 .containsPattern("Normal +MovedByOperator +\\d+s +pnp-endpoint +BOOTFLASH_NO_SPACE → RUN_EVENT_MANAGER "
                         + "\\(operator kubectl-patch\\)")
                 .containsPattern("Normal +Step +\\d+s \\(x\\d+ over \\d+s\\) +pnp-endpoint +RUN_PY_SCRIPT → FINISHED "
                         + "\\(cli-exec success\\)")
                 .containsPattern("Warning +Stalled +\\d+s +pnp-operator +bootflash has \\d+ bytes free; free space");
-        assertThat(said("get", "pnpdevices")).contains("fgl2548l0aw   FGL2548L0AW   isr1k     True    Provisioned   "
+        assertThat(kubectl.said("get", "pnpdevices")).contains("fgl2548l0aw   FGL2548L0AW   isr1k     True    Provisioned   "
                 + "FINISHED");
         // kubectl get -w, started before the router called, followed it to FINISHED: a line for each change.
         awaitLine(watched, "Provisioned +FINISHED");
@@ -152,7 +150,7 @@ class KubectlOnAClusterTest {
         assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.configRegister");
         assertThat(kubectl.runWithInput(changed, "apply", "--server-side", "--field-manager=gitops", "--force-conflicts",
                 "-f", "-").ok()).isEqualTo("pnpprofile.pnp.pnpoperator.io/isr1k serverside-applied\n");
-        assertThat(said("get", "pnpprofile", "isr1k", "-o", "jsonpath={.spec.configRegister}")).isEqualTo("0x2142");
+        assertThat(kubectl.said("get", "pnpprofile", "isr1k", "-o", "jsonpath={.spec.configRegister}")).isEqualTo("0x2142");
     }
 
     /** Until {@code file} has a line matching {@code pattern}. */
@@ -165,10 +163,4 @@ class KubectlOnAClusterTest {
         }
     }
 
-    /** A kubectl command that must succeed; printed with what it printed, as a user would see it. */
-    private String said(String... args) {
-        String out = kubectl.run(args).ok();
-        System.out.println("$ kubectl " + String.join(" ", args) + "\n" + out);
-        return out;
-    }
 }

@@ -48,6 +48,13 @@ public final class Kubectl {
         return runWithInput(null, args);
     }
 
+    /** A command that must succeed; printed with what it printed, as a user sees it, for the test's output. */
+    public String said(String... args) {
+        String out = run(args).ok();
+        System.out.println("$ kubectl " + String.join(" ", args) + "\n" + out);
+        return out;
+    }
+
     /** kubectl with {@code args}, {@code input} on its standard input (or none). */
     public Result runWithInput(String input, String... args) {
         try {

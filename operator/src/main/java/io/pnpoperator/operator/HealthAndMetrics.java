@@ -11,6 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +31,16 @@ import java.util.regex.Pattern;
  */
 final class HealthAndMetrics implements AutoCloseable {
 
+    /** Copies served at once; more wait their turn. An image is 0.7-1 GB, and a copy lasts as long as its reader. */
+    static final int COPIES = 4;
+    /** Copies waiting for a thread; beyond them an endpoint is told to come back (503, Retry-After). */
+    static final int WAITING_COPIES = 32;
+
     private final HttpServer server;
+    /** Probes and metrics: never behind a copy. */
+    private final ExecutorService answers = Executors.newFixedThreadPool(2, named("http"));
+    private final ThreadPoolExecutor copies = new ThreadPoolExecutor(COPIES, COPIES, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(WAITING_COPIES), named("artifact-copy"));
 
     /** An artifact's path as the endpoints ask for it: a folder of the volume, a plain file name. */
     private static final Pattern ARTIFACT = Pattern.compile("/artifacts/(images|files)/([A-Za-z0-9][A-Za-z0-9._+-]*)");
@@ -39,7 +56,35 @@ final class HealthAndMetrics implements AutoCloseable {
                 ready.getAsBoolean() ? "ready\n" : "starting\n", "text/plain"));
         server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape(),
                 "text/plain; version=0.0.4; charset=utf-8"));
-        server.createContext("/artifacts/", exchange -> artifact(exchange, artifacts));
+        server.createContext("/artifacts/", exchange -> {
+            try {
+                copies.execute(() -> copy(exchange, artifacts));
+            } catch (RejectedExecutionException busy) {
+                exchange.getResponseHeaders().set("Retry-After", "10");
+                answer(exchange, 503, "busy copying artifacts; come back later\n", "text/plain");
+            }
+        });
+        server.setExecutor(answers);
+    }
+
+    private static ThreadFactory named(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "operator-" + name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** A copy on a thread of its own: a reader as slow as it likes holds that thread, nothing else. */
+    private static void copy(HttpExchange exchange, Path artifacts) {
+        try {
+            artifact(exchange, artifacts);
+        } catch (IOException readerGone) {
+            // the endpoint went away mid-copy: it asks again, and checks what it got against the MD5
+        } finally {
+            exchange.close();
+        }
     }
 
     void start() {
@@ -81,5 +126,7 @@ final class HealthAndMetrics implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        copies.shutdownNow();
+        answers.shutdownNow();
     }
 }

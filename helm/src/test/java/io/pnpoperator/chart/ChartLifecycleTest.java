@@ -186,7 +186,8 @@ class ChartLifecycleTest {
         assertThat(client.resources(PnpProfile.class).withName("isr1k").get().getMetadata().getFinalizers())
                 .containsExactly("pnp.pnpoperator.io/in-use");
 
-        // As docs/kubernetes.md says: the resources while the operator runs, then the release, the namespace, the CRDs.
+        // As docs/kubernetes.md says: the resources while the operator runs, then the release, the namespace. (Not
+        // the CRDs: other tests' namespaces share them, as other releases would.)
         kubectl.said("delete", "pnpprofiles,pnpdevices", "--all", "--timeout=60s");
         awaitTrue("the published ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
         Helm.uninstall(Chart.RELEASE).withNamespace(client.getNamespace()).withKubeConfig(cluster.adminKubeconfig())
@@ -194,9 +195,6 @@ class ChartLifecycleTest {
         chart.close(); // the Deployments are gone: so are their pods
         cluster.kubectl().run("delete", "namespace", client.getNamespace(), "--wait=false").ok();
         awaitTrue("the namespace gone", () -> cluster.admin().namespaces().withName(client.getNamespace()).get() == null);
-        cluster.kubectl().run("delete", "-f", "../crds/", "--wait=false").ok();
-        awaitTrue("the CRDs gone", () -> cluster.admin().apiextensions().v1().customResourceDefinitions().list()
-                .getItems().stream().noneMatch(c -> c.getSpec().getGroup().equals("pnp.pnpoperator.io")));
     }
 
     /** The profile isr1k made invalid (a template its ConfigMap lacks), then put right. */

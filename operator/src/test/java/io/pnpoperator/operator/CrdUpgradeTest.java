@@ -43,6 +43,9 @@ class CrdUpgradeTest {
     @Test
     void missingCrdsAreLeftToHelm() {
         client.apiextensions().v1().customResourceDefinitions().withName("pnpprofiles.pnp.pnpoperator.io").delete();
+        // Gone once the API server has deleted every PnpProfile of the cluster.
+        client.apiextensions().v1().customResourceDefinitions().withName("pnpprofiles.pnp.pnpoperator.io")
+                .waitUntilCondition(java.util.Objects::isNull, 60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(CrdUpgrade.run(client)).isEqualTo(List.of("pnpdevices.pnp.pnpoperator.io"));
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("pnpprofiles.pnp.pnpoperator.io")
                 .get()).isNull();

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -144,8 +146,29 @@ public final class ControlPlane {
         return name;
     }
 
-    /** Deletes a namespace as {@code kubectl delete namespace} does; the controller manager empties it. */
-    public void deleteNamespace(String name) {
+    /**
+     * Deletes a namespace as {@code kubectl delete namespace} does; the controller manager empties it. The finalizers
+     * a test's operator left on the project's resources are let go first, as docs/kubernetes.md tells a person to
+     * once the operator is gone: else the namespace, and any later deletion of the CRDs, would wait for good.
+     */
+    public synchronized void deleteNamespace(String name) {
+        for (Path folder : installedCrds) {
+            for (CustomResourceDefinition crd : crds(folder)) {
+                String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+                var objects = admin.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind())
+                        .inNamespace(name);
+                try {
+                    objects.list().getItems().stream().filter(o -> o.getMetadata().getFinalizers() != null
+                            && !o.getMetadata().getFinalizers().isEmpty()).forEach(o -> objects.withName(
+                            o.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"finalizers\":null}}"));
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) { // the test deleted the CRD: nothing of it is left
+                        throw e;
+                    }
+                }
+            }
+        }
         admin.namespaces().withName(name).delete();
     }
 

@@ -99,8 +99,8 @@ public final class ControlPlane {
             System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, adminKubeconfig.toString());
             admin = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
             server = admin.getConfiguration().getMasterUrl();
-            certificateAuthority = Path.of(testDir, "apiserver.crt");
-            controllerManager = startControllerManager(Path.of(testDir, "apiserver.key"));
+            certificateAuthority = certificates.resolve("apiserver.crt");
+            controllerManager = startControllerManager(certificates.resolve("apiserver.key"));
             awaitControllers();
             System.out.println("control plane: kube-apiserver " + admin.getKubernetesVersion().getGitVersion()
                     + ", " + Binaries.etcdVersion(binaries) + ", at " + server);
@@ -110,7 +110,7 @@ public final class ControlPlane {
     }
 
     private Process startControllerManager(Path serviceAccountKey) throws IOException {
-        List<String> command = new ArrayList<>(List.of(binaries.resolve("kube-controller-manager").toString(),
+        List<String> command = List.of(binaries.resolve("kube-controller-manager").toString(),
                 "--kubeconfig=" + adminKubeconfig,
                 "--leader-elect=false",
                 "--bind-address=127.0.0.1",
@@ -118,8 +118,8 @@ public final class ControlPlane {
                 "--service-account-private-key-file=" + serviceAccountKey,
                 "--root-ca-file=" + certificateAuthority,
                 "--use-service-account-credentials=false",
-                "--concurrent-gc-syncs=5",
-                "--namespace-sync-period=10s"));
+                // A namespace whose deletion is held up is looked at again every 10 s instead of 5 min.
+                "--namespace-sync-period=10s");
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("kube-controller-manager.log").toFile()).start();
     }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -154,9 +155,7 @@ public final class ControlPlane {
     public synchronized void deleteNamespace(String name) {
         for (Path folder : installedCrds) {
             for (CustomResourceDefinition crd : crds(folder)) {
-                String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
-                var objects = admin.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind())
-                        .inNamespace(name);
+                var objects = admin.genericKubernetesResources(served(crd)).inNamespace(name);
                 try {
                     objects.list().getItems().stream().filter(o -> o.getMetadata().getFinalizers() != null
                             && !o.getMetadata().getFinalizers().isEmpty()).forEach(o -> objects.withName(
@@ -251,11 +250,10 @@ public final class ControlPlane {
      * 429 "storage is (re)initializing", which a program starting then would meet.
      */
     static void awaitServed(KubernetesClient client, CustomResourceDefinition crd) {
-        String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try {
-                client.genericKubernetesResources(apiVersion, crd.getSpec().getNames().getKind()).inAnyNamespace().list();
+                client.genericKubernetesResources(served(crd)).inAnyNamespace().list();
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 429 || Instant.now().isAfter(until)) {
@@ -264,6 +262,14 @@ public final class ControlPlane {
                 sleep(100);
             }
         }
+    }
+
+    /** Where the CRD's objects are served, from the CRD itself: the API server's discovery may lag behind it. */
+    private static ResourceDefinitionContext served(CustomResourceDefinition crd) {
+        return new ResourceDefinitionContext.Builder().withGroup(crd.getSpec().getGroup())
+                .withVersion(crd.getSpec().getVersions().get(0).getName()).withKind(crd.getSpec().getNames().getKind())
+                .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced("Namespaced".equals(crd.getSpec()
+                        .getScope())).build();
     }
 
     private record Applied(String uid, Long generation) {

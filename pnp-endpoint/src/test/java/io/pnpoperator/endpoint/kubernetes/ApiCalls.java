@@ -7,10 +7,10 @@ import io.pnpoperator.testcluster.ControlPlane;
  * The API server's audit log, counted by kind of call: what a provisioned device costs the cluster
  * ({@code statusBytes}: the bodies of the status writes, in bytes; {@code events}: Event writes, the first of a
  * reason a create, its repeats a patch; {@code conflicts}: status writes refused because another wrote first — 409,
- * or 422 for a JSON Patch whose test of the resourceVersion failed).
+ * or 422 for a JSON Patch whose test of the resourceVersion failed; {@code eventReads}: Events read back).
  */
-record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, int events, int gets, int lists,
-        int other) {
+record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, int events, int eventReads, int gets,
+        int lists, int other) {
 
     /** The calls made in {@code namespace} since the audit log's {@code mark}. */
     static ApiCalls since(ControlPlane cluster, long mark, String namespace) {
@@ -19,6 +19,7 @@ record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, 
         int conflicts = 0;
         int creates = 0;
         int events = 0;
+        int eventReads = 0;
         int gets = 0;
         int lists = 0;
         int other = 0;
@@ -30,6 +31,8 @@ record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, 
                 conflicts += call.code() == 409 || call.code() == 422 ? 1 : 0;
             } else if (call.resource().equals("events") && (call.verb().equals("create") || write)) {
                 events++;
+            } else if (call.resource().equals("events")) {
+                eventReads++;
             } else if (call.verb().equals("create")) {
                 creates++;
             } else if (call.verb().equals("get") && call.target().equals("pnpdevices")) {
@@ -40,6 +43,6 @@ record ApiCalls(int statusWrites, long statusBytes, int conflicts, int creates, 
                 other++;
             }
         }
-        return new ApiCalls(statusWrites, statusBytes, conflicts, creates, events, gets, lists, other);
+        return new ApiCalls(statusWrites, statusBytes, conflicts, creates, events, eventReads, gets, lists, other);
     }
 }

@@ -100,6 +100,8 @@ class KubernetesModeTest {
                 + "day-0 config URL sent and used up; no conflicts").isEqualTo(Routers.TRANSITIONS + 5);
         assertThat(calls.gets()).as("one read at first contact, one to confirm each request not written")
                 .isEqualTo(1 + (int) implied);
+        assertThat(calls.events()).as("the Step Event made once, then counted up").isEqualTo(Routers.TRANSITIONS);
+        assertThat(calls.eventReads()).as("an Event repeated is one patch, not a read and a patch").isZero();
 
         PnpDevice device = device("fgl2548l0aw");
         System.out.printf("one provisioned PnpDevice as the API server keeps it: %d bytes of JSON (managedFields "

@@ -124,7 +124,9 @@ public final class Events {
     private void repeat(String namespace, String name, String type, String message, Instant at, int count) {
         Map<String, Object> patch = Map.of("type", type, "message", message, "lastTimestamp", at.toString(),
                 "count", count, "reportingInstance", instance);
-        client.v1().events().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        // Patched through the Event's name as an object: patching withName(...) would make fabric8 read it first.
+        Event named = new EventBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+        client.v1().events().inNamespace(namespace).resource(named).patch(PatchContext.of(PatchType.JSON_MERGE),
                 client.getKubernetesSerialization().asJson(patch));
     }
 }

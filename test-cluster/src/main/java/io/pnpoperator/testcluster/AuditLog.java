@@ -95,9 +95,17 @@ public final class AuditLog {
     private List<Call> read(long mark) {
         List<Call> calls = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            in.skipNBytes(mark);
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.isBlank() || !line.endsWith("}")) {
+            // A mark taken while the API server wrote a line falls inside it: from the byte before the mark, the
+            // text up to the first line break is that line's rest (or just the break), not an event.
+            in.skipNBytes(Math.max(0, mark - 1));
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (mark > 0) {
+                text = text.substring(text.indexOf('\n') + 1);
+            }
+            // And a line being written as this reads is left for the next read.
+            text = text.substring(0, text.lastIndexOf('\n') + 1);
+            for (String line : text.split("\n")) {
+                if (line.isBlank()) {
                     continue;
                 }
                 JsonNode event = JSON.readTree(line);

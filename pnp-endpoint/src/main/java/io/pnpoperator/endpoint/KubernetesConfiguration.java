@@ -61,7 +61,7 @@ class KubernetesConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesConfiguration.class);
     private static final long SYNC_SECONDS = 60;
-    static final long LIST_PAGE = 500;
+    private static final long LIST_PAGE = 500;
 
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient(PnpProperties properties) {

@@ -210,7 +210,7 @@ public final class ControlPlane {
     }
 
     /** Creates or replaces every CRD in {@code folder} with its committed definition, and waits until served. */
-    public synchronized void applyCrds(Path folder) {
+    private synchronized void applyCrds(Path folder) {
         crds(folder).forEach(this::apply);
     }
 
@@ -362,11 +362,6 @@ public final class ControlPlane {
     /** The API server's audit log: every request, who made it and how it ended. */
     public AuditLog auditLog() {
         return auditLog;
-    }
-
-    /** The API server's address. */
-    public String server() {
-        return server;
     }
 
     Path binaries() {

@@ -72,3 +72,8 @@ prometheus.io/port: {{ .port | quote }}
 prometheus.io/path: {{ .path }}
 {{- end }}
 {{- end -}}
+
+{{/* The Lease of the endpoint's install slots: made by the chart, named to the endpoint, the only one it may write. */}}
+{{- define "pnp.installSlotsLease" -}}
+{{ include "pnp.name" (dict "root" . "part" "install-slots") }}
+{{- end }}

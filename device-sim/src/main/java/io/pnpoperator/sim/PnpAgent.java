@@ -31,6 +31,8 @@ public final class PnpAgent {
 
     static final Duration RETRY_PAUSE = Duration.ofSeconds(10);
     static final Duration RETRY_PAUSE_MIN = Duration.ofMillis(100);
+    /** How long a request waits for the server's answer to begin, as an agent's HTTP client gives up on a silent one. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * How the agent reaches its server: over HTTP ({@link HttpTransport}), or within one process (a dry run inside
@@ -163,8 +165,8 @@ public final class PnpAgent {
         @Override
         public void hello() throws IOException, InterruptedException {
             URI uri = servers.get(0).resolve("/pnp/HELLO");
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() != 200) {
                 throw new IOException(uri + " answered HTTP " + response.statusCode());
             }
@@ -177,7 +179,7 @@ public final class PnpAgent {
         @Override
         public byte[] post(String path, String xml, Instant deadline) throws IOException, InterruptedException {
             URI server = servers.get(posts++ % servers.size());
-            HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
+            HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(ANSWER_TIMEOUT)
                     .header("Content-Type", "text/xml; charset=utf-8")
                     .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
             while (true) {
@@ -209,8 +211,8 @@ public final class PnpAgent {
         @Override
         public byte[] download(URI source) throws IOException {
             try {
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(source).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(source).timeout(ANSWER_TIMEOUT)
+                        .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     throw new IOException("HTTP " + response.statusCode());
                 }

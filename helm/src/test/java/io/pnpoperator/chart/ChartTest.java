@@ -78,9 +78,11 @@ class ChartTest {
         List<HasMetadata> objects = Chart.render(Map.of());
         Map<String, Long> kinds = objects.stream().collect(Collectors.groupingBy(HasMetadata::getKind, TreeMap::new,
                 Collectors.counting()));
-        assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.of("Deployment", 2L, "Service", 3L,
-                "ServiceAccount", 2L, "Role", 3L, "RoleBinding", 3L, "PersistentVolumeClaim", 1L,
-                "PodDisruptionBudget", 1L, "NetworkPolicy", 2L, "ClusterRole", 1L, "ClusterRoleBinding", 2L)));
+        assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(Map.entry("Deployment", 2L),
+                Map.entry("Service", 3L), Map.entry("ServiceAccount", 2L), Map.entry("Role", 3L),
+                Map.entry("RoleBinding", 3L), Map.entry("PersistentVolumeClaim", 1L), Map.entry("PodDisruptionBudget", 1L),
+                Map.entry("NetworkPolicy", 2L), Map.entry("ClusterRole", 1L), Map.entry("ClusterRoleBinding", 2L),
+                Map.entry("Lease", 1L))));
         assertThat(all(objects, ClusterRoleBinding.class)).filteredOn(b -> b.getSubjects().get(0).getName()
                 .equals(ENDPOINT)).singleElement().satisfies(binding -> {
             assertThat(binding.getRoleRef().getName()).as("token and access reviews, nothing else")
@@ -190,7 +192,7 @@ class ChartTest {
                 "pnp.pnpoperator.io/pnpprofiles: list,watch",
                 "/configmaps: list,watch",
                 "/events: create,get,patch",
-                "coordination.k8s.io/leases: create,get,update");
+                "coordination.k8s.io/leases[pnp-pnp-install-slots]: get,update");
         assertThat(rules(named(objects, Role.class, OPERATOR).getRules())).containsExactlyInAnyOrder(
                 "pnp.pnpoperator.io/pnpprofiles: get,list,watch", "pnp.pnpoperator.io/pnpdevices: list,watch",
                 "pnp.pnpoperator.io/pnpprofiles: patch",

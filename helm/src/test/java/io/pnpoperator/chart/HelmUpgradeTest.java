@@ -36,6 +36,11 @@ class HelmUpgradeTest {
                 .extracting(CustomResourceColumnDefinition::getName).contains("READY");
         assertThat(client.apps().deployments().withName("pnp-pnp-endpoint").get().getSpec().getReplicas()).isEqualTo(2);
 
+        // The install slots the endpoint wrote into the chart's Lease.
+        client.leases().withName("pnp-pnp-install-slots").edit(l -> {
+            l.getMetadata().setAnnotations(Map.of("pnp.pnpoperator.io/install-slots", "{\"isr1k\":{\"FGL1\":\"now\"}}"));
+            return l;
+        });
         // The CRD as an older chart left it.
         CustomResourceDefinition older = crd();
         older.getSpec().getVersions().get(0).getAdditionalPrinterColumns().removeIf(c -> c.getName().equals("READY"));
@@ -50,6 +55,8 @@ class HelmUpgradeTest {
                 .extracting(CustomResourceColumnDefinition::getName).as("helm upgrade leaves CRDs as they were")
                 .doesNotContain("READY");
         assertThat(upgraded.getOutput()).contains("the operator brings them to this chart's");
+        assertThat(client.leases().withName("pnp-pnp-install-slots").get().getMetadata().getAnnotations())
+                .as("the slots held during the upgrade").containsKey("pnp.pnpoperator.io/install-slots");
     }
 
     private CustomResourceDefinition crd() {

@@ -65,9 +65,14 @@ class KubernetesConfiguration {
 
     @Bean(destroyMethod = "close")
     KubernetesClient kubernetesClient(PnpProperties properties) {
-        // No client-side retries: a refused write is a conflict to decide again, and devices retry by themselves.
+        // A call refused for a passing reason (429 from API Priority and Fairness, 5xx, an API server restarting) is
+        // tried again with a doubling backoff, within the time a router waits for its answer; a conflict (409) is
+        // not retried but decided again. A repeated write is safe: status patches test the resourceVersion they
+        // were decided from, and a create that did happen the first time is refused as existing.
         // The user agent names the field manager of every write (managedFields), which tells people's edits apart.
-        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0)
+        ConfigBuilder config = new ConfigBuilder(Config.autoConfigure(null))
+                .withRequestRetryBackoffLimit(properties.kubernetes().retries())
+                .withRequestRetryBackoffInterval((int) properties.kubernetes().retryBackoff().toMillis())
                 .withRequestTimeout((int) properties.kubernetes().requestTimeout().toMillis())
                 .withUserAgent("pnp-endpoint/" + PnpProperties.class.getPackage().getImplementationVersion());
         Optional.ofNullable(properties.kubernetes().apiUrl()).ifPresent(url -> config.withMasterUrl(url.toString()));
@@ -115,10 +120,10 @@ class KubernetesConfiguration {
                 clock.instant(), wanted));
     }
 
-    /** Image install slots of the profiles' rollouts: a Lease per profile, shared by the replicas. */
+    /** Image install slots of the profiles' rollouts: one Lease, shared by the replicas. */
     @Bean
-    InstallSlots installSlots(KubernetesClient client, KubernetesDeviceStore devices) {
-        return new LeaseInstallSlots(client, client.getNamespace(), devices);
+    InstallSlots installSlots(KubernetesClient client, KubernetesDeviceStore devices, PnpProperties properties) {
+        return new LeaseInstallSlots(client, client.getNamespace(), properties.kubernetes().installSlotsLease(), devices);
     }
 
     /** In register mode, which profile a router nobody named one for gets; in reject mode, none. */

@@ -111,7 +111,15 @@ public record PnpProperties(
      * @param namespace      namespace of the PnpDevice and PnpProfile resources; default: the pod's own
      * @param apiUrl         API server URL; default: in-cluster configuration or kubeconfig
      * @param requestTimeout how long one API call may take before it counts as failed
+     * @param retries        how many times a call refused for a passing reason (429, 5xx, connection refused or
+     *                       timed out) is tried again before the router is told to come back later
+     * @param retryBackoff   the wait before the first retry, doubled before each next one (the API server's
+     *                       Retry-After when longer)
+     * @param installSlotsLease the Lease holding the profiles' image install slots (the chart makes it and names it
+     *                       to the release; made here when missing and allowed)
      */
-    public record Kubernetes(String namespace, URI apiUrl, @DefaultValue("10s") Duration requestTimeout) {
+    public record Kubernetes(String namespace, URI apiUrl, @DefaultValue("10s") Duration requestTimeout,
+                             @DefaultValue("5") int retries, @DefaultValue("250ms") Duration retryBackoff,
+                             @DefaultValue("pnp-install-slots") String installSlotsLease) {
     }
 }

@@ -13,22 +13,20 @@ import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Install slots in the API server: one Lease per profile ({@code pnp-installs-<profile>}) whose annotation lists the
- * routers holding a slot and since when. A slot is taken by updating the Lease as read (its resourceVersion): of two
+ * Install slots in the API server: one Lease whose annotation lists, per profile, the routers
+ * holding a slot and since when. A slot is taken by updating the Lease as read (its resourceVersion): of two
  * replicas taking the last slot at once, one is refused with 409 and reads again. Slots of routers that no longer
- * hold them ({@link InstallSlots#holds}) are freed by the next admission; the routers' steps come from the informer.
+ * hold them ({@link InstallSlots#holds}) are freed by the next write, whatever their profile; the routers' steps come
+ * from the informer. One Lease of a known name, made by the chart, so that the endpoint's Role names it and no other
+ * Lease (the operator's leader Lease is out of its reach); where the endpoint may create Leases it makes it itself.
  */
 public final class LeaseInstallSlots implements InstallSlots {
 
@@ -37,11 +35,13 @@ public final class LeaseInstallSlots implements InstallSlots {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final String lease;
     private final KubernetesDeviceStore devices;
 
-    public LeaseInstallSlots(KubernetesClient client, String namespace, KubernetesDeviceStore devices) {
+    public LeaseInstallSlots(KubernetesClient client, String namespace, String lease, KubernetesDeviceStore devices) {
         this.client = client;
         this.namespace = namespace;
+        this.lease = lease;
         this.devices = devices;
     }
 
@@ -49,9 +49,13 @@ public final class LeaseInstallSlots implements InstallSlots {
     public Admission admit(String profile, String serial, int limit, Instant now) {
         try {
             for (int attempt = 0; attempt < TRIES; attempt++) {
-                Lease lease = client.leases().inNamespace(namespace).withName(leaseName(profile)).get();
-                TreeMap<String, String> holders = lease == null ? new TreeMap<>() : holders(lease);
-                boolean freed = holders.entrySet().removeIf(h -> !holds(h.getKey(), Instant.parse(h.getValue()), now));
+                Lease current = client.leases().inNamespace(namespace).withName(lease).get();
+                TreeMap<String, TreeMap<String, String>> profiles = current == null ? new TreeMap<>() : holders(current);
+                boolean freed = profiles.values().stream().map(holders -> holders.entrySet()
+                        .removeIf(h -> !holds(h.getKey(), Instant.parse(h.getValue()), now))).reduce(false,
+                        Boolean::logicalOr);
+                profiles.values().removeIf(Map::isEmpty);
+                TreeMap<String, String> holders = profiles.computeIfAbsent(profile, p -> new TreeMap<>());
                 if (!holders.containsKey(serial) && holders.size() >= limit) {
                     return new InLine(placeInLine(profile, serial, holders), holders.size());
                 }
@@ -59,7 +63,7 @@ public final class LeaseInstallSlots implements InstallSlots {
                 if (!taking && !freed) {
                     return new Admitted();
                 }
-                if (written(lease, profile, holders)) {
+                if (written(current, profiles)) {
                     return new Admitted();
                 }
             }
@@ -71,11 +75,11 @@ public final class LeaseInstallSlots implements InstallSlots {
     }
 
     /** Writes the holders onto the Lease as read (or a new one); false when another writer came first. */
-    private boolean written(Lease read, String profile, Map<String, String> holders) {
-        String json = client.getKubernetesSerialization().asJson(holders);
+    private boolean written(Lease read, Map<String, TreeMap<String, String>> profiles) {
+        String json = client.getKubernetesSerialization().asJson(profiles);
         try {
             if (read == null) {
-                client.resource(new LeaseBuilder().withMetadata(new ObjectMetaBuilder().withName(leaseName(profile))
+                client.resource(new LeaseBuilder().withMetadata(new ObjectMetaBuilder().withName(lease)
                         .withNamespace(namespace).addToLabels("app.kubernetes.io/component", "pnp-endpoint")
                         .addToAnnotations(HOLDERS, json).build()).withNewSpec().endSpec().build()).create();
             } else {
@@ -110,28 +114,21 @@ public final class LeaseInstallSlots implements InstallSlots {
         return ahead < 0 ? waiting.size() + 1 : ahead + 1;
     }
 
-    @SuppressWarnings("unchecked") // the annotation holds a JSON object of strings, as written above
-    private TreeMap<String, String> holders(Lease lease) {
+    /** The annotation's profiles and their holders; none when the Lease has no annotation yet. */
+    private TreeMap<String, TreeMap<String, String>> holders(Lease lease) {
         if (lease.getMetadata().getAnnotations() == null) {
             lease.getMetadata().setAnnotations(new TreeMap<>());
         }
         String json = lease.getMetadata().getAnnotations().get(HOLDERS);
-        return json == null ? new TreeMap<>()
-                : new TreeMap<>(client.getKubernetesSerialization().unmarshal(json, Map.class));
+        TreeMap<String, TreeMap<String, String>> profiles = new TreeMap<>();
+        if (json != null) {
+            client.getKubernetesSerialization().unmarshal(json, HolderMap.class)
+                    .forEach((profile, holders) -> profiles.put(profile, new TreeMap<>(holders)));
+        }
+        return profiles;
     }
 
-    /** {@code pnp-installs-<profile>}, shortened with a hash where the profile's name is too long for it. */
-    static String leaseName(String profile) {
-        String name = "pnp-installs-" + profile;
-        if (name.length() <= 253) {
-            return name;
-        }
-        try {
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(profile.getBytes(StandardCharsets.UTF_8))).substring(0, 10);
-            return name.substring(0, 242) + "-" + hash;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The annotation's JSON: profile, then serial, then since when it holds its slot. */
+    private static final class HolderMap extends TreeMap<String, Map<String, String>> {
     }
 }

@@ -35,6 +35,9 @@ public class PnpMetrics {
         FunctionCounter.builder("pnp.store.conflicts", dialog, DeviceDialog::conflicts)
                 .description("Device writes refused because another writer came first (then read and decided again)")
                 .register(registry);
+        FunctionCounter.builder("pnp.store.unavailable.backoffs", dialog, DeviceDialog::toldToComeBack)
+                .description("Work requests answered with a backoff because the store could not be used")
+                .register(registry);
         FunctionCounter.builder("pnp.store.implied.requests", dialog, DeviceDialog::impliedRequests)
                 .description("Requests handed out that the stored state implied: the read confirmed, nothing written")
                 .register(registry);

@@ -6,6 +6,7 @@ import io.pnpoperator.endpoint.protocol.WorkRequest;
 import io.pnpoperator.endpoint.protocol.WorkResponse;
 import io.pnpoperator.endpoint.store.ConcurrentUpdateException;
 import io.pnpoperator.endpoint.store.DeviceStore;
+import io.pnpoperator.endpoint.store.StoreUnavailableException;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Contact;
 import io.pnpoperator.endpoint.workflow.Decision;
@@ -47,6 +48,7 @@ public final class DeviceDialog {
     private final ProfileSource profiles;
     private final AtomicLong conflicts = new AtomicLong();
     private final AtomicLong implied = new AtomicLong();
+    private final AtomicLong toldToComeBack = new AtomicLong();
 
     private final Registrations registrations;
     private final InstallSlots slots;
@@ -84,7 +86,31 @@ public final class DeviceDialog {
         return implied.get();
     }
 
+    /** Work requests answered with a backoff because the store could not be read or written. */
+    public long toldToComeBack() {
+        return toldToComeBack.get();
+    }
+
+    /**
+     * Answers a device's message. A work request met by a store that cannot be used now (the database or the API
+     * server away, their retries spent) is answered with a PnP backoff: nothing was decided or stored, and the
+     * device asks again after it. A work response is not: its bye would say the result was stored, so the error
+     * reaches the device, which sends the same response again.
+     */
     public Exchange handle(DeviceMessage message, Contact contact) {
+        try {
+            return decide(message, contact);
+        } catch (StoreUnavailableException e) {
+            if (!(message instanceof WorkRequest request)) {
+                throw e;
+            }
+            toldToComeBack.incrementAndGet();
+            log.warn("{} from {} told to come back: {}", message.udi().serial(), contact.ipAddress(), e.getMessage());
+            return new Exchange(Optional.empty(), workflow.storeUnavailable(request));
+        }
+    }
+
+    private Exchange decide(DeviceMessage message, Contact contact) {
         String serial = message.udi().serial();
         Optional<DeviceStore.Stored> first = store.find(serial);
         if (message instanceof WorkRequest request && first.isEmpty()) {

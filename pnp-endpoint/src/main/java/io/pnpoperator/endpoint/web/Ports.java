@@ -37,6 +37,7 @@ class Ports extends OncePerRequestFilter implements WebServerFactoryCustomizer<T
         admin.setPort(properties.adminPort());
         admin.setProperty("address", properties.adminAddress());
         factory.addAdditionalTomcatConnectors(admin);
+        factory.addEngineValves(new UnreadBodies());
     }
 
     @Override

@@ -335,6 +335,12 @@ public final class Workflow {
         return backoff(request, Optional.empty(), "not registered: " + reason, timings.retry());
     }
 
+    /** The answer to a work request when the store cannot be used now: come back after the retry backoff. */
+    public ServerMessage storeUnavailable(WorkRequest request) {
+        return backoff(request, Optional.empty(), "the server cannot store progress now; nothing was changed",
+                timings.retry());
+    }
+
     /** How a response is named in history and metrics: success, failure (errorInfo) or fault. */
     public static String resultOf(WorkResponse response) {
         return response.success() ? RESULT_SUCCESS : response.service() == Service.FAULT ? RESULT_FAULT : RESULT_FAILURE;

@@ -19,6 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerRestartTest {
 
     static final String NAMESPACE = "restart";
+    static final int ROLLOUT = 10;
 
     @TempDir
     Path folder;
@@ -83,6 +90,65 @@ class ApiServerRestartTest {
                         .containsSubsequence("watch from before", "list 200", "watch from after");
                 assertThat(Routers.run(agent, 60).finished()).as("provisioned again").isTrue();
             }
+        }
+    }
+
+    /**
+     * The endpoint's API server stops in the middle of a rollout of ten routers and stays away longer than the
+     * endpoint's retries: routers asking for work are told to come back (a PnP backoff, not an HTTP error), their
+     * reports are refused and sent again. When it is back every router finishes, with every transition stored once
+     * and every piece of work done once.
+     */
+    @Test
+    void aRolloutCarriesOnThroughItsApiServersRestartWithNothingLost() throws Exception {
+        try (TwoApiServers servers = new TwoApiServers(ControlPlane.shared())) {
+            KubernetesClient people = servers.prepare(1, NAMESPACE, Path.of("../crds"));
+            Lab lab = Lab.create(folder);
+            KubernetesModeTest.createProfile(people, lab, "default");
+            people.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").endMetadata()
+                    .addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
+            String[] args = Stream.concat(Stream.of(KubernetesModeTest.args(people, lab, "register")),
+                    Stream.of("--pnp.kubernetes.api-url=" + servers.url(0))).toArray(String[]::new);
+            ExecutorService pool = Executors.newFixedThreadPool(ROLLOUT);
+            try (PnpServer endpoint = PnpServer.start(lab, args)) {
+                List<PnpAgent> agents = IntStream.rangeClosed(1, ROLLOUT).mapToObj(i -> Routers.router(
+                        String.format("FGL0000RL%02d", i), endpoint.deviceUrl(), Routers.FAST.withSpeed(200))).toList();
+                List<Future<PnpAgent.Result>> running = agents.stream()
+                        .map(a -> pool.submit(() -> Routers.run(a, 180))).toList();
+                awaitTrue("a router past its image install", () -> people.resources(PnpDevice.class).list().getItems()
+                        .stream().anyMatch(d -> d.getStatus() != null && d.getStatus().history() != null
+                                && d.getStatus().history().size() > 6));
+
+                servers.stop(0);
+                awaitTrue("routers told to come back", () -> endpoint.metric("pnp_store_unavailable_backoffs_total") > 0);
+                servers.start(0);
+
+                for (Future<PnpAgent.Result> r : running) {
+                    assertThat(r.get(180, TimeUnit.SECONDS).finished()).as(r.get().toString()).isTrue();
+                }
+                System.out.printf("API server away mid-rollout: %.0f work requests told to come back, %d routers "
+                        + "finished%n", endpoint.metric("pnp_store_unavailable_backoffs_total"), ROLLOUT);
+                for (PnpAgent agent : agents) {
+                    PnpDevice device = people.resources(PnpDevice.class).withName(agent.router().serial().toLowerCase())
+                            .get();
+                    assertThat(device.getStatus().history()).extracting(PnpDeviceStatus.HistoryEntry::sequence)
+                            .as(agent.router().serial() + ": every transition once, in order")
+                            .isEqualTo(LongStream.rangeClosed(1, Routers.TRANSITIONS).boxed().toList());
+                    assertThat(agent.router().completed()).as(agent.router().serial() + ": each piece of work once")
+                            .containsEntry("image-install", 1).containsEntry("file-transfer", 2)
+                            .containsEntry("config-upgrade", 1).containsEntry("cli-config", 1);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(120);
+        while (!condition.getAsBoolean()) {
+            assertThat(Instant.now()).as(what).isBefore(until);
+            Thread.sleep(100);
         }
     }
 

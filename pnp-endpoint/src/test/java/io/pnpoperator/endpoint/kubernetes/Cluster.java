@@ -6,17 +6,17 @@ import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.util.concurrent.TimeUnit;
 
-/** Test helpers for the control plane: a client that fails fast, and a synced PnpDevice informer. */
+/** Test helpers for the control plane: a client configured as the endpoint's, and a synced PnpDevice informer. */
 final class Cluster {
 
     private Cluster() {
     }
 
-    /** A client of the same server that fails at once instead of retrying, as the endpoint's does. */
-    static KubernetesClient failFast(KubernetesClient client) {
+    /** A client of the same server that retries as the endpoint's does by default (pnp.kubernetes.*). */
+    static KubernetesClient asTheEndpoint(KubernetesClient client) {
         return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0)
-                        .withRequestTimeout(300).build()).build();
+                new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(5)
+                        .withRequestRetryBackoffInterval(250).withRequestTimeout(10_000).build()).build();
     }
 
     static SharedIndexInformer<PnpDevice> deviceInformer(KubernetesClient client) {

@@ -43,7 +43,7 @@ class KubernetesDeviceStoreTest {
     }
 
     KubernetesDeviceStore newStore(KubernetesClient kubernetes) {
-        KubernetesClient endpointClient = Cluster.failFast(kubernetes);
+        KubernetesClient endpointClient = Cluster.asTheEndpoint(kubernetes);
         return new KubernetesDeviceStore(endpointClient, client.getNamespace(), Cluster.deviceInformer(endpointClient),
                 Cluster.profileRules(endpointClient, "isr1k"), Clock.systemUTC(), new DeviceEvents(endpointClient));
     }
@@ -81,8 +81,8 @@ class KubernetesDeviceStoreTest {
             store.save(Optional.empty(), new Change(d.with(d.progress().at(Step.UPGRADE_NEEDED, now)), List.of()));
         }
         KubernetesDeviceStore other = newStore(client);
-        List<InstallSlots> replicas = List.of(new LeaseInstallSlots(Cluster.failFast(client), client.getNamespace(), store),
-                new LeaseInstallSlots(Cluster.failFast(client), client.getNamespace(), other));
+        List<InstallSlots> replicas = List.of(new LeaseInstallSlots(Cluster.asTheEndpoint(client), client.getNamespace(), "slots", store),
+                new LeaseInstallSlots(Cluster.asTheEndpoint(client), client.getNamespace(), "slots", other));
 
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
         List<java.util.concurrent.Future<InstallSlots.Admission>> asked = new java.util.ArrayList<>();
@@ -100,8 +100,9 @@ class KubernetesDeviceStoreTest {
         assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.Admitted).hasSize(5);
         assertThat(admissions).filteredOn(a -> a instanceof InstallSlots.InLine).hasSize(15)
                 .allSatisfy(a -> assertThat(((InstallSlots.InLine) a).inUse()).isEqualTo(5));
-        assertThat(client.leases().inNamespace(client.getNamespace()).withName("pnp-installs-isr1k").get().getMetadata()
-                .getAnnotations().get(LeaseInstallSlots.HOLDERS)).as("five holders").matches("\\{(\"SLT\\d+\":\"[^\"]+\",?){5}}");
+        assertThat(client.leases().inNamespace(client.getNamespace()).withName("slots").get()
+                .getMetadata().getAnnotations().get(LeaseInstallSlots.HOLDERS)).as("five holders of isr1k")
+                .matches("\\{\"isr1k\":\\{(\"SLT\\d+\":\"[^\"]+\",?){5}}}");
     }
 
     @Test

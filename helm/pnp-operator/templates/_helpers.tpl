@@ -48,12 +48,21 @@ app.kubernetes.io/component: {{ .part }}
 {{- default (include "pnp.name" (dict "root" . "part" "artifacts")) .Values.artifacts.existingClaim -}}
 {{- end -}}
 
-{{/* Pod security for every container of the chart: non-root, no privileges, read-only root filesystem. */}}
+{{/* Pod security for every container of the chart: non-root, no privileges, read-only root filesystem. The ids
+only where podSecurityContext gives them (null: the platform's, as OpenShift assigns them). */}}
 {{- define "pnp.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: 65532
-runAsGroup: 65532
-fsGroup: 65532
+{{- with .Values.podSecurityContext }}
+{{- with .runAsUser }}
+runAsUser: {{ . }}
+{{- end }}
+{{- with .runAsGroup }}
+runAsGroup: {{ . }}
+{{- end }}
+{{- with .fsGroup }}
+fsGroup: {{ . }}
+{{- end }}
+{{- end }}
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}

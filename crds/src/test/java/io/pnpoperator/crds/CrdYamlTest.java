@@ -12,12 +12,17 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.profile.PnpProfile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +61,28 @@ class CrdYamlTest {
         }
     }
 
+    /**
+     * The digest of both CRDs' specs at each schema revision. A change of the schema fails here until
+     * {@link PnpApi#SCHEMA_REVISION} is raised and the new digest recorded beside it: an operator only ever replaces
+     * a cluster's CRD with a later revision, so a change without one would never reach clusters that have the last.
+     */
+    static final Map<Integer, String> SCHEMA_DIGESTS = Map.of(
+            1, "d3a19df948c14587b936370781504b3d6b2e9d102891232f68272f54027a72f8");
+
+    @Test
+    void aChangedSchemaHasANewRevision() throws IOException, NoSuchAlgorithmException {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        for (String file : new TreeSet<>(TYPES.keySet())) {
+            CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(COMMITTED.resolve(file)),
+                    CustomResourceDefinition.class);
+            sha256.update(Serialization.asYaml(crd.getSpec()).getBytes(StandardCharsets.UTF_8));
+        }
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        assertThat(SCHEMA_DIGESTS.get(PnpApi.SCHEMA_REVISION)).as("the CRDs' schema at revision %d: if it changed, "
+                + "raise PnpApi.SCHEMA_REVISION and record %s for the new revision in SCHEMA_DIGESTS",
+                PnpApi.SCHEMA_REVISION, digest).isEqualTo(digest);
+    }
+
     @Test
     void deviceColumnsReadAsKubectlUsersExpect() throws IOException {
         CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(
@@ -76,6 +103,8 @@ class CrdYamlTest {
         List<String> declared = Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class))
                 .map(AdditionalPrinterColumn::name).toList();
         CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
+        crd.getMetadata().setAnnotations(Map.of(PnpApi.SCHEMA_REVISION_ANNOTATION,
+                Integer.toString(PnpApi.SCHEMA_REVISION)));
         for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
             version.getAdditionalPrinterColumns().sort(Comparator.comparing(c -> declared.indexOf(c.getName())));
             conditionsByConvention(version.getSchema().getOpenAPIV3Schema());

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
@@ -296,6 +297,9 @@ class ChartTest {
                     assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("20Gi");
                 });
         assertThat(env(endpoint)).containsEntry("PNP_ARTIFACTSSOURCE", "http://pnp-pnp-operator-metrics:8080/artifacts/");
+        assertThat(endpoint.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests())
+                .as("the copy's disk, for the scheduler").containsEntry("ephemeral-storage", new Quantity("20Gi"))
+                .containsEntry("memory", new Quantity("384Mi"));
         Deployment operator = named(objects, Deployment.class, OPERATOR);
         assertThat(operator.getSpec().getTemplate().getSpec().getAffinity().getPodAffinity()
                 .getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement().satisfies(term -> {

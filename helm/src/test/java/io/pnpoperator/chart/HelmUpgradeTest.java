@@ -54,7 +54,7 @@ class HelmUpgradeTest {
         assertThat(crd().getSpec().getVersions().get(0).getAdditionalPrinterColumns())
                 .extracting(CustomResourceColumnDefinition::getName).as("helm upgrade leaves CRDs as they were")
                 .doesNotContain("READY");
-        assertThat(upgraded.getOutput()).contains("the operator brings them to this chart's");
+        assertThat(upgraded.getOutput()).contains("the operator brings them forward to this");
         assertThat(client.leases().withName("pnp-pnp-install-slots").get().getMetadata().getAnnotations())
                 .as("the slots held during the upgrade").containsKey("pnp.pnpoperator.io/install-slots");
     }

@@ -14,7 +14,7 @@ class NotesTest {
     @Test
     void notesGiveTheOption43StringAndTheNextCommands() {
         assertThat(notes(Map.of())).contains("5A1D;B2;K4;I<address>;J80").contains("kubectl get pnpdevices -n pnp -w")
-                .contains("the operator brings them to this chart's\n   version when it starts")
+                .contains("the operator brings them forward to this\n   chart's schema when it starts")
                 .contains("an IP address or a host name (AWS gives a name)")
                 .contains("kubectl get service -n pnp pnp-pnp-devices -o jsonpath='{.status.loadBalancer.ingress[0].ip}"
                         + "{.status.loadBalancer.ingress[0].hostname}'");

@@ -33,8 +33,6 @@ final class ArtifactFetch {
     static final String PROFILE_LABEL = PnpApi.GROUP + "/profile";
 
     private static final String MOUNT = "/artifacts";
-    /** The user of every pnp-operator container (the images' non-root user), so files on the volume share an owner. */
-    static final long UID = 65532;
     // The URL and names arrive as environment variables, never spliced into the script: a URL cannot run a command.
     static final String SCRIPT = """
             set -eu
@@ -60,18 +58,23 @@ final class ArtifactFetch {
     private final List<LocalObjectReference> pullSecrets;
     private final String nodeName;
     private final String claim;
+    private final OperatorSettings.PodSecurity ids;
 
     /**
      * @param image       an image with sh, curl and md5sum
      * @param pullSecrets the Secrets to pull it with (a private registry or mirror)
      * @param nodeName    the node the Jobs run on (the operator's, for a volume one node mounts); null: any
      * @param claim       the artifacts PersistentVolumeClaim, mounted writable into the Job only
+     * @param ids         user, group and volume group of the Jobs' pods: the operator's own (the chart's
+     *                    podSecurityContext), so files on the volume share an owner; null ones are the platform's
      */
-    ArtifactFetch(String image, List<String> pullSecrets, String nodeName, String claim) {
+    ArtifactFetch(String image, List<String> pullSecrets, String nodeName, String claim,
+                  OperatorSettings.PodSecurity ids) {
         this.image = image;
         this.pullSecrets = pullSecrets.stream().map(LocalObjectReference::new).toList();
         this.nodeName = nodeName;
         this.claim = claim;
+        this.ids = ids;
     }
 
     static String jobName(PnpProfile owner, Artifact artifact) {
@@ -98,8 +101,9 @@ final class ArtifactFetch {
                 .addToLabels(PROFILE_LABEL, owner.getMetadata().getName()).endMetadata()
                 .withNewSpec().withRestartPolicy("Never").withAutomountServiceAccountToken(false)
                 .withImagePullSecrets(pullSecrets).withNodeName(nodeName)
-                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID)
-                .withFsGroup(UID).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(ids.runAsUser())
+                .withRunAsGroup(ids.runAsGroup()).withFsGroup(ids.fsGroup())
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .addNewContainer().withName("fetch").withImage(image).withCommand("sh", "-c", SCRIPT)
                 .addNewEnv().withName("ARTIFACTS").withValue(MOUNT).endEnv()

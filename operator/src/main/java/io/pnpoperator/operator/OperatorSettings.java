@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
@@ -28,6 +29,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * @param upgradeCrds        bring the cluster's CRDs to this operator's at start ({@link CrdUpgrade})
  * @param httpPort           port of /healthz, /readyz and /metrics (0: any free port)
  * @param identity           this replica in the leader election lease (Kubernetes sets {@code HOSTNAME})
+ * @param podSecurity        the user, group and volume group of the download Jobs' pods; unset: the platform's
  */
 public record OperatorSettings(String namespace,
                                @DefaultValue("/var/lib/pnp/artifacts") Path artifactsDir,
@@ -38,7 +40,11 @@ public record OperatorSettings(String namespace,
                                @DefaultValue("15m") Duration stalledAfter,
                                @DefaultValue("true") boolean exitOnLostLease,
                                @DefaultValue("true") boolean upgradeCrds, @DefaultValue("8080") int httpPort,
-                               String identity) {
+                               String identity, @DefaultValue PodSecurity podSecurity) {
+
+    /** Ids a pod runs with; each null where the platform assigns it (OpenShift's restricted SCC). */
+    public record PodSecurity(Long runAsUser, Long runAsGroup, Long fsGroup) {
+    }
 
     static final String LEASE = "pnp-operator";
     static final String FETCH_IMAGE = "docker.io/curlimages/curl:8.11.1@sha256:"
@@ -54,7 +60,10 @@ public record OperatorSettings(String namespace,
     /** The settings in {@code env}; namespace and identity from Kubernetes' defaults when not given. */
     static OperatorSettings fromEnvironment(Map<String, String> env, String defaultNamespace) {
         Binder binder = new Binder(ConfigurationPropertySources.from(
-                new SystemEnvironmentPropertySource("environment", Map.copyOf(env))));
+                // Named as Spring Boot names the process environment, so it maps variables to nested settings
+                // (PNP_PODSECURITY_RUNASUSER to pnp.pod-security.run-as-user) as it does for the endpoint.
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.copyOf(env))));
         OperatorSettings bound;
         try {
             bound = binder.bindOrCreate("pnp", OperatorSettings.class);
@@ -71,7 +80,7 @@ public record OperatorSettings(String namespace,
                 bound.artifactsDir(), bound.artifactsVolume(), bound.fetchImage(),
                 bound.fetchPullSecrets(), bound.nodeName(), bound.recheck(), bound.stalledAfter(), bound.exitOnLostLease(),
                 bound.upgradeCrds(), bound.httpPort(),
-                env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()));
+                env.getOrDefault("HOSTNAME", "pnp-operator-" + UUID.randomUUID()), bound.podSecurity());
     }
 
     /** Settings for one namespace with the defaults; tests and the benchmark change what they need. */
@@ -79,11 +88,12 @@ public record OperatorSettings(String namespace,
         OperatorSettings defaults = fromEnvironment(Map.of("PNP_NAMESPACE", namespace, "HOSTNAME", identity), namespace);
         return new OperatorSettings(namespace, artifacts, defaults.artifactsVolume(), defaults.fetchImage(),
                 defaults.fetchPullSecrets(), null, defaults.recheck(), defaults.stalledAfter(), false, defaults.upgradeCrds(), 0,
-                identity);
+                identity, defaults.podSecurity());
     }
 
     OperatorSettings withRecheck(Duration every) {
         return new OperatorSettings(namespace, artifactsDir, artifactsVolume, fetchImage,
-                fetchPullSecrets, nodeName, every, stalledAfter, exitOnLostLease, upgradeCrds, httpPort, identity);
+                fetchPullSecrets, nodeName, every, stalledAfter, exitOnLostLease, upgradeCrds, httpPort, identity,
+                podSecurity);
     }
 }

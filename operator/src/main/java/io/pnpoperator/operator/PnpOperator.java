@@ -83,7 +83,7 @@ public final class PnpOperator implements AutoCloseable {
         PnpProfileReconciler profiles = new PnpProfileReconciler(new ArtifactChecks(new ArtifactVolume(
                 settings.artifactsDir(), settings.artifactsVolume())),
                 new ArtifactFetch(settings.fetchImage(), settings.fetchPullSecrets(), settings.nodeName(),
-                        settings.artifactsVolume()),
+                        settings.artifactsVolume(), settings.podSecurity()),
                 settings.recheck(), Clock.systemUTC());
         Gauge.builder("pnp.profiles.ready", profiles, PnpProfileReconciler::readyProfiles)
                 .description("PnpProfiles whose artifacts and config are all in place").register(registry);

@@ -83,7 +83,7 @@ class DerivedResourcesTest {
         assertThat(profile).as(folder + "/in-profile.yaml").isNotNull();
 
         ArtifactFetch fetch = new ArtifactFetch(OperatorSettings.FETCH_IMAGE, List.of("registry-login"), "node-7",
-                "pnp-artifacts");
+                "pnp-artifacts", new OperatorSettings.PodSecurity(65532L, 65532L, 65532L));
         StubContext<PnpProfile> context = new StubContext<>(profile, watched);
         PnpProfileReconciler.withoutDependents(new ArtifactChecks(new ArtifactVolume(root, "pnp-artifacts")), fetch,
                 Duration.ofSeconds(30), Clock.fixed(NOW, ZoneOffset.UTC)).reconcile(profile, context);

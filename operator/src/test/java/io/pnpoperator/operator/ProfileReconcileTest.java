@@ -247,7 +247,8 @@ class ProfileReconcileTest {
 
     private PnpProfileReconciler reconcilerAt(Instant now) {
         return PnpProfileReconciler.withoutDependents(new ArtifactChecks(new ArtifactVolume(volume, "pnp-artifacts")),
-                new ArtifactFetch("curlimages/curl", List.of(), null, "pnp-artifacts"), RECHECK, Clock.fixed(now, ZoneOffset.UTC));
+                new ArtifactFetch("curlimages/curl", List.of(), null, "pnp-artifacts",
+                        new OperatorSettings.PodSecurity(null, null, null)), RECHECK, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private static StubContext<PnpProfile> context(PnpProfile profile, Map<Class<?>, List<?>> secondaries) {

@@ -60,7 +60,10 @@ public final class PnpAgent {
         this(List.of(server), router, options, http, stats);
     }
 
-    /** A router that sends each message to the next of several servers, as behind a load balancer. */
+    /**
+     * A router that sends each message to the next of several servers, as behind a load balancer; {@code servers}
+     * may change while it runs (a thread-safe list), as a Service's endpoints do during a rollout.
+     */
     public PnpAgent(List<URI> servers, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
         this(new HttpTransport(servers, options, http, stats), router, options);
     }
@@ -156,7 +159,7 @@ public final class PnpAgent {
         private int posts;
 
         public HttpTransport(List<URI> servers, DeviceOptions options, HttpClient http, Stats stats) {
-            this.servers = List.copyOf(servers);
+            this.servers = servers;
             this.options = options;
             this.http = http;
             this.stats = stats;
@@ -178,11 +181,12 @@ public final class PnpAgent {
          */
         @Override
         public byte[] post(String path, String xml, Instant deadline) throws IOException, InterruptedException {
-            URI server = servers.get(posts++ % servers.size());
-            HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(ANSWER_TIMEOUT)
-                    .header("Content-Type", "text/xml; charset=utf-8")
-                    .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
             while (true) {
+                // Each try to the next server: a load balancer sends a new connection to a live one.
+                URI server = servers.get(posts++ % servers.size());
+                HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(ANSWER_TIMEOUT)
+                        .header("Content-Type", "text/xml; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
                 long start = System.nanoTime();
                 String failure;
                 HttpResponse<byte[]> response = null;

@@ -147,7 +147,11 @@ final class InstalledChart implements AutoCloseable {
         }
     }
 
-    private Process start(String name, String jar, String deployment, Map<String, String> here) throws IOException {
+    /**
+     * Starts {@code jar} — this commit's or another release's program — as {@code deployment}'s pods run it: its
+     * environment, its ServiceAccount; {@code name} is its pod's (its log is {@code <name>.log}).
+     */
+    Process start(String name, String jar, String deployment, Map<String, String> here) throws IOException {
         PodSpec pod = Chart.named(manifests, Deployment.class, deployment).getSpec().getTemplate().getSpec();
         Map<String, String> env = new HashMap<>();
         for (EnvVar var : pod.getContainers().get(0).getEnv()) {

@@ -1,10 +1,12 @@
 package io.pnpoperator.crds.device;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pnpoperator.crds.UnknownAsAbsent;
 import java.util.List;
 
 /**
@@ -23,9 +25,11 @@ import java.util.List;
 @ValidationRule(value = PnpDeviceStatus.UNMOVED + " || !has(self.exchange.pendingCorrelator) || !(self.exchange.step "
         + "in ['UPGRADE_INPROGRESS', 'UPGRADE_RELOAD_NEEDED', 'UPGRADE_RELOADING'])", fieldPath = ".step",
         message = "the router is installing or reloading its image: wait until it reports back before moving it")
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PnpDeviceStatus(
-        DevicePhase phase,
-        @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") DeviceStep step,
+        @UnknownAsAbsent DevicePhase phase,
+        @JsonPropertyDescription("Workflow step; set it to move the device on at its next contact") @UnknownAsAbsent
+        DeviceStep step,
         @JsonPropertyDescription("Failed tries of the current step") Integer attempts,
         @JsonPropertyDescription("The device's own text of its last failure") String lastError,
         @JsonPropertyDescription("When the device entered its current step") String stepSince,
@@ -97,12 +101,14 @@ public record PnpDeviceStatus(
 
     /** The device's UDI, platform and addresses, and when it was first and last heard from. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Identity(String udi, String pid, String hostname, String ipAddress, String firstSeen,
                            String lastContact) {
     }
 
     /** What the device last reported: running version and image, bootflash space, guestshell, done steps. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Observed(@JsonPropertyDescription("Running IOS-XE version") String version,
                            @JsonPropertyDescription("Running image file") String image,
                            Long bootflashFree, String guestshell, Boolean configApplied, Boolean scriptRan) {
@@ -110,7 +116,8 @@ public record PnpDeviceStatus(
 
     /** A command the device runs in the background (the step that sent it) and since when. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Waiting(DeviceStep command, String since) {
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Waiting(@UnknownAsAbsent DeviceStep command, String since) {
     }
 
     /**
@@ -120,8 +127,9 @@ public record PnpDeviceStatus(
      * wrote: when {@code status.step} differs from it, a person moved the device.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Exchange(String pendingCorrelator, String pendingService, String lastCorrelator, ConfigUrl configUrl,
-                           Long transitions, DeviceStep step, Boolean authRequired,
+                           Long transitions, @UnknownAsAbsent DeviceStep step, Boolean authRequired,
                            @JsonPropertyDescription("The device-auth challenge sent and not yet answered")
                            String authChallenge,
                            @JsonPropertyDescription("Who the device proved to be with its SUDI certificate, e.g. "
@@ -136,13 +144,16 @@ public record PnpDeviceStatus(
      * to which address. It works once, from that address, for a limited time.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ConfigUrl(@JsonPropertyDescription("SHA-256 of the URL's secret, hex") String secretSha256,
                             String issuedAt, String boundTo) {
     }
 
     /** One transition of the device. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HistoryEntry(Long sequence, DeviceStep from, DeviceStep to, DevicePhase phase, String work,
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HistoryEntry(Long sequence, @UnknownAsAbsent DeviceStep from, @UnknownAsAbsent DeviceStep to,
+                               @UnknownAsAbsent DevicePhase phase, String work,
                                String result, String error, String at) {
     }
 }

@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** A file copied to devices, such as the guestshell tarball or the script. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ArtifactFile(
         @JsonPropertyDescription("File name under files/ on the artifacts volume")
         @Required @Pattern(PLAIN_NAME) String name,

@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 
 /** The guestshell part of the workflow. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Guestshell(
         @JsonPropertyDescription("Run the guestshell steps (default true when the section is present)") Boolean enabled,
         @JsonProperty("package")

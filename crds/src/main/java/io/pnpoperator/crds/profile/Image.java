@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -7,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** A target IOS-XE image on the artifacts volume. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Image(
         @JsonPropertyDescription("File name under images/ on the artifacts volume")
         @Required @Pattern(ArtifactFile.PLAIN_NAME) String file,

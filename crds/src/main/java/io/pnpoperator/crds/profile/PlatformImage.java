@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** The image for the routers whose PID matches one of {@code platforms}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PlatformImage(
         @JsonPropertyDescription("PID patterns of the routers this image is for: * any characters, ? one, e.g. "
                 + "C1111-*, C1131-8PWB")

@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -14,6 +15,7 @@ import java.util.function.UnaryOperator;
  * lab profile moves to a cluster unchanged. An absent part switches its steps off.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PnpProfileSpec(
         @JsonPropertyDescription("Value for config-register, e.g. 0x2102; absent: the step is skipped")
         @Pattern("^0x[0-9a-fA-F]{1,4}$") String configRegister,

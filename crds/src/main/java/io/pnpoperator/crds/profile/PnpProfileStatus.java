@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -11,6 +12,7 @@ import java.util.Map;
  * endpoint serves from, conditions ({@code ArtifactsReady}, {@code ConfigReady}) and devices by phase.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PnpProfileStatus(
         @JsonPropertyDescription("Every artifact is on the volume and the config is in place: the endpoint serves it")
         Boolean ready,
@@ -37,6 +39,7 @@ public record PnpProfileStatus(
 
     /** One artifact as found on the volume. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ArtifactStatus(
             String name,
             Boolean present,

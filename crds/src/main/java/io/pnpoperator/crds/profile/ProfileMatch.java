@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
  * same priority are a mistake the operator reports on both.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ProfileMatch(
         @JsonPropertyDescription("PID patterns: * any characters, ? one, e.g. C1111-*, C8300-*") List<String> platforms,
         @JsonPropertyDescription("Serial numbers or patterns (* and ?), e.g. FGL2548L0AW, FGL25*") List<String> serials,

@@ -1,5 +1,6 @@
 package io.pnpoperator.crds.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Min;
  * time across every endpoint replica (an image install pulls hundreds of MB through the uplink).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Rollout(
         @JsonPropertyDescription("Hold new work for the profile's routers that are not provisioned yet; work sent "
                 + "before is still taken back") Boolean paused,

@@ -142,6 +142,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
             // ago and not watched here yet. One read tells; it happens until the device's first status is seen.
             known = Optional.ofNullable(fetched(nameOf(serial)));
         }
+        if (known.filter(KubernetesDeviceStore::newer).isPresent()) {
+            // Taken for new, it would be provisioned again from the start: it is left to the release that knows it.
+            throw new StoreUnavailableException(serial + "'s status", new IllegalStateException("it has a step or "
+                    + "phase this version does not know, written by a newer release running beside it; that release "
+                    + "carries it on, and this one writes nothing of it"));
+        }
         return known.filter(KubernetesDeviceStore::provisioning).map(r -> new Stored(deviceOf(r),
                 r.getMetadata().getResourceVersion()));
     }
@@ -338,9 +344,10 @@ public final class KubernetesDeviceStore implements DeviceStore {
         return resource;
     }
 
+    /** The transitions kept in the resource, but those through a step or phase this version does not know. */
     private static List<Transition> historyOf(PnpDevice r) {
-        return r.getStatus().history().stream().map(h -> DeviceStatusMapping.toTransition(r.getSpec().serialNumber(), h))
-                .toList();
+        return r.getStatus().history().stream().filter(h -> h.from() != null && h.to() != null && h.phase() != null)
+                .map(h -> DeviceStatusMapping.toTransition(r.getSpec().serialNumber(), h)).toList();
     }
 
     private static Device deviceOf(PnpDevice r) {
@@ -350,9 +357,22 @@ public final class KubernetesDeviceStore implements DeviceStore {
 
     /** A device the endpoint has begun: one registered ahead of time has a spec but no status yet. */
     private static boolean provisioning(PnpDevice r) {
+        return begunByAnyRelease(r) && !newer(r);
+    }
+
+    /**
+     * A device begun by a newer release, at a step or phase this version does not know (read as absent: {@link
+     * io.pnpoperator.crds.UnknownAsAbsent}). The API server keeps and shows it; this version leaves it alone.
+     */
+    private static boolean newer(PnpDevice r) {
         PnpDeviceStatus status = r.getStatus();
-        return status != null && status.step() != null && status.identity() != null
-                && status.identity().firstSeen() != null;
+        return begunByAnyRelease(r) && (status.step() == null || status.phase() == null
+                || status.waiting() != null && status.waiting().command() == null);
+    }
+
+    private static boolean begunByAnyRelease(PnpDevice r) {
+        PnpDeviceStatus status = r.getStatus();
+        return status != null && status.identity() != null && status.identity().firstSeen() != null;
     }
 
     /**

@@ -37,7 +37,7 @@ final class CrdUpgrade {
     record Outcome(String crd, Action action, String why) {
     }
 
-    enum Action { REPLACED, CURRENT, LEFT_NEWER, MISSING, NOT_ALLOWED }
+    enum Action { REPLACED, CURRENT, LEFT_NEWER, MISSING, NOT_WRITTEN }
 
     private CrdUpgrade() {
     }
@@ -76,8 +76,9 @@ final class CrdUpgrade {
                 current.getMetadata().setAnnotations(marked);
                 try {
                     client.resource(current).update();
-                    return said(new Outcome(name, Action.REPLACED, "brought from schema revision " + theirs + " to "
-                            + mine + " (sha256 " + sha256.substring(0, 12) + ")"));
+                    return said(new Outcome(name, Action.REPLACED, (theirs == mine ? "brought to this operator's "
+                            + "definition of schema revision " + mine : "brought from schema revision " + theirs + " to "
+                            + mine) + " (sha256 " + sha256.substring(0, 12) + ")"));
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == TRIES) {
                         throw e;
@@ -86,9 +87,10 @@ final class CrdUpgrade {
                 }
             }
         } catch (KubernetesClientException e) {
-            return said(new Outcome(name, Action.NOT_ALLOWED, "could not be brought to this operator's definition "
-                    + "(HTTP " + e.getCode() + "): grant the operator get and update on it (the chart's crds.upgrade), "
-                    + "or apply the chart's crds/ yourself"));
+            return said(new Outcome(name, Action.NOT_WRITTEN, "could not be brought to this operator's definition "
+                    + "(HTTP " + e.getCode() + (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN ? "): grant the operator "
+                    + "get and update on it (the chart's crds.upgrade), or apply the chart's crds/ yourself" : "): "
+                    + e.getMessage())));
         }
     }
 

@@ -1,10 +1,14 @@
 package io.pnpoperator.endpoint.profile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pnpoperator.crds.PnpApi;
 import io.pnpoperator.crds.profile.ArtifactFile;
@@ -45,7 +49,17 @@ public record StandaloneProfile(String name, PnpProfileSpec spec, Profile profil
                                 ConfigFolder configs, Optional<Credentials> credentials) {
 
     static final String KIND = "PnpProfile";
+    /**
+     * The file is a person's: a misspelt field is refused. The types skip fields they do not know (what a newer
+     * release writes in a cluster); here that is overruled.
+     */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setAnnotationIntrospector(new JacksonAnnotationIntrospector() {
+                @Override
+                public JsonIgnoreProperties.Value findPropertyIgnoralByName(MapperConfig<?> config, Annotated a) {
+                    return super.findPropertyIgnoralByName(config, a).withoutIgnoreUnknown();
+                }
+            })
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 

@@ -48,11 +48,7 @@ class ApiServerRestartTest {
         try (TwoApiServers servers = new TwoApiServers(ControlPlane.shared())) {
             KubernetesClient people = servers.prepare(1, NAMESPACE, Path.of("../crds"));
             Lab lab = Lab.create(folder);
-            KubernetesModeTest.createProfile(people, lab, "default");
-            people.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").endMetadata()
-                    .addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
-            String[] args = Stream.concat(Stream.of(KubernetesModeTest.args(people, lab, "register")),
-                    Stream.of("--pnp.kubernetes.api-url=" + servers.url(0))).toArray(String[]::new);
+            String[] args = endpointOnServer0(servers, people, lab);
             try (PnpServer endpoint = PnpServer.start(lab, args)) {
                 PnpAgent agent = Routers.router("FGL0000RST1", endpoint.deviceUrl(), Routers.FAST);
                 assertThat(Routers.run(agent, 60).finished()).isTrue();
@@ -104,11 +100,7 @@ class ApiServerRestartTest {
         try (TwoApiServers servers = new TwoApiServers(ControlPlane.shared())) {
             KubernetesClient people = servers.prepare(1, NAMESPACE, Path.of("../crds"));
             Lab lab = Lab.create(folder);
-            KubernetesModeTest.createProfile(people, lab, "default");
-            people.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").endMetadata()
-                    .addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
-            String[] args = Stream.concat(Stream.of(KubernetesModeTest.args(people, lab, "register")),
-                    Stream.of("--pnp.kubernetes.api-url=" + servers.url(0))).toArray(String[]::new);
+            String[] args = endpointOnServer0(servers, people, lab);
             ExecutorService pool = Executors.newFixedThreadPool(ROLLOUT);
             try (PnpServer endpoint = PnpServer.start(lab, args)) {
                 List<PnpAgent> agents = IntStream.rangeClosed(1, ROLLOUT).mapToObj(i -> Routers.router(
@@ -142,6 +134,16 @@ class ApiServerRestartTest {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** The lab's profile and its ConfigMap, made by people through server 1; the endpoint's arguments for server 0. */
+    private static String[] endpointOnServer0(TwoApiServers servers, KubernetesClient people, Lab lab)
+            throws Exception {
+        KubernetesModeTest.createProfile(people, lab, "default");
+        people.resource(new ConfigMapBuilder().withNewMetadata().withName("lab-configs").endMetadata()
+                .addToData("default.cfg", Lab.DEFAULT_CFG).build()).create();
+        return Stream.concat(Stream.of(KubernetesModeTest.args(people, lab, "register")),
+                Stream.of("--pnp.kubernetes.api-url=" + servers.url(0))).toArray(String[]::new);
     }
 
     private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {

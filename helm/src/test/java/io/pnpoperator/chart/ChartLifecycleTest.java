@@ -15,10 +15,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pnpoperator.crds.device.DevicePhase;
-import io.pnpoperator.crds.device.DeviceStep;
 import io.pnpoperator.crds.device.PnpDevice;
 import io.pnpoperator.crds.device.PnpDeviceSpec;
-import io.pnpoperator.crds.device.PnpDeviceStatus;
 import io.pnpoperator.crds.profile.PnpProfile;
 import io.pnpoperator.sim.DeviceOptions;
 import io.pnpoperator.sim.PnpAgent;
@@ -39,7 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,9 +76,9 @@ class ChartLifecycleTest {
         long mark = cluster.auditLog().mark();
         olderCrd();
         startPrograms();
-        awaitTrue("a leader", () -> leader() != null);
+        chart.await("a leader", () -> leader() != null);
         String firstLeader = leader();
-        awaitTrue("the CRD brought up to date", () -> crd().getSpec().getVersions().get(0)
+        chart.await("the CRD brought up to date", () -> crd().getSpec().getVersions().get(0)
                 .getAdditionalPrinterColumns().stream().anyMatch(c -> c.getName().equals("READY")));
 
         // Profiles: made ready (ConfigMap published), a template change carried over, a download Job replaced.
@@ -90,14 +87,14 @@ class ChartLifecycleTest {
                 "{\"spec\":{\"rollout\":{\"maxConcurrentImageInstalls\":1}}}");
         kubectl.said("wait", "--for=condition=Ready", "pnpprofile/isr1k", "--timeout=90s");
         templates("ip domain lookup\n");
-        awaitTrue("the published copy follows the template", () -> client.configMaps().withName("pnpprofile-isr1k")
+        chart.await("the published copy follows the template", () -> client.configMaps().withName("pnpprofile-isr1k")
                 .get().getData().get("default.cfg").contains("ip domain lookup"));
         String oldUrl = "https://files.example.net/ios-xe/" + InstalledChart.IMAGE;
         String newUrl = "http://127.0.0.1:9/moved.bin";
-        awaitTrue("a download Job for the image", () -> jobUrls().contains(oldUrl));
+        chart.await("a download Job for the image", () -> jobUrls().contains(oldUrl));
         kubectl.said("patch", "pnpprofile", "isr1k-download", "--type=json", "-p",
                 "[{\"op\":\"replace\",\"path\":\"/spec/image/url\",\"value\":\"" + newUrl + "\"}]");
-        awaitTrue("the old URL's Job replaced by the new one's", () -> jobUrls().contains(newUrl)
+        chart.await("the old URL's Job replaced by the new one's", () -> jobUrls().contains(newUrl)
                 && !jobUrls().contains(oldUrl));
 
         // Devices: registered ahead (the chart's claim mode), provisioned, moved out of a block, re-provisioned;
@@ -120,7 +117,7 @@ class ChartLifecycleTest {
                 "{\"status\":{\"step\":\"RUN_EVENT_MANAGER\"}}");
         assertThat(blocked.get(120, TimeUnit.SECONDS).finished()).isTrue();
         kubectl.said("annotate", "pnpdevice", "fgl0000lc01", "pnp.pnpoperator.io/reprovision=again");
-        awaitTrue("re-provisioned", () -> "again".equals(device("fgl0000lc01").getStatus().reprovisioned()));
+        chart.await("re-provisioned", () -> "again".equals(device("fgl0000lc01").getStatus().reprovisioned()));
         kubectl.said("delete", "pnpdevice", "fgl0000lc02");
         // A router nobody registered: claim mode keeps a record of it, Unclaimed, and tells it to wait.
         PnpAgent stranger = router("FDO0000LC03", DeviceOptions.defaults().withSpeed(1000));
@@ -131,28 +128,28 @@ class ChartLifecycleTest {
                 Thread.currentThread().interrupt();
             }
         });
-        awaitTrue("an Unclaimed device", () -> device("fdo0000lc03") != null && device("fdo0000lc03").getStatus() != null
+        chart.await("an Unclaimed device", () -> device("fdo0000lc03") != null && device("fdo0000lc03").getStatus() != null
                 && device("fdo0000lc03").getStatus().phase() == DevicePhase.UNCLAIMED);
 
         // A dry run, inside the endpoint; a profile made invalid and put right: its waiting router is told.
         kubectl.said("annotate", "pnpprofile", "isr1k", "pnp.pnpoperator.io/dry-run=C1131-8PWB");
-        awaitTrue("a DryRun Event", () -> client.v1().events().list().getItems().stream()
+        chart.await("a DryRun Event", () -> client.v1().events().list().getItems().stream()
                 .anyMatch(e -> e.getReason().equals("DryRun")));
         breakAndMendProfile();
 
         // The leader goes; the other operator takes its Lease and carries on, the Events of the first one included
         // (the same reason for the same router again: the Event the first leader made is read and counted up).
         operators.get(firstLeader).destroy();
-        awaitTrue("the other operator leads", () -> leader() != null && !leader().equals(firstLeader));
+        chart.await("the other operator leads", () -> leader() != null && !leader().equals(firstLeader));
         breakAndMendProfile();
-        awaitTrue("ProfileNotReady counted twice", () -> client.v1().events().list().getItems().stream().anyMatch(e ->
+        chart.await("ProfileNotReady counted twice", () -> client.v1().events().list().getItems().stream().anyMatch(e ->
                 e.getInvolvedObject().getName().equals("fgl0000lc04") && e.getReason().equals("ProfileNotReady")
                         && e.getCount() != null && e.getCount() >= 2));
         kubectl.said("delete", "pnpprofile", "isr1k-download", "--timeout=60s");
-        awaitTrue("its Jobs collected", () -> client.batch().v1().jobs().list().getItems().isEmpty());
+        chart.await("its Jobs collected", () -> client.batch().v1().jobs().list().getItems().isEmpty());
         kubectl.said("delete", "pnpdevice", "fgl0000lc01", "fgl0000lc04", "fdo0000lc03");
         kubectl.said("delete", "pnpprofile", "isr1k", "--timeout=60s");
-        awaitTrue("its ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
+        chart.await("its ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
 
         // What the API server saw from each of them.
         for (String program : List.of("pnp-pnp-endpoint", "pnp-pnp-operator")) {
@@ -189,12 +186,12 @@ class ChartLifecycleTest {
         // As docs/kubernetes.md says: the resources while the operator runs, then the release, the namespace. (Not
         // the CRDs: other tests' namespaces share them, as other releases would.)
         kubectl.said("delete", "pnpprofiles,pnpdevices", "--all", "--timeout=60s");
-        awaitTrue("the published ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
+        chart.await("the published ConfigMap collected", () -> client.configMaps().withName("pnpprofile-isr1k").get() == null);
         Helm.uninstall(Chart.RELEASE).withNamespace(client.getNamespace()).withKubeConfig(cluster.adminKubeconfig())
                 .call();
         chart.close(); // the Deployments are gone: so are their pods
         cluster.kubectl().run("delete", "namespace", client.getNamespace(), "--wait=false").ok();
-        awaitTrue("the namespace gone", () -> cluster.admin().namespaces().withName(client.getNamespace()).get() == null);
+        chart.await("the namespace gone", () -> cluster.admin().namespaces().withName(client.getNamespace()).get() == null);
     }
 
     /** The profile isr1k made invalid (a template its ConfigMap lacks), then put right. */
@@ -331,16 +328,5 @@ class ChartLifecycleTest {
     private static String group(AuditLog.Call call) {
         String uri = call.uri();
         return uri.startsWith("/apis/") ? uri.split("/")[2] + "/" : "";
-    }
-
-
-    private void awaitTrue(String what, BooleanSupplier check) throws Exception {
-        Instant until = Instant.now().plusSeconds(90);
-        while (!check.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("never: " + what + chart.logs());
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -111,6 +111,22 @@ final class InstalledChart implements AutoCloseable {
         throw new AssertionError("the endpoint never became ready" + logs());
     }
 
+    /** What a test waits for: it may read the programs' logs or ask the cluster. */
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits until {@code condition} holds, at most 90 s; else fails naming it, with the programs' last lines. */
+    void await(String what, Condition condition) throws Exception {
+        Instant until = Instant.now().plusSeconds(90);
+        while (!condition.holds()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("never: " + what + logs());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** The last lines each program wrote, for a failure message. */
     String logs() throws IOException {
         StringBuilder all = new StringBuilder();

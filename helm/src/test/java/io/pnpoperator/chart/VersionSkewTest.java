@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,18 +92,18 @@ class VersionSkewTest {
             agents.add(agent);
             running.add(routers.submit(() -> agent.run(Instant.now().plusSeconds(240))));
         }
-        awaitTrue("routers mid-workflow on the previous release", () -> client.resources(PnpDevice.class).list()
+        chart.await("routers mid-workflow on the previous release", () -> client.resources(PnpDevice.class).list()
                 .getItems().stream().filter(d -> d.getStatus() != null && d.getStatus().history() != null
                         && d.getStatus().history().size() >= 3).count() >= ROUTERS / 2);
 
         // Both versions behind the Service: each router's next messages go to one and the other.
         behindTheService.add(fresh.devices());
-        awaitTrue("both versions moving routers on", () -> transitionsLogged("endpoint-new") > 0);
+        chart.await("both versions moving routers on", () -> transitionsLogged("endpoint-new") > 0);
 
         // The rolling update ends: the previous release's pods stop (SIGTERM, as the kubelet sends it).
         assertThat(oldOperator.isAlive()).as("the previous operator ran throughout" + chart.logs()).isTrue();
         oldOperator.destroy();
-        awaitTrue("the new operator leads", () -> "operator-new".equals(client.leases().withName("pnp-operator").get()
+        chart.await("the new operator leads", () -> "operator-new".equals(client.leases().withName("pnp-operator").get()
                 .getSpec().getHolderIdentity()));
         assertThat(old.process().isAlive()).as("the previous endpoint ran throughout" + chart.logs()).isTrue();
         behindTheService.remove(old.devices());
@@ -158,19 +157,5 @@ class VersionSkewTest {
         String err = new String(build.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(build.waitFor()).as("tools/previous-release/build: " + err).isZero();
         return Path.of(out.substring(out.lastIndexOf('\n') + 1));
-    }
-
-    private void awaitTrue(String what, Check check) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(120));
-        while (!check.holds()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError(what + ": not in 120 s" + chart.logs());
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
     }
 }

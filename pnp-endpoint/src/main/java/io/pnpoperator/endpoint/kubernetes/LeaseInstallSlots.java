@@ -50,10 +50,11 @@ public final class LeaseInstallSlots implements InstallSlots {
         try {
             for (int attempt = 0; attempt < TRIES; attempt++) {
                 Lease current = client.leases().inNamespace(namespace).withName(lease).get();
-                TreeMap<String, TreeMap<String, String>> profiles = current == null ? new TreeMap<>() : holders(current);
-                boolean freed = profiles.values().stream().map(holders -> holders.entrySet()
-                        .removeIf(h -> !holds(h.getKey(), Instant.parse(h.getValue()), now))).reduce(false,
-                        Boolean::logicalOr);
+                TreeMap<String, TreeMap<String, String>> profiles = holders(current);
+                boolean freed = false;
+                for (TreeMap<String, String> held : profiles.values()) {
+                    freed |= held.entrySet().removeIf(h -> !holds(h.getKey(), Instant.parse(h.getValue()), now));
+                }
                 profiles.values().removeIf(Map::isEmpty);
                 TreeMap<String, String> holders = profiles.computeIfAbsent(profile, p -> new TreeMap<>());
                 if (!holders.containsKey(serial) && holders.size() >= limit) {
@@ -114,21 +115,19 @@ public final class LeaseInstallSlots implements InstallSlots {
         return ahead < 0 ? waiting.size() + 1 : ahead + 1;
     }
 
-    /** The annotation's profiles and their holders; none when the Lease has no annotation yet. */
-    private TreeMap<String, TreeMap<String, String>> holders(Lease lease) {
-        if (lease.getMetadata().getAnnotations() == null) {
-            lease.getMetadata().setAnnotations(new TreeMap<>());
+    /** The annotation's profiles and their holders; none when there is no Lease or no annotation yet. */
+    private TreeMap<String, TreeMap<String, String>> holders(Lease read) {
+        if (read == null) {
+            return new HolderMap();
         }
-        String json = lease.getMetadata().getAnnotations().get(HOLDERS);
-        TreeMap<String, TreeMap<String, String>> profiles = new TreeMap<>();
-        if (json != null) {
-            client.getKubernetesSerialization().unmarshal(json, HolderMap.class)
-                    .forEach((profile, holders) -> profiles.put(profile, new TreeMap<>(holders)));
+        if (read.getMetadata().getAnnotations() == null) {
+            read.getMetadata().setAnnotations(new TreeMap<>());
         }
-        return profiles;
+        String json = read.getMetadata().getAnnotations().get(HOLDERS);
+        return json == null ? new HolderMap() : client.getKubernetesSerialization().unmarshal(json, HolderMap.class);
     }
 
     /** The annotation's JSON: profile, then serial, then since when it holds its slot. */
-    private static final class HolderMap extends TreeMap<String, Map<String, String>> {
+    private static final class HolderMap extends TreeMap<String, TreeMap<String, String>> {
     }
 }

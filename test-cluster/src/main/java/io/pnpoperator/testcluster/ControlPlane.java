@@ -144,6 +144,16 @@ public final class ControlPlane {
         name = name.substring(0, Math.min(name.length(), 50)).replaceAll("-+$", "");
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .create();
+        // The controller manager's first writes to a new namespace (its default ServiceAccount, the cluster's CA in
+        // kube-root-ca.crt) are over before a test starts, so they never count among the test's own calls.
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (admin.serviceAccounts().inNamespace(name).withName("default").get() == null
+                || admin.configMaps().inNamespace(name).withName("kube-root-ca.crt").get() == null) {
+            if (Instant.now().isAfter(until)) {
+                throw new IllegalStateException("the controller manager did not fill namespace " + name + " in 60 s");
+            }
+            sleep(50);
+        }
         return name;
     }
 

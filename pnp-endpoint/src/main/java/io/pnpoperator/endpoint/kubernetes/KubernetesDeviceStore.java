@@ -1,8 +1,11 @@
 package io.pnpoperator.endpoint.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pnpoperator.crds.device.PnpDevice;
@@ -19,6 +22,7 @@ import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
 import io.pnpoperator.toolkit.kubernetes.Keys;
 import io.pnpoperator.toolkit.kubernetes.StatusPatch;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,7 +55,12 @@ public final class KubernetesDeviceStore implements DeviceStore {
     /** Label of devices the endpoint created on first contact, rather than people ahead of time. */
     public static final String DISCOVERED_LABEL = "pnp.pnpoperator.io/discovered";
 
+    /** The API server's answer to a call it did not take for now (API Priority and Fairness, storage starting). */
+    private static final int TOO_MANY_REQUESTS = 429;
+
     private final KubernetesClient client;
+    /** The same client without its retries: status writes retry by themselves, knowing what each try did. */
+    private final KubernetesClient oneTry;
     private final String namespace;
     private final SharedIndexInformer<PnpDevice> informer;
     private final ProfileRules rules;
@@ -76,6 +85,8 @@ public final class KubernetesDeviceStore implements DeviceStore {
     public KubernetesDeviceStore(KubernetesClient client, String namespace, SharedIndexInformer<PnpDevice> informer,
                                  ProfileRules rules, Clock clock, DeviceEvents events) {
         this.client = client;
+        this.oneTry = client.newClient(new RequestConfigBuilder().withRequestRetryBackoffLimit(0).build())
+                .adapt(KubernetesClient.class);
         this.events = events;
         this.namespace = namespace;
         this.informer = informer;
@@ -205,12 +216,7 @@ public final class KubernetesDeviceStore implements DeviceStore {
         // A re-provisioning acted on in this very write records the annotation's value: it is not acted on again.
         PnpDeviceStatus status = stored.transitions().stream().anyMatch(t -> t.work().equals(Workflow.WORK_REPROVISION))
                 ? ReprovisionRequest.of(base).map(r -> mapped.withReprovisioned(r.nonce())).orElse(mapped) : mapped;
-        PnpDevice written;
-        try {
-            written = remember(writeStatus(base, status));
-        } catch (KubernetesClientException e) {
-            throw new StoreUnavailableException("the API server", e);
-        }
+        PnpDevice written = remember(writeStatus(base, status));
         events.record(written, stored.transitions());
         move.ifPresent(m -> m.refusal().ifPresent(why -> events.moveRefused(written, m, why)));
         onWrite.accept(stored);
@@ -292,21 +298,69 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 .filter(KubernetesDeviceStore::provisioning);
     }
 
-    /** The status, written only if nobody wrote since the read we decided from ({@link StatusPatch}). */
+    /**
+     * The status, written only if nobody wrote since the read we decided from ({@link StatusPatch}). Tried again
+     * for passing reasons as the client's other calls are, but each try is looked at: one the API server never took
+     * (no connection, 429) changed nothing, while one whose answer was lost (a connection cut, a timeout, a 5xx) may
+     * have been applied, and the caller must then not act as if nothing was written. A write tried again after it
+     * was applied is refused by its own resourceVersion test: a conflict, decided again from a fresh read.
+     */
     private PnpDevice writeStatus(PnpDevice base, PnpDeviceStatus status) throws ConcurrentUpdateException {
         String name = base.getMetadata().getName();
         String readAt = base.getMetadata().getResourceVersion();
-        try {
-            return StatusPatch.update(client, base, base.getStatus(), status);
-        } catch (KubernetesClientException e) {
-            // Refused: if someone wrote since our read, take their version (one read, only on a conflict) and
-            // let the dialog decide again; any other refusal is a real error.
-            PnpDevice latest = fetched(name);
-            if (latest != null && !readAt.equals(latest.getMetadata().getResourceVersion())) {
-                throw new ConcurrentUpdateException(base.getSpec().serialNumber());
+        boolean mayHaveLanded = false;
+        for (int retry = 0; ; retry++) {
+            try {
+                return StatusPatch.update(oneTry, base, base.getStatus(), status);
+            } catch (KubernetesClientException e) {
+                boolean notTaken = e.getCode() == TOO_MANY_REQUESTS || causedBy(e, ConnectException.class);
+                boolean answerLost = !notTaken && (e.getCode() <= 0 || e.getCode() >= 500);
+                mayHaveLanded |= answerLost;
+                if (!notTaken && !answerLost) {
+                    // Refused: if someone wrote since our read, take their version (one read, only on a conflict)
+                    // and let the dialog decide again; any other refusal is a real error.
+                    if (!readAt.equals(versionNow(name, mayHaveLanded))) {
+                        throw new ConcurrentUpdateException(base.getSpec().serialNumber());
+                    }
+                    throw new StoreUnavailableException("the API server", e, mayHaveLanded);
+                }
+                if (retry >= client.getConfiguration().getRequestRetryBackoffLimit()) {
+                    throw new StoreUnavailableException("the API server", e, mayHaveLanded);
+                }
+                pauseBeforeRetry(e, retry, mayHaveLanded);
             }
-            throw e;
         }
+    }
+
+    /** The API server's Retry-After if it gave one, else the client's backoff, doubled at each retry. */
+    private void pauseBeforeRetry(KubernetesClientException e, int retry, boolean mayHaveLanded) {
+        long millis = Optional.ofNullable(e.getStatus()).map(Status::getDetails).map(StatusDetails::getRetryAfterSeconds)
+                .map(seconds -> seconds * 1000L)
+                .orElse((long) client.getConfiguration().getRequestRetryBackoffInterval() << retry);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("the API server", e, mayHaveLanded);
+        }
+    }
+
+    /** The resourceVersion the API server has now ("" when the resource is gone). */
+    private String versionNow(String name, boolean afterAWriteThatMayHaveLanded) {
+        try {
+            return Optional.ofNullable(fetched(name)).map(r -> r.getMetadata().getResourceVersion()).orElse("");
+        } catch (StoreUnavailableException e) {
+            throw new StoreUnavailableException("the API server", e.getCause(), afterAWriteThatMayHaveLanded);
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (kind.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PnpDevice create(Device device) {

@@ -93,17 +93,17 @@ public final class DeviceDialog {
 
     /**
      * Answers a device's message. A work request met by a store that cannot be used now (the database or the API
-     * server away, their retries spent) before this exchange wrote anything is answered with a PnP backoff: nothing
-     * was decided or stored, and the device asks again after it. Otherwise the error reaches the device, which sends
-     * the same message again with the same correlator: a work response, because its bye would say the result was
-     * stored; a work request whose decision may have been stored (the store went away with the answer to a write),
-     * because a backoff under that correlator would read as the device's answer to the request stored for it.
+     * server away, their retries spent) is answered with a PnP backoff: nothing was stored, and the device asks
+     * again after it. Otherwise the error reaches the device, which sends the same message again with the same
+     * correlator: a work response, because its bye would say the result was stored; a work request whose decision
+     * may have been stored (the store went away with the answer to a write), because a backoff under that
+     * correlator would read as the device's answer to the request stored for it.
      */
     public Exchange handle(DeviceMessage message, Contact contact) {
         try {
             return decide(message, contact);
         } catch (StoreUnavailableException e) {
-            if (!(message instanceof WorkRequest request) || e instanceof UnavailableAfterAWrite) {
+            if (!(message instanceof WorkRequest request) || e.writeMayHaveLanded()) {
                 throw e;
             }
             toldToComeBack.incrementAndGet();
@@ -238,49 +238,35 @@ public final class DeviceDialog {
                                      Function<Optional<DeviceStore.Stored>, Optional<T>> decide,
                                      Function<T, Change> changeOf) {
         Optional<DeviceStore.Stored> read = first;
-        boolean wrote = false;
-        try {
-            for (int attempt = 1; ; attempt++, read = store.find(serial)) {
-                Optional<T> decided = decide.apply(read);
-                if (decided.isEmpty()) {
+        for (int attempt = 1; ; attempt++, read = store.find(serial)) {
+            Optional<T> decided = decide.apply(read);
+            if (decided.isEmpty()) {
+                return decided;
+            }
+            try {
+                Change change = changeOf.apply(decided.get());
+                if (read.isPresent() && change.transitions().isEmpty()
+                        && change.device().needsNoWrite(read.get().device(), CONTACT_REFRESH)
+                        && store.confirmed(read.get())) {
+                    // The stored state implies this request, or the answer to it changed nothing: only that the
+                    // read is current is confirmed, where a read proves it.
+                    change.device().exchange().pending().ifPresentOrElse(p -> handedOut.put(serial, p),
+                            () -> handedOut.remove(serial));
+                    implied.incrementAndGet();
                     return decided;
                 }
-                try {
-                    Change change = changeOf.apply(decided.get());
-                    if (read.isPresent() && change.transitions().isEmpty()
-                            && change.device().needsNoWrite(read.get().device(), CONTACT_REFRESH)
-                            && store.confirmed(read.get())) {
-                        // The stored state implies this request, or the answer to it changed nothing: only that the
-                        // read is current is confirmed, where a read proves it.
-                        change.device().exchange().pending().ifPresentOrElse(p -> handedOut.put(serial, p),
-                                () -> handedOut.remove(serial));
-                        implied.incrementAndGet();
-                        return decided;
-                    }
-                    // Stored even when nothing changed: the write is what proves the read was current (a replica's
-                    // cache may lag), and a refused write makes the decision again from a fresh read. From here on
-                    // the store may hold this exchange's decision.
-                    wrote = true;
-                    store.save(read, change);
-                    handedOut.remove(serial);
-                    change.transitions().forEach(DeviceDialog::logTransition);
-                    return decided;
-                } catch (ConcurrentUpdateException e) {
-                    conflicts.incrementAndGet();
-                    if (attempt >= MAX_TRIES) {
-                        throw new IllegalStateException(e.getMessage() + " " + MAX_TRIES + " times in a row", e);
-                    }
+                // Stored even when nothing changed: the write is what proves the read was current (a replica's
+                // cache may lag), and a refused write makes the decision again from a fresh read.
+                store.save(read, change);
+                handedOut.remove(serial);
+                change.transitions().forEach(DeviceDialog::logTransition);
+                return decided;
+            } catch (ConcurrentUpdateException e) {
+                conflicts.incrementAndGet();
+                if (attempt >= MAX_TRIES) {
+                    throw new IllegalStateException(e.getMessage() + " " + MAX_TRIES + " times in a row", e);
                 }
             }
-        } catch (StoreUnavailableException e) {
-            throw wrote ? new UnavailableAfterAWrite(e) : e;
-        }
-    }
-
-    /** The store went away after this exchange wrote to it: whether the write was applied is not known. */
-    private static final class UnavailableAfterAWrite extends StoreUnavailableException {
-        UnavailableAfterAWrite(StoreUnavailableException cause) {
-            super("the device store, after a write of this exchange,", cause);
         }
     }
 }

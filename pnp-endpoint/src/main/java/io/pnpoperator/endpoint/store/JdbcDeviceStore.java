@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -115,21 +116,30 @@ public class JdbcDeviceStore implements DeviceStore {
     @Override
     public void save(Optional<Stored> read, Change change) throws ConcurrentUpdateException {
         Device d = change.device();
-        boolean saved = guarded(() -> {
-            try {
-                return Boolean.TRUE.equals(transactions.execute(tx -> {
-                    int rows = read.isEmpty() ? insert(d) : update(d, Long.parseLong(read.get().revision()));
-                    if (rows == 0) {
-                        tx.setRollbackOnly();
-                        return false;
-                    }
-                    change.transitions().forEach(this::insertTransition);
-                    return true;
-                }));
-            } catch (DuplicateKeyException e) {
-                return false;
-            }
-        });
+        AtomicBoolean committing = new AtomicBoolean();
+        boolean saved;
+        try {
+            saved = guarded(() -> {
+                try {
+                    return Boolean.TRUE.equals(transactions.execute(tx -> {
+                        int rows = read.isEmpty() ? insert(d) : update(d, Long.parseLong(read.get().revision()));
+                        if (rows == 0) {
+                            tx.setRollbackOnly();
+                            return false;
+                        }
+                        change.transitions().forEach(this::insertTransition);
+                        committing.set(true);
+                        return true;
+                    }));
+                } catch (DuplicateKeyException e) {
+                    return false;
+                }
+            });
+        } catch (StoreUnavailableException e) {
+            // A failure before the commit rolled everything back; a commit that failed may have been applied (a
+            // database server that went away with its answer).
+            throw committing.get() ? new StoreUnavailableException("the database", e.getCause(), true) : e;
+        }
         if (!saved) {
             throw new ConcurrentUpdateException(d.serial());
         }

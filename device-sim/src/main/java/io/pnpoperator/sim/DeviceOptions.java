@@ -25,11 +25,14 @@ import java.util.Set;
  * @param parkAfter         a backoff at least this long (server time) ends the simulation of the device
  * @param credentials       the device's login ({@code user:password}): it asks for it ({@code authRequired})
  *                          and refuses messages that do not carry it
+ * @param connectionPerMessage its agent opens a new TCP connection for every message ({@code Connection: close})
+ *                          rather than keeping one alive: whether real agents keep theirs is not known, so a
+ *                          benchmark measures both
  */
 public record DeviceOptions(String pid, String version, boolean longVersionString, long bootflashSize,
                             long bootflashFree, Guestshell guestshell, double speed, Duration reloadTime,
                             boolean corruptImage, boolean corruptFiles, Set<String> faultOn, boolean repeatResponses,
-                            Duration parkAfter, Optional<String> credentials) {
+                            Duration parkAfter, Optional<String> credentials, boolean connectionPerMessage) {
 
     /**
      * The guestshell of a simulated router.
@@ -71,68 +74,84 @@ public record DeviceOptions(String pid, String version, boolean longVersionStrin
         otherApps.put("utd", "RUNNING");
         return new DeviceOptions("C1131-8PWB", "17.06.01a", false, 7194652672L, 3_000_000_000L,
                 new Guestshell(true, true, 3, otherApps), 1.0, Duration.ofMinutes(4), false, false, Set.of(), false,
-                Duration.ofMinutes(30), Optional.empty());
+                Duration.ofMinutes(30), Optional.empty(), false);
     }
 
     public DeviceOptions withParkAfter(Duration newParkAfter) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, newParkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, newParkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withPid(String newPid) {
         return new DeviceOptions(newPid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withVersion(String newVersion) {
         return new DeviceOptions(pid, newVersion, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withLongVersionString() {
         return new DeviceOptions(pid, version, true, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withBootflashFree(long bytes) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bytes, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withGuestshell(Guestshell newGuestshell) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, newGuestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withSpeed(double newSpeed) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, newSpeed,
-                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withCorruptImage() {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, true, corruptFiles, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, true, corruptFiles, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withCorruptFiles() {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, true, faultOn, repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, true, faultOn, repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withFaultOn(Set<String> services) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, Set.copyOf(services), repeatResponses, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, Set.copyOf(services), repeatResponses, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withRepeatResponses() {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
-                reloadTime, corruptImage, corruptFiles, faultOn, true, parkAfter, credentials);
+                reloadTime, corruptImage, corruptFiles, faultOn, true, parkAfter, credentials,
+                connectionPerMessage);
     }
 
     public DeviceOptions withCredentials(String userColonPassword) {
         return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
                 reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter,
-                Optional.of(userColonPassword));
+                Optional.of(userColonPassword), connectionPerMessage);
+    }
+
+    public DeviceOptions withConnectionPerMessage() {
+        return new DeviceOptions(pid, version, longVersionString, bootflashSize, bootflashFree, guestshell, speed,
+                reloadTime, corruptImage, corruptFiles, faultOn, repeatResponses, parkAfter, credentials, true);
     }
 
     /** A duration as the simulation lives it. */

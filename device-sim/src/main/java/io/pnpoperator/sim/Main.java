@@ -38,12 +38,15 @@ public final class Main {
               --timeout SECONDS       give up after this long (default 3600)
               --misbehave WHAT        checksum (image copies arrive damaged), file-checksum (file copies
                                       arrive damaged) or fault:<service>
+              --connections KIND      keep-alive (one connection a router, default) or per-message (a new
+                                      TCP connection for every message, Connection: close)
             """;
 
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        PnpAgent.allowConnectionClose();
         Map<String, String> flags = parse(args);
         if (flags != null && flags.containsKey("profile") && flags.containsKey("platforms")) {
             dryRun(flags);
@@ -71,6 +74,13 @@ public final class Main {
         }
         if (flags.containsKey("credentials")) {
             options = options.withCredentials(flags.get("credentials"));
+        }
+        String connections = flags.getOrDefault("connections", "keep-alive");
+        if (connections.equals("per-message")) {
+            options = options.withConnectionPerMessage();
+        } else if (!connections.equals("keep-alive")) {
+            System.err.println("unknown --connections '" + connections + "'\n" + USAGE);
+            System.exit(2);
         }
         String misbehave = flags.getOrDefault("misbehave", "");
         if (misbehave.equals("checksum")) {

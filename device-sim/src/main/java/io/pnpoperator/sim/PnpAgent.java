@@ -56,6 +56,14 @@ public final class PnpAgent {
     private int exchanges;
     private Instant deadline = Instant.MAX;
 
+    /**
+     * Lets requests carry {@code Connection: close} ({@link DeviceOptions#connectionPerMessage()}): the JDK's HTTP
+     * client refuses that header unless told otherwise before it first checks one, so this runs first in a process.
+     */
+    public static void allowConnectionClose() {
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
+    }
+
     public PnpAgent(URI server, SimulatedRouter router, DeviceOptions options, HttpClient http, Stats stats) {
         this(List.of(server), router, options, http, stats);
     }
@@ -184,14 +192,17 @@ public final class PnpAgent {
             while (true) {
                 // Each try to the next server: a load balancer sends a new connection to a live one.
                 URI server = servers.get(posts++ % servers.size());
-                HttpRequest request = HttpRequest.newBuilder(server.resolve(path)).timeout(ANSWER_TIMEOUT)
+                HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path)).timeout(ANSWER_TIMEOUT)
                         .header("Content-Type", "text/xml; charset=utf-8")
-                        .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8)).build();
+                        .POST(HttpRequest.BodyPublishers.ofString(xml, StandardCharsets.UTF_8));
+                if (options.connectionPerMessage()) {
+                    request.header("Connection", "close");
+                }
                 long start = System.nanoTime();
                 String failure;
                 HttpResponse<byte[]> response = null;
                 try {
-                    response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                     failure = path + " answered HTTP " + response.statusCode() + ": "
                             + new String(response.body(), StandardCharsets.UTF_8).trim();
                 } catch (IOException e) {

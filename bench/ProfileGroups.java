@@ -1,0 +1,80 @@
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Benchmark helper (not part of the build): reads a JFR recording and prints where the server's threads spent
+ * their samples, by the group of the method on top of the stack (self time), and how much of it was under the
+ * store (inclusive). Usage: java bench/ProfileGroups.java recording.jfr
+ */
+public class ProfileGroups {
+
+    /** Group of a class, by the first prefix that matches; the project's own code by package. */
+    private static final Map<String, String> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("org.h2.", "H2");
+        GROUPS.put("com.zaxxer.hikari.", "Hikari pool");
+        GROUPS.put("org.apache.tomcat.", "Tomcat");
+        GROUPS.put("org.apache.catalina.", "Tomcat");
+        GROUPS.put("org.apache.coyote.", "Tomcat");
+        GROUPS.put("org.springframework.", "Spring");
+        GROUPS.put("io.micrometer.", "Micrometer");
+        GROUPS.put("ch.qos.logback.", "logging");
+        GROUPS.put("org.slf4j.", "logging");
+        GROUPS.put("com.fasterxml.", "Jackson/Woodstox XML");
+        GROUPS.put("com.ctc.wstx.", "Jackson/Woodstox XML");
+        GROUPS.put("org.codehaus.stax2.", "Jackson/Woodstox XML");
+        GROUPS.put("io.pnpoperator.endpoint.protocol.", "project: protocol codec");
+        GROUPS.put("io.pnpoperator.endpoint.workflow.", "project: workflow");
+        GROUPS.put("io.pnpoperator.endpoint.store.", "project: store");
+        GROUPS.put("io.pnpoperator.endpoint.artifacts.", "project: artifacts");
+        GROUPS.put("io.pnpoperator.", "project: other");
+        GROUPS.put("java.", "JDK");
+        GROUPS.put("javax.", "JDK");
+        GROUPS.put("jdk.", "JDK");
+        GROUPS.put("sun.", "JDK");
+    }
+
+    private static final List<String> STORE_PATH = List.of("io.pnpoperator.endpoint.store.", "org.h2.",
+            "com.zaxxer.hikari.", "org.springframework.jdbc.", "org.springframework.transaction.");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> self = new TreeMap<>();
+        int samples = 0;
+        int underStore = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                    || event.getStackTrace().getFrames().isEmpty()) {
+                continue;
+            }
+            List<RecordedFrame> frames = event.getStackTrace().getFrames();
+            samples++;
+            self.merge(group(className(frames.get(0))), 1, Integer::sum);
+            if (frames.stream().map(ProfileGroups::className).anyMatch(c -> STORE_PATH.stream().anyMatch(c::startsWith))) {
+                underStore++;
+            }
+        }
+        final int all = Math.max(1, samples);
+        System.out.printf("profile: %d samples of Java threads (self time by group)%n", samples);
+        self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
+                System.out.printf("  %-28s %5.1f %%%n", e.getKey(), 100.0 * e.getValue() / all));
+        System.out.printf("  under the store (inclusive: project store, Spring JDBC/tx, Hikari, H2): %.1f %%%n",
+                100.0 * underStore / all);
+    }
+
+    private static String className(RecordedFrame frame) {
+        return frame.getMethod() == null || frame.getMethod().getType() == null ? ""
+                : frame.getMethod().getType().getName();
+    }
+
+    private static String group(String className) {
+        return GROUPS.entrySet().stream().filter(g -> className.startsWith(g.getKey())).map(Map.Entry::getValue)
+                .findFirst().orElse("other");
+    }
+}

@@ -9,8 +9,9 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Benchmark helper (not part of the build): reads a JFR recording and prints where the server's threads spent
- * their samples, by the group of the method on top of the stack (self time), and how much of it was under the
- * store (inclusive). Usage: java bench/ProfileGroups.java recording.jfr
+ * their samples, by the group of the code on top of the stack (self time; the JDK's own methods count to the code
+ * that called them, so that a socket read is Tomcat's and a file write H2's), the methods most often on top, and
+ * how much was under the store (inclusive). Usage: java bench/ProfileGroups.java recording.jfr
  */
 public class ProfileGroups {
 
@@ -46,6 +47,8 @@ public class ProfileGroups {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> self = new TreeMap<>();
+        Map<String, Integer> methods = new TreeMap<>();
+        Map<String, Integer> storeCallers = new TreeMap<>();
         int samples = 0;
         int underStore = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
@@ -55,17 +58,33 @@ public class ProfileGroups {
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
             samples++;
-            self.merge(group(className(frames.get(0))), 1, Integer::sum);
+            self.merge(frames.stream().map(ProfileGroups::className).map(ProfileGroups::group)
+                    .filter(g -> !g.equals("JDK")).findFirst().orElse("JDK"), 1, Integer::sum);
+            RecordedFrame top = frames.get(0);
+            methods.merge(className(top) + "." + (top.getMethod() == null ? "?" : top.getMethod().getName()), 1,
+                    Integer::sum);
             if (frames.stream().map(ProfileGroups::className).anyMatch(c -> STORE_PATH.stream().anyMatch(c::startsWith))) {
                 underStore++;
+                frames.stream().filter(f -> className(f).startsWith("io.pnpoperator.")).findFirst().ifPresent(f ->
+                        storeCallers.merge(simpleName(className(f)) + "." + f.getMethod().getName(), 1, Integer::sum));
             }
         }
         final int all = Math.max(1, samples);
-        System.out.printf("profile: %d samples of Java threads (self time by group)%n", samples);
+        System.out.printf("profile: %d samples of Java threads (by group: self time, JDK methods to their caller)%n",
+                samples);
         self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).forEach(e ->
                 System.out.printf("  %-28s %5.1f %%%n", e.getKey(), 100.0 * e.getValue() / all));
+        System.out.println("  methods most often on top:");
+        methods.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
+                .forEach(e -> System.out.printf("    %5.1f %%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
         System.out.printf("  under the store (inclusive: project store, Spring JDBC/tx, Hikari, H2): %.1f %%%n",
                 100.0 * underStore / all);
+        storeCallers.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
+                .forEach(e -> System.out.printf("    %5.1f %%  from %s%n", 100.0 * e.getValue() / all, e.getKey()));
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
     }
 
     private static String className(RecordedFrame frame) {

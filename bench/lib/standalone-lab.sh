@@ -1,7 +1,8 @@
 # Sourced by the benchmarks that run the standalone server (bench/run-1000-devices, bench/router-cpu): a temporary
 # lab (64 KiB image, 4 KiB guestshell tarball, the repository's pxs.py and configs/default.cfg, one profile), an
 # optional throwaway MariaDB (DB=mariadb), and the packaged server on it. Sets $lab, $server and $admin_port.
-# HEAP sets the server's -Xmx (default 512m), JAVA the java that runs it, SERVER_JAVA_OPTS and SERVER_ARGS more.
+# HEAP sets the server's -Xmx (default 512m), JAVA the java that runs it, SERVER_JAR the jar (default the packaged
+# one), SERVER_JAVA_OPTS and SERVER_ARGS more.
 
 device_port=${DEVICE_PORT:-18080}
 admin_port=${ADMIN_PORT:-18081}
@@ -49,7 +50,7 @@ fi
 
 # Every simulated router calls from 127.0.0.1: the limits per address are raised, as for routers behind one NAT.
 # shellcheck disable=SC2086
-${JAVA:-java} -Xmx${HEAP:-512m} -XX:+UseSerialGC ${SERVER_JAVA_OPTS:-} -jar pnp-endpoint/target/pnp-endpoint.jar \
+${JAVA:-java} -Xmx${HEAP:-512m} -XX:+UseSerialGC ${SERVER_JAVA_OPTS:-} -jar "${SERVER_JAR:-pnp-endpoint/target/pnp-endpoint.jar}" \
   --pnp.device-port="$device_port" --pnp.limits.requests-per-address=1000 \
   --pnp.limits.registrations-per-minute=100000 \
   --pnp.admin-port="$admin_port" --pnp.data-dir="$lab/data" --pnp.profile="$lab/pnp-profile.yaml" \

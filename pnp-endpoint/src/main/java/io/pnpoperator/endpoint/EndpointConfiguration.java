@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
@@ -69,8 +68,7 @@ class EndpointConfiguration {
     DeviceDialog deviceDialog(DeviceStore store, Workflow workflow, ProfileSource profiles, InstallSlots slots,
                               PnpProperties properties) {
         Registrations registrations = new Registrations(properties.limits().registrationsPerMinute(),
-                properties.limits().maxUnclaimed(), () -> store.countByPhaseAndStep().getOrDefault(Phase.UNCLAIMED,
-                        Map.of()).values().stream().mapToLong(Long::longValue).sum());
+                properties.limits().maxUnclaimed(), () -> store.countIn(Phase.UNCLAIMED));
         return new DeviceDialog(store, workflow, profiles, registrations, slots);
     }
 

@@ -10,6 +10,7 @@ import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.H2Compaction;
+import io.pnpoperator.endpoint.store.H2Sync;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.JdbcInstallSlots;
 import io.pnpoperator.endpoint.store.SchemaMigration;
@@ -66,7 +67,7 @@ class StandaloneConfiguration {
 
     @Bean
     DeviceStore deviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, DataSource dataSource) {
-        return new JdbcDeviceStore(jdbc, transactions, () -> replaceConnections(dataSource));
+        return new JdbcDeviceStore(jdbc, transactions, () -> replaceConnections(dataSource), H2Sync.of(dataSource));
     }
 
     /** Image install slots of the profiles' rollouts, in the database (shared by servers on one MariaDB). */

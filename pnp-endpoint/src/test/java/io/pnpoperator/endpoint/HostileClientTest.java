@@ -151,7 +151,7 @@ class HostileClientTest {
         Lab lab = Lab.create(folder.resolve("claimed"));
         lab.write("claimed-serials.txt", "# branch routers expected this week\nFGL0000CLM7\n");
         try (PnpServer claiming = PnpServer.start(lab, "--pnp.unknown-devices=reject",
-                "--pnp.claimed-serials=" + lab.path("claimed-serials.txt"))) {
+                "--pnp.claimed-serials=" + lab.path("claimed-serials.txt"), "--pnp.limits.max-unclaimed=1")) {
             PnpAgent stranger = Routers.router("FGL0000STR1", claiming.deviceUrl(), Routers.FAST);
             CompletableFuture<PnpAgent.Result> waiting = Routers.inBackground(stranger, 60);
             Routers.awaitMoreContacts(stranger, 2);
@@ -160,6 +160,12 @@ class HostileClientTest {
             assertThat(unclaimed.get("lastError").asText()).isEqualTo("not claimed: add FGL0000STR1 to "
                     + lab.path("claimed-serials.txt") + " to provision it");
             assertThat(stranger.router().executed()).as("asked nothing but to wait").containsOnlyKeys("backoff");
+            assertThat(claiming.post("/pnp/WORK-REQUEST", ("<pnp xmlns=\"urn:cisco:pnp\" version=\"1.0\" "
+                    + "udi=\"PID:C1131-8PWB,VID:V01,SN:FGL0000STR2\"><info xmlns=\"urn:cisco:pnp:work-info\" "
+                    + "correlator=\"c\"/></pnp>").getBytes(StandardCharsets.UTF_8)).body())
+                    .as("a second stranger, beyond pnp.limits.max-unclaimed").contains("not registered: 1 unknown "
+                            + "devices already wait for a person (pnp.limits.max-unclaimed)");
+            assertThat(claiming.device("FGL0000STR2")).as("nothing stored").isNull();
 
             assertThat(Routers.run(Routers.router("FGL0000CLM7", claiming.deviceUrl(), Routers.FAST), 60).finished())
                     .as("a listed serial").isTrue();

@@ -16,7 +16,6 @@ import io.pnpoperator.endpoint.store.DeviceStore;
 import io.pnpoperator.endpoint.store.StoreUnavailableException;
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Device;
-import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import io.pnpoperator.endpoint.workflow.Workflow;
@@ -27,7 +26,6 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,12 +165,6 @@ public final class KubernetesDeviceStore implements DeviceStore {
         return begun().map(KubernetesDeviceStore::deviceOf)
                 .sorted(Comparator.comparing((Device d) -> d.identity().firstSeen()).thenComparing(Device::serial))
                 .toList();
-    }
-
-    @Override
-    public Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
-        return list().stream().collect(Collectors.groupingBy(Device::phase, () -> new EnumMap<>(Phase.class),
-                Collectors.groupingBy(Device::step, () -> new EnumMap<>(Step.class), Collectors.counting())));
     }
 
     /** One read of the resource (the informer's copy may lag another replica's write by a moment). */

@@ -116,7 +116,9 @@ public final class DeviceDialog {
         String serial = message.udi().serial();
         Optional<DeviceStore.Stored> first = store.find(serial);
         if (message instanceof WorkRequest request && first.isEmpty()) {
-            Optional<String> refused = registrations.refusal(contact.ipAddress(), contact.now());
+            boolean unknown = profiles.assign(serial, message.udi().pid()) instanceof ProfileSource.Held held
+                    && held.phase() == Phase.UNCLAIMED;
+            Optional<String> refused = registrations.refusal(contact.ipAddress(), unknown, contact.now());
             if (refused.isPresent()) {
                 log.warn("{} from {} not registered: {}", serial, contact.ipAddress(), refused.get());
                 return new Exchange(Optional.empty(), workflow.notRegistered(request, refused.get()));

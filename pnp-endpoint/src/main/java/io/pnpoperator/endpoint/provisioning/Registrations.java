@@ -31,8 +31,11 @@ public final class Registrations {
         this.unclaimed = unclaimed;
     }
 
-    /** Why a new serial from {@code address} is not taken now; empty when it is (and then it is counted). */
-    public Optional<String> refusal(String address, Instant now) {
+    /**
+     * Why a new serial from {@code address} is not taken now; empty when it is (and then it is counted). The cap on
+     * unknown devices applies only to one that would wait Unclaimed: strangers never keep expected routers out.
+     */
+    public Optional<String> refusal(String address, boolean unknown, Instant now) {
         // The rate first: it costs nothing, and bounds how often the count below is asked for.
         Bucket bucket = buckets.computeIfAbsent(address, a -> new Bucket(perMinute, now));
         if (!bucket.take(perMinute, now)) {
@@ -40,7 +43,7 @@ public final class Registrations {
             return Optional.of("more than " + perMinute + " new devices a minute from " + address
                     + " (pnp.limits.registrations-per-minute)");
         }
-        if (unclaimed.getAsLong() >= maxUnclaimed) {
+        if (unknown && unclaimed.getAsLong() >= maxUnclaimed) {
             refusedForCap.incrementAndGet();
             return Optional.of(maxUnclaimed + " unknown devices already wait for a person (pnp.limits.max-unclaimed)");
         }

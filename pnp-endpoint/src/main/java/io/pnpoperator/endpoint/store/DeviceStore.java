@@ -5,9 +5,11 @@ import io.pnpoperator.endpoint.workflow.Device;
 import io.pnpoperator.endpoint.workflow.Phase;
 import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Where devices and their history live. Writes are optimistic: a save names the revision it read, and
@@ -24,7 +26,15 @@ public interface DeviceStore {
     List<Device> list();
 
     /** How many devices are in each phase, and within it in each step (one query, for the gauges). */
-    Map<Phase, Map<Step, Long>> countByPhaseAndStep();
+    default Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
+        return list().stream().collect(Collectors.groupingBy(Device::phase, () -> new EnumMap<>(Phase.class),
+                Collectors.groupingBy(Device::step, () -> new EnumMap<>(Step.class), Collectors.counting())));
+    }
+
+    /** How many devices are in one phase (asked for each new serial: a store with an index answers from it). */
+    default long countIn(Phase phase) {
+        return countByPhaseAndStep().getOrDefault(phase, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+    }
 
     /** How many devices wait in line for an image install slot of their profile's rollout. */
     long countInLine();

@@ -7,9 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
-import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,25 +35,15 @@ public final class H2Compaction implements AutoCloseable {
     /** Runs every {@code every} when the database is H2; does nothing for another (MariaDB keeps its own files). */
     public H2Compaction(DataSource dataSource, Duration every) {
         this.dataSource = dataSource;
-        if (isH2(dataSource)) {
+        if (H2Files.isH2(dataSource)) {
             runs.scheduleWithFixedDelay(this::compact, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static boolean isH2(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isWrapperFor(JdbcConnection.class);
-        } catch (SQLException e) {
-            return false;
         }
     }
 
     /** One run: rewrites mostly stale chunks; a failure (the disk full, say) waits for the next run. */
     void compact() {
         try (Connection connection = dataSource.getConnection()) {
-            MVStore store = ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase()
-                    .getStore().getMvStore();
-            store.compact(TARGET_FILL_PERCENT, MOST_BYTES_A_RUN);
+            H2Files.storeOf(connection).compact(TARGET_FILL_PERCENT, MOST_BYTES_A_RUN);
         } catch (SQLException | RuntimeException e) {
             log.debug("compaction run skipped: {}", e.toString());
         }

@@ -51,16 +51,22 @@ public class JdbcDeviceStore implements DeviceStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Runnable afterFailure;
+    private final Runnable durable;
 
     public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
-        this(jdbc, transactions, () -> { });
+        this(jdbc, transactions, () -> { }, () -> { });
     }
 
-    /** @param afterFailure replaces the pool's connections after a failure, so the store recovers by itself */
-    public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, Runnable afterFailure) {
+    /**
+     * @param afterFailure replaces the pool's connections after a failure, so the store recovers by itself
+     * @param durable      returns once what was committed is on the disk ({@link H2Sync}), before a save returns
+     */
+    public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, Runnable afterFailure,
+                           Runnable durable) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.afterFailure = afterFailure;
+        this.durable = durable;
     }
 
     @Override
@@ -88,6 +94,12 @@ public class JdbcDeviceStore implements DeviceStore {
     @Override
     public long countInLine() {
         return guarded(() -> jdbc.queryForObject("SELECT COUNT(*) FROM devices WHERE in_line IS NOT NULL", Long.class));
+    }
+
+    @Override
+    public long countIn(Phase phase) {
+        return guarded(() -> jdbc.queryForObject("SELECT COUNT(*) FROM devices WHERE phase = ?", Long.class,
+                phase.label()));
     }
 
     @Override
@@ -143,6 +155,7 @@ public class JdbcDeviceStore implements DeviceStore {
         if (!saved) {
             throw new ConcurrentUpdateException(d.serial());
         }
+        durable.run();
     }
 
     /**

@@ -2,16 +2,12 @@ package io.pnpoperator.endpoint.store;
 
 import io.pnpoperator.endpoint.workflow.Change;
 import io.pnpoperator.endpoint.workflow.Device;
-import io.pnpoperator.endpoint.workflow.Phase;
-import io.pnpoperator.endpoint.workflow.Step;
 import io.pnpoperator.endpoint.workflow.Transition;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * Devices in this process's memory, gone with it: for a dry run, whose simulated routers must leave nothing in the
@@ -32,12 +28,6 @@ public final class MemoryDeviceStore implements DeviceStore {
     @Override
     public List<Device> list() {
         return rows.values().stream().map(Row::device).toList();
-    }
-
-    @Override
-    public Map<Phase, Map<Step, Long>> countByPhaseAndStep() {
-        return list().stream().collect(Collectors.groupingBy(Device::phase, () -> new EnumMap<>(Phase.class),
-                Collectors.groupingBy(Device::step, () -> new EnumMap<>(Step.class), Collectors.counting())));
     }
 
     @Override

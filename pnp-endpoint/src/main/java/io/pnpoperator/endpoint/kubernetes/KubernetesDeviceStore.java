@@ -309,8 +309,10 @@ public final class KubernetesDeviceStore implements DeviceStore {
                 mayHaveLanded |= answerLost;
                 if (!notTaken && !answerLost) {
                     // Refused: if someone wrote since our read, take their version (one read, only on a conflict)
-                    // and let the dialog decide again; any other refusal is a real error.
-                    if (!readAt.equals(versionNow(name, mayHaveLanded))) {
+                    // and let the dialog decide again; any other refusal is a real error. After a try whose answer
+                    // was lost, the write met is most likely that try's own: not decided again as someone else's.
+                    String now = versionNow(name, mayHaveLanded);
+                    if (!now.isEmpty() && !readAt.equals(now) && !mayHaveLanded) {
                         throw new ConcurrentUpdateException(base.getSpec().serialNumber());
                     }
                     throw new StoreUnavailableException("the API server", e, mayHaveLanded);

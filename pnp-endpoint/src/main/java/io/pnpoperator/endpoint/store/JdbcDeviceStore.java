@@ -148,14 +148,26 @@ public class JdbcDeviceStore implements DeviceStore {
                 }
             });
         } catch (StoreUnavailableException e) {
-            // A failure before the commit rolled everything back; a commit that failed may have been applied (a
-            // database server that went away with its answer).
-            throw committing.get() ? new StoreUnavailableException("the database", e.getCause(), true) : e;
+            // A failure before the commit rolled everything back, and so did a commit the database refused (an
+            // embedded one that could not write its file closes itself, its memory with it); only a commit whose
+            // answer was lost with the connection to a database server may have been applied.
+            throw committing.get() && connectionLost(e) ? new StoreUnavailableException("the database", e.getCause(),
+                    true) : e;
         }
         if (!saved) {
             throw new ConcurrentUpdateException(d.serial());
         }
         durable.run();
+    }
+
+    /** Whether a failure is the connection's (SQLState class 08): what was sent may have been carried out. */
+    private static boolean connectionLost(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -324,6 +324,11 @@ public final class Workflow {
         if (response.correlator().filter(c -> !c.equals(pending.get().correlator())).isPresent()) {
             return Optional.of(Decision.Ignored.NOT_AWAITED);
         }
+        if (acknowledged && pending.get().service() != Service.BACKOFF) {
+            // The request stored under this correlator never reached the device: it was told to come back instead
+            // (the store failed as the decision was written). It is sent again at the device's next work request.
+            return Optional.of(Decision.Ignored.NOT_AWAITED);
+        }
         if (security.bindToAddress() && !contact.ipAddress().equals(device.identity().ipAddress())) {
             return Optional.of(Decision.Ignored.OTHER_ADDRESS);
         }

@@ -452,6 +452,19 @@ class WorkflowTest {
     }
 
     @Test
+    void aBackoffAcknowledgedUnderTheCorrelatorOfAStoredRequestChangesNothing() {
+        Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
+        Decision ack = answer(workflow, profile, d, new WorkResponse(UDI, Service.BACKOFF, Optional.of("c-1"), true,
+                Optional.empty(), new Report.Nothing()), contact());
+        assertThat(ack.ignored()).as("told to come back instead of being sent the stored request")
+                .contains(Decision.Ignored.NOT_AWAITED);
+        assertThat(ack.change().transitions()).isEmpty();
+        assertThat(ack.change().device().progress()).isEqualTo(d.progress());
+        assertThat(workOf(ask(d, "c-2"))).as("the request, sent at the next work request")
+                .isEqualTo(workOf(ask(at(Step.CONFIG_REG), "c-3")));
+    }
+
+    @Test
     void answerOfAnotherServiceIsAFailedAttempt() {
         Device d = apply(ask(at(Step.CONFIG_REG), "c-1"));
         Decision wrong = respond(d, Service.DEVICE_INFO, info("17.14.01a", 1L));

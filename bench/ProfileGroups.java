@@ -10,8 +10,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Benchmark helper (not part of the build): reads a JFR recording and prints where the server's threads spent
  * their samples, by the group of the code on top of the stack (self time; the JDK's own methods count to the code
- * that called them, so that a socket read is Tomcat's and a file write H2's), the methods most often on top, and
- * how much was under the store (inclusive). Usage: java bench/ProfileGroups.java recording.jfr
+ * that called them, so that a socket read is Tomcat's and a file write the store's), the methods most often on top,
+ * how much was under the store (inclusive), and the samples in SQLite's C code (JFR samples native code apart). Usage: java bench/ProfileGroups.java recording.jfr
  */
 public class ProfileGroups {
 
@@ -19,7 +19,7 @@ public class ProfileGroups {
     private static final Map<String, String> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("org.h2.", "H2");
+        GROUPS.put("org.sqlite.", "SQLite (JDBC, Java part)");
         GROUPS.put("com.zaxxer.hikari.", "Hikari pool");
         GROUPS.put("org.apache.tomcat.", "Tomcat");
         GROUPS.put("org.apache.catalina.", "Tomcat");
@@ -42,7 +42,7 @@ public class ProfileGroups {
         GROUPS.put("sun.", "JDK");
     }
 
-    private static final List<String> STORE_PATH = List.of("io.pnpoperator.endpoint.store.", "org.h2.",
+    private static final List<String> STORE_PATH = List.of("io.pnpoperator.endpoint.store.", "org.sqlite.",
             "com.zaxxer.hikari.", "org.springframework.jdbc.", "org.springframework.transaction.");
 
     public static void main(String[] args) throws Exception {
@@ -51,7 +51,14 @@ public class ProfileGroups {
         Map<String, Integer> storeCallers = new TreeMap<>();
         int samples = 0;
         int underStore = 0;
+        int inSqlite = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            if (event.getEventType().getName().equals("jdk.NativeMethodSample") && event.getStackTrace() != null
+                    && !event.getStackTrace().getFrames().isEmpty()
+                    && className(event.getStackTrace().getFrames().get(0)).startsWith("org.sqlite.")) {
+                inSqlite++;
+                continue;
+            }
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
                     || event.getStackTrace().getFrames().isEmpty()) {
                 continue;
@@ -77,8 +84,10 @@ public class ProfileGroups {
         System.out.println("  methods most often on top:");
         methods.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
                 .forEach(e -> System.out.printf("    %5.1f %%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
-        System.out.printf("  under the store (inclusive: project store, Spring JDBC/tx, Hikari, H2): %.1f %%%n",
-                100.0 * underStore / all);
+        System.out.printf("  under the store (inclusive: project store, Spring JDBC/tx, Hikari, SQLite's Java part): "
+                + "%.1f %%%n", 100.0 * underStore / all);
+        System.out.printf("  and %d samples in SQLite's C code (native samples, as many again as %.1f %% of the Java "
+                + "ones: on the CPU, or waiting in it for its write lock or the disk)%n", inSqlite, 100.0 * inSqlite / all);
         storeCallers.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
                 .forEach(e -> System.out.printf("    %5.1f %%  from %s%n", 100.0 * e.getValue() / all, e.getKey()));
     }

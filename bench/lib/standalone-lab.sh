@@ -32,7 +32,7 @@ spec:
 YAML
 
 datasource=()
-if [ "${DB:-h2}" = mariadb ]; then
+if [ "${DB:-sqlite}" = mariadb ]; then
   db_port=${DB_PORT:-13306}
   sbin=/usr/sbin
   "$sbin/../bin/mariadb-install-db" --no-defaults --datadir="$lab/mariadb" --auth-root-authentication-method=normal \

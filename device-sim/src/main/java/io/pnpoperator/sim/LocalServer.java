@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalServer implements AutoCloseable {
 
-    private final Path jar;
+    private Path jar;
     private final List<String> args;
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -71,6 +71,15 @@ public final class LocalServer implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IOException("the server was not ready within 60 s:\n" + tail());
+    }
+
+    /**
+     * Starts another build of the server in this one's place, on its ports, arguments and data, and waits until it
+     * is ready: an upgrade in place, once this one is stopped.
+     */
+    public void start(Path otherJar) throws IOException, InterruptedException {
+        jar = otherJar;
+        start();
     }
 
     /** SIGKILL, as a crash or an OOM killer would; whether the process was gone within 30 s. */

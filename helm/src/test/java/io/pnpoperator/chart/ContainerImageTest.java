@@ -43,7 +43,7 @@ class ContainerImageTest {
         Image image = unpack(ENDPOINT);
         Run run = image.run(List.of("--check-db"), Map.of());
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("H2 connection is successful");
+        assertThat(run.output()).contains("SQLite connection is successful");
 
         // Started with a profile that is not there, it says so in a JSON line and stops.
         Run refused = image.run(List.of("--pnp.profile=missing.yaml"), Map.of());

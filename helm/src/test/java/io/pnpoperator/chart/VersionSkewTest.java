@@ -13,10 +13,10 @@ import io.pnpoperator.sim.PnpAgent;
 import io.pnpoperator.sim.SimulatedRouter;
 import io.pnpoperator.sim.Stats;
 import io.pnpoperator.testcluster.ControlPlane;
+import io.pnpoperator.testcluster.PreviousRelease;
 import io.pnpoperator.testcluster.WithCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,7 +60,7 @@ class VersionSkewTest {
 
     @Test
     void routersMidRolloutFinishAcrossAnUpgradeFromThePreviousRelease() throws Exception {
-        Path previous = previousRelease();
+        Path previous = PreviousRelease.jars();
         chart = new InstalledChart(cluster, client, work, Map.of("endpoint.unknownDevices", "register"));
         Path volume = chart.artifacts(InstalledChart.IMAGE);
         client.resource(new ConfigMapBuilder().withNewMetadata().withName("isr1k-configs").endMetadata()
@@ -150,12 +150,4 @@ class VersionSkewTest {
                 .count();
     }
 
-    /** The previous release's jars, as tools/previous-release/build makes them (or finds them made). */
-    private static Path previousRelease() throws Exception {
-        Process build = new ProcessBuilder("../tools/previous-release/build").redirectErrorStream(false).start();
-        String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        String err = new String(build.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(build.waitFor()).as("tools/previous-release/build: " + err).isZero();
-        return Path.of(out.substring(out.lastIndexOf('\n') + 1));
-    }
 }

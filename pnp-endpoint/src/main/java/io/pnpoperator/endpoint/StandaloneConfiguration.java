@@ -1,6 +1,5 @@
 package io.pnpoperator.endpoint;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.pnpoperator.endpoint.artifacts.ArtifactCatalog;
 import io.pnpoperator.endpoint.artifacts.DayZeroConfigs;
 import io.pnpoperator.endpoint.profile.ClaimedSerials;
@@ -9,15 +8,18 @@ import io.pnpoperator.endpoint.profile.StandaloneProfiles;
 import io.pnpoperator.endpoint.provisioning.InstallSlots;
 import io.pnpoperator.endpoint.provisioning.ProfileSource;
 import io.pnpoperator.endpoint.store.DeviceStore;
-import io.pnpoperator.endpoint.store.H2Compaction;
-import io.pnpoperator.endpoint.store.H2Sync;
+import io.pnpoperator.endpoint.store.H2Import;
 import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.JdbcInstallSlots;
+import io.pnpoperator.endpoint.store.PoolReset;
 import io.pnpoperator.endpoint.store.SchemaMigration;
+import io.pnpoperator.endpoint.store.WalSync;
 import io.pnpoperator.endpoint.store.WriteCheck;
 import io.pnpoperator.endpoint.web.AdminGate;
 import io.pnpoperator.endpoint.web.TokenGate;
 import io.pnpoperator.endpoint.workflow.Phase;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,6 +28,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -59,15 +62,27 @@ class StandaloneConfiguration {
         return profiles.configs(serial -> store.find(serial).map(s -> s.device().identity().profile()));
     }
 
-    /** A migration cut off by a database outage is completed at the next start instead of blocking it. */
+    /**
+     * The data folder is made (SQLite makes its file, not the folders above it); a migration cut off by a database
+     * outage is completed at the next start instead of blocking it; an earlier release's embedded store is imported.
+     */
     @Bean
-    FlywayMigrationStrategy flywayMigrationStrategy() {
-        return SchemaMigration::migrate;
+    FlywayMigrationStrategy flywayMigrationStrategy(PnpProperties properties, DataSourceProperties datasource) {
+        return flyway -> {
+            try {
+                Files.createDirectories(properties.dataDir());
+            } catch (IOException e) {
+                throw new SettingException("pnp.data-dir " + properties.dataDir() + " cannot be made: " + e);
+            }
+            SchemaMigration.migrate(flyway);
+            H2Import.fromBeside(flyway.getConfiguration().getDataSource(), datasource.getUsername(),
+                    datasource.getPassword());
+        };
     }
 
     @Bean
     DeviceStore deviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, DataSource dataSource) {
-        return new JdbcDeviceStore(jdbc, transactions, () -> replaceConnections(dataSource), H2Sync.of(dataSource));
+        return new JdbcDeviceStore(jdbc, transactions, PoolReset.of(dataSource), WalSync.of(dataSource));
     }
 
     /** Image install slots of the profiles' rollouts, in the database (shared by servers on one MariaDB). */
@@ -76,29 +91,13 @@ class StandaloneConfiguration {
         return new JdbcInstallSlots(jdbc, transactions);
     }
 
-    /** The embedded database's file, kept proportional to its data (nothing to do for MariaDB). */
-    @Bean
-    H2Compaction h2Compaction(DataSource dataSource) {
-        return new H2Compaction(dataSource, Duration.ofSeconds(5));
-    }
-
     /**
      * {@code /actuator/health/store}: DOWN while the database takes no writes (tried every second in the
      * background); part of readiness.
      */
     @Bean(destroyMethod = "close")
     WriteCheck store(JdbcTemplate jdbc, Clock clock, DataSource dataSource) {
-        return new WriteCheck(jdbc, clock, () -> replaceConnections(dataSource), Duration.ofSeconds(1));
-    }
-
-    /**
-     * After a failed write the pool's connections may be broken for good (H2 closes a database that hit a full
-     * disk, and says so with a code Hikari does not read as a dead connection): they are replaced as they come back.
-     */
-    private static void replaceConnections(DataSource dataSource) {
-        if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
-            pool.getHikariPoolMXBean().softEvictConnections();
-        }
+        return new WriteCheck(jdbc, clock, PoolReset.of(dataSource), Duration.ofSeconds(1));
     }
 
     /** The admin API: open on loopback, behind {@code pnp.admin.token} otherwise. */

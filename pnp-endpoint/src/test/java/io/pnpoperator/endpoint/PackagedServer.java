@@ -35,6 +35,11 @@ final class PackagedServer implements AutoCloseable {
     }
 
     static PackagedServer start(Lab lab, String... extraArgs) throws Exception {
+        return start(Path.of("target/pnp-endpoint.jar"), lab, extraArgs);
+    }
+
+    /** Another build of the server (the previous release's), as {@link #start(Lab, String...)} starts this one. */
+    static PackagedServer start(Path jar, Lab lab, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "--pnp.data-dir=" + lab.path("data"), "--pnp.profile=" + lab.path("pnp-profile.yaml"),
                 "--pnp.configs-dir=" + lab.path("configs"), "--pnp.images-dir=" + lab.path("images"),
@@ -42,13 +47,22 @@ final class PackagedServer implements AutoCloseable {
                 // The simulated routers all call from 127.0.0.1.
                 "--pnp.limits.requests-per-address=1000", "--pnp.limits.registrations-per-minute=1000"));
         args.addAll(List.of(extraArgs));
-        return new PackagedServer(LocalServer.start(Path.of("target/pnp-endpoint.jar"), args,
-                lab.path("server.log")));
+        return new PackagedServer(LocalServer.start(jar, args, lab.path("server.log")));
     }
 
     /** Starts the process again, on the same ports and data as before, and waits until it is ready. */
     void start() throws Exception {
         server.start();
+    }
+
+    /** This build of the server in the place of the one stopped, on its ports and data: an upgrade in place. */
+    void upgrade() throws Exception {
+        server.start(Path.of("target/pnp-endpoint.jar"));
+    }
+
+    /** SIGTERM, as an upgrade stops a server; waits until it is gone. */
+    void stop() throws InterruptedException {
+        server.close();
     }
 
     /** SIGKILL, as a crash or an OOM killer would. */

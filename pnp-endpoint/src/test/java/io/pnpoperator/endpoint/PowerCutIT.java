@@ -18,15 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a power cut would find: the packaged server, watched by strace, answers a router only after the step it
- * stored for it is on the disk. A commit that H2 has written into the file is in the operating system's page
+ * stored for it is on the disk. A commit that SQLite has written into its log is in the operating system's page
  * cache, which survives a killed process ({@link ServerKilledIT}) but not a power cut or a crashed host: each
- * answer that follows a commit of its thread must follow an fsync of the database file that finished after it.
+ * answer that follows a commit of its thread must follow an fsync of the log that finished after it.
  */
 class PowerCutIT {
 
     private static final Pattern CALL = Pattern.compile("^(\\d+) +(?:<\\.\\.\\. )?(\\w+)(\\(| resumed>)(.*)$");
-    /** The first argument, a file descriptor as {@code strace -y} shows it, is the database file's. */
-    private static final Pattern ON_DATABASE = Pattern.compile("^\\d+</[^>]*/pnp\\.mv\\.db>");
+    /** The first argument, a file descriptor as {@code strace -y} shows it, is the database's log's. */
+    private static final Pattern ON_DATABASE = Pattern.compile("^\\d+</[^>]*/pnp\\.db-wal>");
 
     @TempDir
     Path folder;

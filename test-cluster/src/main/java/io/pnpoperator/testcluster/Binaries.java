@@ -16,9 +16,12 @@ final class Binaries {
 
     /** The folder of etcd, kube-apiserver, kube-controller-manager and kubectl: {@code <dir>/k8s/<version>-linux-amd64}. */
     static Path built() {
-        Path script = repositoryFile("tools/kube/build");
-        String out = run(List.of(script.toString()), 3600);
-        String[] lines = out.strip().split("\n");
+        return folderPrintedBy("tools/kube/build", 3600);
+    }
+
+    /** Runs a build script of the repository that prints, last, the folder of what it built. */
+    static Path folderPrintedBy(String script, int seconds) {
+        String[] lines = run(List.of(repositoryFile(script).toString()), seconds).strip().split("\n");
         return Path.of(lines[lines.length - 1].strip());
     }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Devices in SQL tables (embedded H2 by default, MariaDB when configured), migrated by Flyway. */
+/** Devices in SQL tables (embedded SQLite by default, MariaDB when configured), migrated by Flyway. */
 public class JdbcDeviceStore implements DeviceStore {
 
     /** The columns of each part of a device, in the order {@link #values} gives them; the serial is the key. */
@@ -58,8 +59,8 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     /**
-     * @param afterFailure replaces the pool's connections after a failure, so the store recovers by itself
-     * @param durable      returns once what was committed is on the disk ({@link H2Sync}), before a save returns
+     * @param afterFailure what the pool needs after a failure ({@link PoolReset}), so the store recovers by itself
+     * @param durable      returns once what was committed is on the disk ({@link WalSync}), before a save returns
      */
     public JdbcDeviceStore(JdbcTemplate jdbc, TransactionTemplate transactions, Runnable afterFailure,
                            Runnable durable) {
@@ -148,8 +149,8 @@ public class JdbcDeviceStore implements DeviceStore {
                 }
             });
         } catch (StoreUnavailableException e) {
-            // A failure before the commit rolled everything back, and so did a commit the database refused (an
-            // embedded one that could not write its file closes itself, its memory with it); only a commit whose
+            // A failure before the commit rolled everything back, and so did a commit the database refused (the
+            // embedded one, that could not write its log, rolled it back); only a commit whose
             // answer was lost with the connection to a database server may have been applied.
             throw committing.get() && connectionLost(e) ? new StoreUnavailableException("the database", e.getCause(),
                     true) : e;
@@ -172,7 +173,7 @@ public class JdbcDeviceStore implements DeviceStore {
 
     /**
      * Runs one store operation; a database that cannot be reached or written (a full disk, a server away, a
-     * commit that fails) becomes {@link StoreUnavailableException}, and the pool's connections are replaced so
+     * commit that fails) becomes {@link StoreUnavailableException}, and the pool is reset ({@link PoolReset}) so
      * the store recovers by itself once the database does.
      */
     private <T> T guarded(Supplier<T> operation) {
@@ -292,9 +293,12 @@ public class JdbcDeviceStore implements DeviceStore {
         }
     }
 
-    /** A time as the tables keep it: UTC, without a zone. */
+    /**
+     * A time as the tables keep it: UTC, without a zone, to the millisecond (MariaDB's DATETIME(3); SQLite keeps the
+     * text, and the same precision everywhere keeps its order the times' order).
+     */
     static LocalDateTime time(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

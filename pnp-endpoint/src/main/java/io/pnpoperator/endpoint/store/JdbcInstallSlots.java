@@ -23,10 +23,17 @@ public final class JdbcInstallSlots implements InstallSlots {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    /**
+     * Locks the profile's row for the transaction. SQLite has no row locks ({@code FOR UPDATE}), and needs none: its
+     * transactions begin by taking the database's one write lock ({@code transaction_mode=IMMEDIATE}).
+     */
+    private final String lockRow;
 
     public JdbcInstallSlots(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.lockRow = "SELECT profile FROM rollouts WHERE profile = ?"
+                + (SqliteFile.of(jdbc.getDataSource()).isPresent() ? "" : " FOR UPDATE");
     }
 
     @Override
@@ -34,7 +41,7 @@ public final class JdbcInstallSlots implements InstallSlots {
         try {
             lockRowOf(profile);
             return transactions.execute(tx -> {
-                jdbc.queryForList("SELECT profile FROM rollouts WHERE profile = ? FOR UPDATE", String.class, profile);
+                jdbc.queryForList(lockRow, String.class, profile);
                 List<String> holders = new ArrayList<>();
                 List<String> freed = new ArrayList<>();
                 jdbc.query("SELECT s.serial, s.taken_at, d.step, d.phase FROM install_slots s LEFT JOIN devices d "

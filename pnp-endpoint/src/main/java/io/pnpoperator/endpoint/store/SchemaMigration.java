@@ -9,8 +9,12 @@ import org.flywaydb.core.api.FlywayException;
  * statement on its own, so an outage in the middle of a migration leaves some of it done and Flyway's
  * history marking it failed; every later attempt would then stop at that mark. After a failure the
  * mark is removed ({@code repair}), and as every migration may run again, the next attempt completes it.
+ * The embedded store (SQLite) has migrations of its own ({@code db/sqlite}): its DDL is SQLite's.
  */
 public final class SchemaMigration {
+
+    static final String MARIADB = "classpath:db/migration";
+    static final String SQLITE = "classpath:db/sqlite";
 
     private SchemaMigration() {
     }
@@ -20,7 +24,10 @@ public final class SchemaMigration {
     }
 
     /** Also the standalone server's way to migrate at start (Spring Boot's migration strategy). */
-    public static void migrate(Flyway flyway) {
+    public static void migrate(Flyway configured) {
+        DataSource dataSource = configured.getConfiguration().getDataSource();
+        Flyway flyway = Flyway.configure().configuration(configured.getConfiguration())
+                .locations(SqliteFile.of(dataSource).isPresent() ? SQLITE : MARIADB).load();
         try {
             flyway.migrate();
         } catch (FlywayException e) {

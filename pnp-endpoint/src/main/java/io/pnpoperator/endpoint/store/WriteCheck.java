@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Whether the database takes a write now: one row updated. A full disk, a read-only file system or a database
  * that closed itself after an I/O error still answers reads, so a read ({@code SELECT 1}) would say UP while every
  * device write fails. DOWN takes the server out of its Service's endpoints (readiness) and shows on
- * {@code /actuator/health}; after a failure the pool's connections are replaced, so the store recovers by itself
+ * {@code /actuator/health}; after a failure the pool is reset ({@link PoolReset}), so the store recovers by itself
  * once the cause is gone.
  *
  * <p>The write is tried in the background, once at start and then every {@code every}; a probe reads the latest
@@ -34,7 +34,7 @@ public final class WriteCheck implements HealthIndicator, AutoCloseable {
     });
     private volatile Health verdict;
 
-    /** @param afterFailure replaces the pool's connections: one broken by the failure is not given out again */
+    /** @param afterFailure what the pool needs after a failure ({@link PoolReset}) */
     public WriteCheck(JdbcTemplate jdbc, Clock clock, Runnable afterFailure, Duration every) {
         this.jdbc = jdbc;
         this.clock = clock;

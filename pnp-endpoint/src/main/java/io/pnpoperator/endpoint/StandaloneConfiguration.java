@@ -15,6 +15,7 @@ import io.pnpoperator.endpoint.store.PoolReset;
 import io.pnpoperator.endpoint.store.SchemaMigration;
 import io.pnpoperator.endpoint.store.WalSync;
 import io.pnpoperator.endpoint.store.WriteCheck;
+import io.pnpoperator.endpoint.store.WriteTransactions;
 import io.pnpoperator.endpoint.web.AdminGate;
 import io.pnpoperator.endpoint.web.TokenGate;
 import io.pnpoperator.endpoint.workflow.Phase;
@@ -33,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The standalone server: profile and folders from disk, devices in the SQL store. */
@@ -78,6 +80,12 @@ class StandaloneConfiguration {
             H2Import.fromBeside(flyway.getConfiguration().getDataSource(), datasource.getUsername(),
                     datasource.getPassword());
         };
+    }
+
+    /** The store's transactions: on SQLite, one after the other in the order they came (WriteTransactions). */
+    @Bean
+    TransactionTemplate transactionTemplate(PlatformTransactionManager transactions, DataSource dataSource) {
+        return WriteTransactions.of(transactions, dataSource);
     }
 
     @Bean

@@ -302,11 +302,22 @@ public class JdbcDeviceStore implements DeviceStore {
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        return optionalInstant(rs, column).orElseThrow();
     }
 
+    /**
+     * A time column: SQLite gives back the text {@link #time} wrote, parsed here — its driver, asked for a
+     * LocalDateTime, first tries another format and throws, an exception for each time read; MariaDB gives a
+     * DATETIME.
+     */
     private static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
-        return Optional.ofNullable(rs.getObject(column, LocalDateTime.class)).map(t -> t.toInstant(ZoneOffset.UTC));
+        Object value = rs.getObject(column);
+        if (value == null) {
+            return Optional.empty();
+        }
+        LocalDateTime time = value instanceof String text ? LocalDateTime.parse(text)
+                : rs.getObject(column, LocalDateTime.class);
+        return Optional.of(time.toInstant(ZoneOffset.UTC));
     }
 
 }

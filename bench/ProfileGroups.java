@@ -1,4 +1,7 @@
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,10 @@ public class ProfileGroups {
             "com.zaxxer.hikari.", "org.springframework.jdbc.", "org.springframework.transaction.");
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--perf")) {
+            perf(Path.of(args[1]));
+            return;
+        }
         Map<String, Integer> self = new TreeMap<>();
         Map<String, Integer> methods = new TreeMap<>();
         Map<String, Integer> storeCallers = new TreeMap<>();
@@ -90,6 +97,47 @@ public class ProfileGroups {
                 + "ones: on the CPU, or waiting in it for its write lock or the disk)%n", inSqlite, 100.0 * inSqlite / all);
         storeCallers.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
                 .forEach(e -> System.out.printf("    %5.1f %%  from %s%n", 100.0 * e.getValue() / all, e.getKey()));
+    }
+
+    /** Each line of the report: share | thread | library | [k] or [.] symbol. */
+    private static void perf(Path report) throws IOException {
+        Map<String, Double> shares = new TreeMap<>();
+        for (String line : Files.readAllLines(report)) {
+            String[] fields = line.split("\\|", 4);
+            if (line.startsWith("#") || fields.length < 4 || !fields[0].strip().endsWith("%")) {
+                continue;
+            }
+            double share = Double.parseDouble(fields[0].strip().replace("%", ""));
+            shares.merge(perfGroup(fields[1].strip(), fields[2].strip(), fields[3].substring(4).strip()), share,
+                    Double::sum);
+        }
+        System.out.println("profile: all the server's CPU (perf), by group (the JDK's methods on their own here)");
+        shares.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .filter(e -> e.getValue() >= 0.1)
+                .forEach(e -> System.out.printf("  %-46s %5.1f %%%n", e.getKey(), e.getValue()));
+    }
+
+    private static String perfGroup(String thread, String library, String symbol) {
+        if (thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler")) {
+            return "JVM: JIT compiler threads";
+        }
+        if (thread.equals("VM Thread") || thread.startsWith("GC ")) {
+            return "JVM: collector";
+        }
+        if (library.contains("kernel")) {
+            return "kernel (sockets, files, scheduling)";
+        }
+        if (library.contains("sqlitejdbc")) {
+            return "SQLite (native)";
+        }
+        if (library.startsWith("libc")) {
+            return "libc (malloc, locks)";
+        }
+        if (library.startsWith("[JIT]")) {
+            return Arrays.stream(symbol.split(" ")).filter(t -> t.contains("(")).findFirst()
+                    .map(method -> group(method.substring(0, method.indexOf('(')))).orElse("JVM: interpreter, stubs");
+        }
+        return library.equals("libjvm.so") ? "JVM: runtime" : "other native libraries";
     }
 
     private static String simpleName(String className) {

@@ -82,7 +82,7 @@ class StandaloneConfiguration {
         };
     }
 
-    /** The store's transactions: on SQLite, one after the other in the order they came (WriteTransactions). */
+    /** The store's transactions: on SQLite, one at a time, waiting in the JVM rather than in SQLite (WriteTransactions). */
     @Bean
     TransactionTemplate transactionTemplate(PlatformTransactionManager transactions, DataSource dataSource) {
         return WriteTransactions.of(transactions, dataSource);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ public final class H2Import {
         String url = "jdbc:h2:file:" + copy.toString().replaceFirst("\\.mv\\.db$", "") + ";IFEXISTS=TRUE";
         try {
             Flyway.configure().dataSource(url, user, password).locations(SchemaMigration.MARIADB).load().migrate();
-            try (Connection source = new org.h2.Driver().connect(url, credentials(user, password))) {
+            try (Connection source = new Driver().connect(url, credentials(user, password))) {
                 target.setAutoCommit(false);
                 try {
                     List<Long> rows = new ArrayList<>();

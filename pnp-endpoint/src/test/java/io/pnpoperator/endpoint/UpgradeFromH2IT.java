@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A lab server upgraded in place from the previous release (tools/previous-release/commit), whose embedded store is
  * an H2 file: routers are mid-workflow on the previous release when it is stopped; this release, started on the same
  * data folder and ports, brings the file into its own store, and every router finishes with its history whole and no
- * work done twice. A file it cannot read stops it with the file's name, and changes nothing.
+ * work done twice; the file is never imported twice. A file it cannot read stops it with the file's name, and changes
+ * nothing.
  */
 class UpgradeFromH2IT {
 
@@ -56,6 +57,14 @@ class UpgradeFromH2IT {
         assertThat(Files.readString(lab.path("server.log"))).containsPattern("imported " + ROUTERS
                 + " devices and \\d+ transitions from .*pnp\\.mv\\.db");
         PackagedServer.assertAllFinish(running, 180);
+        server.assertEachFinishedOnceWithWholeHistory(agents);
+
+        // Rolled back and forward again: the file, renamed back for the previous release, is not imported twice.
+        server.stop();
+        Files.move(data.resolve("pnp.mv.db.imported"), data.resolve("pnp.mv.db"));
+        server.upgrade();
+        assertThat(data.resolve("pnp.mv.db")).as("left as it is").exists();
+        assertThat(Files.readString(lab.path("server.log"))).contains("left as it is, nothing of it imported");
         server.assertEachFinishedOnceWithWholeHistory(agents);
     }
 

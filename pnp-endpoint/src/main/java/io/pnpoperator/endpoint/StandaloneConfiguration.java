@@ -13,6 +13,7 @@ import io.pnpoperator.endpoint.store.JdbcDeviceStore;
 import io.pnpoperator.endpoint.store.JdbcInstallSlots;
 import io.pnpoperator.endpoint.store.PoolReset;
 import io.pnpoperator.endpoint.store.SchemaMigration;
+import io.pnpoperator.endpoint.store.SqliteFile;
 import io.pnpoperator.endpoint.store.WalSync;
 import io.pnpoperator.endpoint.store.WriteCheck;
 import io.pnpoperator.endpoint.store.WriteTransactions;
@@ -20,7 +21,6 @@ import io.pnpoperator.endpoint.web.AdminGate;
 import io.pnpoperator.endpoint.web.TokenGate;
 import io.pnpoperator.endpoint.workflow.Phase;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -65,16 +65,17 @@ class StandaloneConfiguration {
     }
 
     /**
-     * The data folder is made (SQLite makes its file, not the folders above it); a migration cut off by a database
+     * The database's folder is made (SQLite makes its file, not the folders above it); a migration cut off by a database
      * outage is completed at the next start instead of blocking it; an earlier release's embedded store is imported.
      */
     @Bean
-    FlywayMigrationStrategy flywayMigrationStrategy(PnpProperties properties, DataSourceProperties datasource) {
+    FlywayMigrationStrategy flywayMigrationStrategy(DataSourceProperties datasource) {
         return flyway -> {
             try {
-                Files.createDirectories(properties.dataDir());
+                SqliteFile.makeFolderOf(datasource.getUrl());
             } catch (IOException e) {
-                throw new SettingException("pnp.data-dir " + properties.dataDir() + " cannot be made: " + e);
+                throw new SettingException("the database's folder (pnp.data-dir, or spring.datasource.url's) cannot "
+                        + "be made: " + e);
             }
             SchemaMigration.migrate(flyway);
             H2Import.fromBeside(flyway.getConfiguration().getDataSource(), datasource.getUsername(),

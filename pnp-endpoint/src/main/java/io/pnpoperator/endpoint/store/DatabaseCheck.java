@@ -1,8 +1,6 @@
 package io.pnpoperator.endpoint.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,7 +22,6 @@ public final class DatabaseCheck {
     static final int HOST_NOT_ALLOWED = 1130;
     static final int UNKNOWN_DATABASE = 1049;
     static final int CONNECT_TIMEOUT_MS = 5000;
-    static final String SQLITE = "jdbc:sqlite:";
 
     private DatabaseCheck() {
     }
@@ -35,26 +32,19 @@ public final class DatabaseCheck {
         credentials.setProperty("password", password == null ? "" : password);
         credentials.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_MS));
         String product = url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:") ? "MariaDB"
-                : url.startsWith(SQLITE) ? "SQLite" : "Database";
-        try (Connection connection = DriverManager.getConnection(madeFolderOf(url), credentials)) {
+                : url.startsWith(SqliteFile.URL_PREFIX) ? "SQLite" : "Database";
+        try {
+            SqliteFile.makeFolderOf(url);
+        } catch (IOException e) {
+            return new Result(false, product + " connection failed: the folder of its file cannot be made: " + e
+                    + " [" + url + "]");
+        }
+        try (Connection connection = DriverManager.getConnection(url, credentials)) {
             return new Result(true, product + " connection is successful: " + url + " as '" + user + "' (server "
                     + connection.getMetaData().getDatabaseProductVersion() + ")");
         } catch (SQLException e) {
             return new Result(false, product + " connection failed: " + cause(e, user) + " [" + url + "]");
         }
-    }
-
-    /** The URL; for SQLite, its file's folder made first, as the server makes it (SQLite makes only the file). */
-    private static String madeFolderOf(String url) throws SQLException {
-        if (url.startsWith(SQLITE)) {
-            Path parent = Path.of(url.substring(SQLITE.length()).replaceFirst("\\?.*", "")).toAbsolutePath().getParent();
-            try {
-                Files.createDirectories(parent);
-            } catch (IOException e) {
-                throw new SQLException("the folder " + parent + " cannot be made: " + e, e);
-            }
-        }
-        return url;
     }
 
     private static String cause(SQLException e, String user) {

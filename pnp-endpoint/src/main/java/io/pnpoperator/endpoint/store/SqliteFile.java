@@ -1,5 +1,7 @@
 package io.pnpoperator.endpoint.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,9 +11,22 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The embedded store's file, when the datasource is SQLite (MariaDB keeps its own files). */
-final class SqliteFile {
+public final class SqliteFile {
+
+    static final String URL_PREFIX = "jdbc:sqlite:";
 
     private SqliteFile() {
+    }
+
+    /**
+     * Makes the folder of the file a SQLite URL names (SQLite makes the file, not the folders above it), as the
+     * server does before it opens its store and {@code --check-db} before it connects; nothing for another URL.
+     */
+    public static void makeFolderOf(String url) throws IOException {
+        if (url != null && url.startsWith(URL_PREFIX)) {
+            Files.createDirectories(Path.of(url.substring(URL_PREFIX.length()).replaceFirst("\\?.*", ""))
+                    .toAbsolutePath().getParent());
+        }
     }
 
     /** The database file under the datasource, or empty for another database (or none reachable). */
